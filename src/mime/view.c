@@ -1,0 +1,265 @@
+/* view.c: render a message to text with GMime, falling back to the raw text
+ * when the MIME structure is unusable, so that every message opens. */
+#include "mime.h"
+
+#include <gmime/gmime.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Deeper nesting than this is hostile, not mail. */
+#define MIME_MAX_DEPTH 32
+
+static int mime_initialized;
+
+void mime_init(void)
+{
+	if (!mime_initialized) {
+		g_mime_init();
+		mime_initialized = 1;
+	}
+}
+
+void mime_shutdown(void)
+{
+	if (mime_initialized) {
+		g_mime_shutdown();
+		mime_initialized = 0;
+	}
+}
+
+/* Clean text for the terminal; when it is not UTF-8 and no charset said
+ * otherwise, read it as ISO-8859-1, the most common unlabelled charset. */
+static void append_text(struct lib_buf *out, const char *text, size_t len, int guess_latin1)
+{
+	if (guess_latin1 && !g_utf8_validate(text, (gssize)len, NULL)) {
+		gsize written = 0;
+		char *conv = g_convert(text, (gssize)len, "UTF-8", "ISO-8859-1", NULL, &written, NULL);
+		if (conv) {
+			lib_utf8_sanitize(conv, written, out);
+			g_free(conv);
+			return;
+		}
+	}
+	lib_utf8_sanitize(text, len, out);
+}
+
+/* A header value on one line: folding whitespace and controls become spaces. */
+static void append_one_line(struct lib_buf *out, const char *text)
+{
+	struct lib_buf clean = LIB_BUF_INIT;
+	append_text(&clean, text, strlen(text), 1);
+	for (size_t i = 0; i < clean.len; i++)
+		if (clean.data[i] == '\n' || clean.data[i] == '\t')
+			clean.data[i] = ' ';
+	lib_buf_append(out, clean.data ? clean.data : "", clean.len);
+	lib_buf_release(&clean);
+}
+
+static void add_address_header(struct lib_buf *out, const char *name, InternetAddressList *list)
+{
+	if (!list || internet_address_list_length(list) == 0)
+		return;
+	char *s = internet_address_list_to_string(list, NULL, FALSE);
+	if (!s)
+		return;
+	lib_buf_printf(out, "%s: ", name);
+	append_one_line(out, s);
+	lib_buf_putc(out, '\n');
+	g_free(s);
+}
+
+static void add_text_header(struct lib_buf *out, const char *name, const char *value)
+{
+	if (!value)
+		return;
+	lib_buf_printf(out, "%s: ", name);
+	append_one_line(out, value);
+	lib_buf_putc(out, '\n');
+}
+
+static void render_headers(GMimeMessage *msg, struct mime_view *view)
+{
+	struct lib_buf h = LIB_BUF_INIT;
+	add_text_header(&h, "Date", g_mime_object_get_header(GMIME_OBJECT(msg), "Date"));
+	add_address_header(&h, "From", g_mime_message_get_from(msg));
+	add_address_header(&h, "To", g_mime_message_get_to(msg));
+	add_address_header(&h, "Cc", g_mime_message_get_cc(msg));
+	const char *subject = g_mime_message_get_subject(msg);
+	add_text_header(&h, "Subject", subject);
+	view->headers = lib_buf_take(&h);
+
+	struct lib_buf s = LIB_BUF_INIT;
+	append_one_line(&s, subject ? subject : "");
+	view->subject = lib_buf_take(&s);
+}
+
+static int is_attachment(GMimeObject *part)
+{
+	const char *disp = g_mime_object_get_disposition(part);
+	return disp && g_ascii_strcasecmp(disp, "attachment") == 0;
+}
+
+/* The part to show as the body: the first inline text/plain, or failing
+ * that the first inline text part of any subtype (want_plain = 0). */
+static GMimeObject *find_body_part(GMimeObject *obj, int want_plain, int depth)
+{
+	if (depth > MIME_MAX_DEPTH)
+		return NULL;
+	if (GMIME_IS_MULTIPART(obj)) {
+		GMimeMultipart *mp = GMIME_MULTIPART(obj);
+		int n = g_mime_multipart_get_count(mp);
+		for (int i = 0; i < n; i++) {
+			GMimeObject *found = find_body_part(g_mime_multipart_get_part(mp, i),
+							    want_plain, depth + 1);
+			if (found)
+				return found;
+		}
+		return NULL;
+	}
+	if (!GMIME_IS_TEXT_PART(obj) || is_attachment(obj))
+		return NULL;
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	if (want_plain && !g_mime_content_type_is_type(ct, "text", "plain"))
+		return NULL;
+	return obj;
+}
+
+/* One "[-- Attachment ... --]" line per leaf part that is not the body. */
+static void list_other_parts(GMimeObject *obj, GMimeObject *body, struct lib_buf *out,
+			     int *counter, int depth)
+{
+	if (depth > MIME_MAX_DEPTH)
+		return;
+	if (GMIME_IS_MULTIPART(obj)) {
+		GMimeMultipart *mp = GMIME_MULTIPART(obj);
+		int n = g_mime_multipart_get_count(mp);
+		for (int i = 0; i < n; i++)
+			list_other_parts(g_mime_multipart_get_part(mp, i), body, out, counter,
+					 depth + 1);
+		return;
+	}
+	(*counter)++;
+	if (obj == body)
+		return;
+	char *type = g_mime_content_type_get_mime_type(g_mime_object_get_content_type(obj));
+	const char *name = GMIME_IS_PART(obj) ? g_mime_part_get_filename(GMIME_PART(obj)) : NULL;
+	lib_buf_printf(out, "\n[-- Attachment #%d: ", *counter);
+	append_one_line(out, name ? name : "(no name)");
+	lib_buf_puts(out, " (");
+	append_one_line(out, type ? type : "application/octet-stream");
+	lib_buf_puts(out, ") --]\n");
+	g_free(type);
+}
+
+static void render_text_part(GMimeTextPart *part, struct lib_buf *out)
+{
+	/* get_text decodes the transfer encoding and converts the declared
+	 * charset to UTF-8; with no charset declared we may still guess. */
+	char *text = g_mime_text_part_get_text(part);
+	if (!text)
+		return;
+	int labelled = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset") != NULL;
+	append_text(out, text, strlen(text), !labelled);
+	g_free(text);
+}
+
+/* The raw text after the header block, for a message GMime could not map. */
+static void render_raw(const char *data, size_t len, struct lib_buf *out)
+{
+	const char *body = data;
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (data[i] == '\n' && (data[i + 1] == '\n' ||
+					(data[i + 1] == '\r' && i + 2 < len && data[i + 2] == '\n'))) {
+			body = data + i + 1;
+			break;
+		}
+	}
+	lib_buf_puts(out, "[-- frank: the MIME structure of this message is broken; "
+			  "showing its raw text --]\n");
+	append_text(out, body, len - (size_t)(body - data), 1);
+}
+
+static GMimeMessage *parse_message(const char *data, size_t len)
+{
+	GMimeStream *stream = g_mime_stream_mem_new_with_buffer(data, len);
+	GMimeParser *parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	GMimeMessage *msg = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	return msg;
+}
+
+struct mime_view *mime_view_new_from_bytes(const char *data, size_t len)
+{
+	mime_init();
+	struct mime_view *view = lib_xcalloc(1, sizeof *view);
+	struct lib_buf body = LIB_BUF_INIT;
+	GMimeMessage *msg = parse_message(data, len);
+	GMimeObject *root = msg ? g_mime_message_get_mime_part(msg) : NULL;
+	GMimeObject *part = NULL;
+	if (root) {
+		part = find_body_part(root, 1, 0);
+		if (!part)
+			part = find_body_part(root, 0, 0);
+	}
+	if (msg)
+		render_headers(msg, view);
+	if (part) {
+		render_text_part(GMIME_TEXT_PART(part), &body);
+		int counter = 0;
+		list_other_parts(root, part, &body, &counter, 0);
+	} else {
+		view->raw = 1;
+		render_raw(data, len, &body);
+	}
+	if (!view->headers)
+		view->headers = lib_xstrdup("");
+	if (!view->subject)
+		view->subject = lib_xstrdup("");
+	view->body = lib_buf_take(&body);
+	if (msg)
+		g_object_unref(msg);
+	return view;
+}
+
+struct mime_view *mime_view_new_from_file(const char *path, struct lib_err *err)
+{
+	char *data;
+	size_t len;
+	if (lib_read_file(path, MIME_MAX_MESSAGE_SIZE, &data, &len, err) < 0)
+		return NULL;
+	struct mime_view *view = mime_view_new_from_bytes(data, len);
+	free(data);
+	return view;
+}
+
+void mime_view_free(struct mime_view *view)
+{
+	if (!view)
+		return;
+	free(view->headers);
+	free(view->subject);
+	free(view->body);
+	free(view);
+}
+
+char *mime_sender_display(const char *from_header)
+{
+	mime_init();
+	struct lib_buf out = LIB_BUF_INIT;
+	InternetAddressList *list = from_header ? internet_address_list_parse(NULL, from_header) : NULL;
+	InternetAddress *first = list && internet_address_list_length(list) > 0
+					 ? internet_address_list_get_address(list, 0)
+					 : NULL;
+	const char *name = first ? internet_address_get_name(first) : NULL;
+	if (name && *name)
+		append_one_line(&out, name);
+	else if (first && INTERNET_ADDRESS_IS_MAILBOX(first))
+		append_one_line(&out, internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(first)));
+	else if (from_header)
+		append_one_line(&out, from_header);
+	if (list)
+		g_object_unref(list);
+	return lib_buf_take(&out);
+}

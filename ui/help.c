@@ -1,0 +1,62 @@
+/* help.c: the help screen, built from the live key map, as mutt's is. */
+#include "ui_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* True when a later binding of the same key in menu overrides binds[i]. */
+static int overridden(const struct ui_keys *keys, size_t i)
+{
+	for (size_t j = i + 1; j < keys->count; j++)
+		if (keys->binds[j].menu == keys->binds[i].menu && keys->binds[j].key == keys->binds[i].key)
+			return 1;
+	return 0;
+}
+
+static char *help_text(const struct ui_keys *keys, enum ui_menu menu)
+{
+	struct lib_buf b = LIB_BUF_INIT;
+	lib_buf_printf(&b, "Key bindings of the %s:\n\n", menu == UI_MENU_INDEX ? "index" : "pager");
+	for (size_t i = 0; i < keys->count; i++) {
+		const struct ui_bind *bind = &keys->binds[i];
+		if (bind->menu != menu || bind->fn == UI_FN_NONE || overridden(keys, i))
+			continue;
+		char name[32];
+		config_key_name(bind->key, name, sizeof name);
+		lib_buf_printf(&b, "%-12s %-18s %s\n", name, ui_fn_name(bind->fn),
+			       ui_fn_help(bind->fn));
+	}
+	return lib_buf_take(&b);
+}
+
+void ui_help_show(const struct ui_keys *keys, enum ui_menu menu)
+{
+	static const enum ui_fn fns[] = { UI_FN_EXIT, UI_FN_PREVIOUS_PAGE, UI_FN_NEXT_PAGE };
+	static const char *const labels[] = { "Exit", "PrevPg", "NextPg" };
+	char *text = help_text(keys, menu);
+	struct ui_textview tv = { 0 };
+	ui_textview_wrap(&tv, text, COLS);
+	ui_message("%s", "");
+	for (;;) {
+		if (tv.width != COLS)
+			ui_textview_wrap(&tv, text, COLS);
+		ui_draw_help_bar(keys, UI_MENU_PAGER, fns, labels, 3);
+		ui_textview_draw(&tv);
+		char pos[16], status[64];
+		ui_textview_position(&tv, pos, sizeof pos);
+		snprintf(status, sizeof status, "---Help -- (%s)", pos);
+		ui_draw_bar(LINES - 2, status);
+		refresh();
+		int key = ui_read_key();
+		if (key <= 0)
+			continue;
+		enum ui_fn fn = ui_keys_lookup(keys, UI_MENU_PAGER, key);
+		if (ui_textview_scroll(&tv, fn))
+			continue;
+		if (fn == UI_FN_EXIT || fn == UI_FN_HELP || fn == UI_FN_QUIT)
+			break;
+	}
+	ui_textview_release(&tv);
+	free(text);
+	ui_message("%s", "");
+}
