@@ -48,6 +48,8 @@ void ui_help_show(const struct ui_keys *keys, enum ui_menu menu)
 		ui_draw_bar(LINES - 2, status);
 		refresh();
 		int key = ui_read_key();
+		if (key == UI_KEY_GONE)
+			break;
 		if (key <= 0)
 			continue;
 		enum ui_fn fn = ui_keys_lookup(keys, UI_MENU_PAGER, key);

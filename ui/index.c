@@ -3,6 +3,8 @@
 #include "ui_internal.h"
 
 #include <locale.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -122,9 +124,9 @@ static void index_loop(struct ui_index *ix)
 		draw_index(ix);
 		refresh();
 		int key = ui_read_key();
-		if (key < 0)
-			continue;
-		if (key == 0)
+		if (key == UI_KEY_GONE)
+			return;
+		if (key <= 0)
 			continue; /* resized: the next turn redraws at the new size */
 		if (index_dispatch(ix, ui_keys_lookup(ix->keys, UI_MENU_INDEX, key)))
 			return;
@@ -144,32 +146,47 @@ static int load_keys(struct ui_keys *keys, const struct config_keymap *extra, st
 	return rc;
 }
 
-int ui_run(struct store *store, const struct config_keymap *extra, struct lib_err *err)
+/* Starts curses on the controlling terminal.  newterm(), unlike initscr(),
+ * returns NULL instead of exiting when the terminal type is unknown. */
+static SCREEN *start_screen(struct lib_err *err)
 {
-	struct ui_keys keys = { 0 };
-	if (load_keys(&keys, extra, err) < 0) {
-		ui_keys_release(&keys);
-		return -1;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		lib_err_set(err, "standard input and output must be a terminal");
+		return NULL;
 	}
-	struct ui_index ix = { .store = store, .keys = &keys };
-	if (store_list_all(store, &ix.list, err) < 0) {
-		ui_keys_release(&keys);
-		return -1;
+	const char *term = getenv("TERM");
+	SCREEN *scr = newterm(NULL, stdout, stdin);
+	if (!scr) {
+		lib_err_set(err, "cannot use the terminal type \"%s\" (check TERM)",
+			    term ? term : "");
+		return NULL;
 	}
-	ix.current = ix.list.count ? ix.list.count - 1 : 0; /* newest, as mutt starts */
-	setlocale(LC_ALL, "");
-	if (!initscr()) {
-		store_list_release(&ix.list);
-		ui_keys_release(&keys);
-		return lib_err_set(err, "cannot initialise the terminal (is TERM set?)");
-	}
+	set_term(scr);
 	cbreak();
 	noecho();
 	keypad(stdscr, TRUE);
 	curs_set(0);
+	return scr;
+}
+
+int ui_run(struct store *store, const struct config_keymap *extra, struct lib_err *err)
+{
+	struct ui_keys keys = { 0 };
+	struct ui_index ix = { .store = store, .keys = &keys };
+	int rc = -1;
+	if (load_keys(&keys, extra, err) < 0 || store_list_all(store, &ix.list, err) < 0)
+		goto out;
+	ix.current = ix.list.count ? ix.list.count - 1 : 0; /* newest, as mutt starts */
+	setlocale(LC_ALL, "");
+	SCREEN *scr = start_screen(err);
+	if (!scr)
+		goto out;
 	index_loop(&ix);
 	endwin();
+	delscreen(scr);
+	rc = 0;
+out:
 	store_list_release(&ix.list);
 	ui_keys_release(&keys);
-	return 0;
+	return rc;
 }

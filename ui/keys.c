@@ -2,6 +2,7 @@
 #include "ui.h"
 #include "ui_internal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,9 +166,10 @@ int ui_key_from_curses(int is_function_key, wint_t ch)
 int ui_read_key(void)
 {
 	wint_t ch;
+	errno = 0;
 	int rc = get_wch(&ch);
-	if (rc == ERR)
-		return -1;
+	if (rc == ERR) /* blocking input fails only on a signal or a lost terminal */
+		return errno == EINTR ? -1 : UI_KEY_GONE;
 	if (rc == KEY_CODE_YES && ch == KEY_RESIZE)
 		return 0;
 	return ui_key_from_curses(rc == KEY_CODE_YES, ch);

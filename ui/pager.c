@@ -83,17 +83,19 @@ int ui_pager_show(const struct ui_keys *keys, const struct store_list *list, siz
 	if (pager_load(&pg) < 0)
 		return -1;
 	ui_message("%s", "");
-	for (;;) {
+	for (int done = 0; !done;) {
 		pager_draw(&pg);
 		refresh();
 		int key = ui_read_key();
+		if (key == UI_KEY_GONE)
+			break;
 		if (key <= 0)
 			continue;
 		enum ui_fn fn = ui_keys_lookup(keys, UI_MENU_PAGER, key);
 		if (ui_textview_scroll(&pg.tv, fn))
 			continue;
 		switch (fn) {
-		case UI_FN_EXIT: pager_unload(&pg); ui_message("%s", ""); return 0;
+		case UI_FN_EXIT: done = 1; break;
 		case UI_FN_NEXT_ENTRY: pager_step(&pg, 1); break;
 		case UI_FN_PREVIOUS_ENTRY: pager_step(&pg, -1); break;
 		case UI_FN_HELP: ui_help_show(keys, UI_MENU_PAGER); break;
@@ -101,4 +103,7 @@ int ui_pager_show(const struct ui_keys *keys, const struct store_list *list, siz
 		default: ui_message("Key is not bound in this menu.  Press '?' for help."); break;
 		}
 	}
+	pager_unload(&pg);
+	ui_message("%s", "");
+	return 0;
 }

@@ -54,7 +54,10 @@ void ui_keys_first(const struct ui_keys *keys, enum ui_menu menu, enum ui_fn fn,
 
 /* A curses key code (from get_wch) as a config key. */
 int ui_key_from_curses(int is_function_key, wint_t ch);
-/* Waits for a key: a config key, 0 after a terminal resize, -1 on error. */
+/* Waits for a key: a config key, 0 after a terminal resize, -1 for an
+ * unknown key or an interrupted wait, UI_KEY_GONE when the terminal is gone
+ * (every screen then unwinds, so frank ends instead of spinning). */
+#define UI_KEY_GONE (-2)
 int ui_read_key(void);
 /* The help bar (line 0): the first key of each fn with its label. */
 void ui_draw_help_bar(const struct ui_keys *keys, enum ui_menu menu, const enum ui_fn *fns,
