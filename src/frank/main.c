@@ -10,16 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct frank_options {
 	const char *folder;    /* -f DIR */
 	const char *debug_log; /* -d FILE */
-	const char *keymap;    /* -k FILE: extra bindings */
+	const char *rcfile;    /* -F FILE: the configuration file */
 };
 
 static void frank_usage(FILE *out)
 {
-	fprintf(out, "usage: frank [-d LOGFILE] [-k KEYMAP] -f MAILDIR\n"
+	fprintf(out, "usage: frank [-F FRANKRC] [-d LOGFILE] -f MAILDIR\n"
 		     "       frank --version | --help\n");
 }
 
@@ -38,7 +39,7 @@ static int frank_parse_args(int argc, char **argv, struct frank_options *opt)
 		}
 		const char **slot = strcmp(a, "-f") == 0   ? &opt->folder
 				    : strcmp(a, "-d") == 0 ? &opt->debug_log
-				    : strcmp(a, "-k") == 0 ? &opt->keymap
+				    : strcmp(a, "-F") == 0 ? &opt->rcfile
 							   : NULL;
 		if (!slot) {
 			fprintf(stderr, "frank: unknown option: %s\n", a);
@@ -57,7 +58,32 @@ static int frank_parse_args(int argc, char **argv, struct frank_options *opt)
 	return 0;
 }
 
-static int frank_load_keymap(const char *path, struct config_keymap *km, struct lib_err *err)
+/* The configuration file: -F FILE, else $XDG_CONFIG_HOME/frank/frankrc
+ * (~/.config/frank/frankrc), else ~/.frankrc; none is fine.  Caller frees. */
+static char *frank_find_rc(const struct frank_options *opt)
+{
+	if (opt->rcfile)
+		return lib_xstrdup(opt->rcfile);
+	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+	char *path = NULL;
+	if (xdg && *xdg)
+		path = lib_xasprintf("%s/frank/frankrc", xdg);
+	else if (home && *home)
+		path = lib_xasprintf("%s/.config/frank/frankrc", home);
+	if (path && access(path, F_OK) == 0)
+		return path;
+	free(path);
+	if (home && *home) {
+		path = lib_xasprintf("%s/.frankrc", home);
+		if (access(path, F_OK) == 0)
+			return path;
+		free(path);
+	}
+	return NULL;
+}
+
+/* For now the file holds key bindings ("bind MENU KEY FUNCTION"). */
+static int frank_load_rc(const char *path, struct config_keymap *km, struct lib_err *err)
 {
 	char *data;
 	size_t len;
@@ -75,14 +101,15 @@ static int frank_run(const struct frank_options *opt)
 	struct lib_err err;
 	struct config_keymap km = { 0 };
 	struct store *store = NULL;
+	char *rcfile = frank_find_rc(opt);
 	int rc = 1;
 	if (opt->debug_log && lib_log_open(opt->debug_log, &err) < 0)
 		goto fail;
-	if (opt->keymap && frank_load_keymap(opt->keymap, &km, &err) < 0)
+	if (rcfile && frank_load_rc(rcfile, &km, &err) < 0)
 		goto fail;
 	mime_init();
 	store = store_open(opt->folder, NULL, &err);
-	if (store && ui_run(store, opt->keymap ? &km : NULL, &err) == 0)
+	if (store && ui_run(store, &km, &err) == 0)
 		rc = 0;
 	store_free(store);
 	mime_shutdown();
@@ -91,6 +118,7 @@ static int frank_run(const struct frank_options *opt)
 fail:
 	fprintf(stderr, "frank: %s\n", err.msg);
 out:
+	free(rcfile);
 	config_keymap_release(&km);
 	lib_log_close();
 	return rc;

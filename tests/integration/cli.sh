@@ -55,10 +55,24 @@ t_check "-f without an argument is a usage error" rc_is noarg 2
 
 mkdir -p "$T_TMP/md/cur" "$T_TMP/md/new" "$T_TMP/md/tmp"
 printf 'bind index j next-entry\nbind index k no-such-function\n' >"$T_TMP/bad.keys"
-run keys ./frank -k "$T_TMP/bad.keys" -f "$T_TMP/md"
-t_check "a bad key map exits 1" rc_is keys 1
-t_contains "the key map error names file and line" "$T_TMP/keys.err" \
+run keys ./frank -F "$T_TMP/bad.keys" -f "$T_TMP/md"
+t_check "a bad configuration file exits 1" rc_is keys 1
+t_contains "the error names file and line" "$T_TMP/keys.err" \
 	"$T_TMP/bad.keys:2: unknown function: no-such-function"
+run nofile ./frank -F "$T_TMP/no-such-rc" -f "$T_TMP/md"
+t_check "a missing -F file exits 1" rc_is nofile 1
+t_contains "and is named" "$T_TMP/nofile.err" "$T_TMP/no-such-rc: No such file or directory"
+
+# Without -F, frank reads ~/.config/frank/frankrc, then ~/.frankrc.
+mkdir -p "$T_TMP/home/.config/frank"
+printf 'bind pager q quit\n' >"$T_TMP/home/.frankrc"
+run homerc env HOME="$T_TMP/home" XDG_CONFIG_HOME= ./frank -f "$T_TMP/md"
+t_contains "~/.frankrc is read" "$T_TMP/homerc.err" \
+	"$T_TMP/home/.frankrc:1: function quit is not available in the pager menu"
+printf '\n\nbind nosuchmenu j next-entry\n' >"$T_TMP/home/.config/frank/frankrc"
+run xdgrc env HOME="$T_TMP/home" XDG_CONFIG_HOME= ./frank -f "$T_TMP/md"
+t_contains "~/.config/frank/frankrc comes first" "$T_TMP/xdgrc.err" \
+	"$T_TMP/home/.config/frank/frankrc:3: unknown menu: nosuchmenu"
 
 # Without a terminal, frank says so instead of hanging on a closed input.
 run noterm ./frank -f "$T_TMP/md"

@@ -73,4 +73,18 @@ ui_start 80 24 "env TERM=no-such-terminal ./frank -f $md"
 ui_expect "an unknown terminal type is a clear error" \
 	'frank: cannot use the terminal type "no-such-terminal" (check TERM)'
 ui_expect "and frank exits 1" "exited with 1"
+
+# The example configuration loads, and its bindings work.
+ui_tmux kill-session -t ui
+ui_start 80 24 "./frank -F doc/frankrc.example -f $md"
+ui_expect "frank starts with doc/frankrc.example" "Test message 50: "
+ui_keys Enter
+ui_expect "the newest message opens" "Body of message 50."
+ui_keys p
+ui_expect "p (bound by the example) goes to the previous message" "Body of message 49."
+ui_keys q G
+ui_keys k Enter
+ui_expect "G (bound by the example) goes to the last message" "Body of message 49."
+ui_keys q q
+ui_expect "frank quits" "exited with 0"
 t_done
