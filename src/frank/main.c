@@ -108,7 +108,11 @@ static int frank_run(const struct frank_options *opt)
 	if (rcfile && frank_load_rc(rcfile, &km, &err) < 0)
 		goto fail;
 	mime_init();
-	store = store_open(opt->folder, NULL, &err);
+	struct store_index_stats stats = { 0 };
+	store = store_open(opt->folder, &stats, &err);
+	if (store)
+		lib_debug("store: %s: %zu added, %zu removed, %zu not mail", store_path(store),
+			  stats.added, stats.removed, stats.skipped);
 	if (store && ui_run(store, &km, &err) == 0)
 		rc = 0;
 	store_free(store);

@@ -76,7 +76,7 @@ ui_expect "and frank exits 1" "exited with 1"
 
 # The example configuration loads, and its bindings work.
 ui_tmux kill-session -t ui
-ui_start 80 24 "./frank -F doc/frankrc.example -f $md"
+ui_start 80 24 "./frank -F doc/frankrc.example -d $T_TMP/debug.log -f $md"
 ui_expect "frank starts with doc/frankrc.example" "Test message 50: "
 ui_keys Enter
 ui_expect "the newest message opens" "Body of message 50."
@@ -87,4 +87,7 @@ ui_keys k Enter
 ui_expect "G (bound by the example) goes to the last message" "Body of message 49."
 ui_keys q q
 ui_expect "frank quits" "exited with 0"
+# The first run above indexed the folder; this one found nothing new.
+t_contains "-d writes a debug log of the indexing" "$T_TMP/debug.log" \
+	": 0 added, 0 removed, 0 not mail"
 t_done
