@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define KEYMAP_MAX_LINE 1024
 #define KEYMAP_MAX_TOKENS 8
@@ -33,12 +34,13 @@ static const struct {
 static int parse_named_key(const char *name, size_t len, int *key)
 {
 	for (size_t i = 0; i < sizeof named_keys / sizeof named_keys[0]; i++) {
-		if (strlen(named_keys[i].name) == len && strncmp(named_keys[i].name, name, len) == 0) {
+		/* Case-insensitive, as mutt: <PageDown> and <pagedown> are one key. */
+		if (strlen(named_keys[i].name) == len && strncasecmp(named_keys[i].name, name, len) == 0) {
 			*key = named_keys[i].key;
 			return 0;
 		}
 	}
-	if (len >= 2 && len <= 3 && name[0] == 'f') {
+	if (len >= 2 && len <= 3 && (name[0] == 'f' || name[0] == 'F')) {
 		int n = 0;
 		for (size_t i = 1; i < len; i++) {
 			if (name[i] < '0' || name[i] > '9')
@@ -148,8 +150,13 @@ static int tokenize(const char *line, char *out, char **tokens, int *ntokens,
 			if (*p == '"' || *p == '\'') {
 				char q = *p++;
 				while (*p && *p != q) {
+					/* In double quotes \" is a quote; any other
+					 * escape is kept whole for config_key_parse,
+					 * so "\\" stays one escaped backslash. */
 					if (q == '"' && *p == '\\' && p[1] == '"')
 						p++;
+					else if (q == '"' && *p == '\\' && p[1])
+						*o++ = *p++;
 					*o++ = *p++;
 				}
 				if (*p != q)

@@ -55,16 +55,24 @@ static void append_one_line(struct lib_buf *out, const char *text)
 	lib_buf_release(&clean);
 }
 
-static void add_address_header(struct lib_buf *out, const char *name, InternetAddressList *list)
+static void add_text_header(struct lib_buf *out, const char *name, const char *value);
+
+/* An address header as GMime parsed it; when GMime found no address in it
+ * (malformed, hostile), the raw value is shown instead: the reader must
+ * still see who the message claims to be from. */
+static void add_address_header(struct lib_buf *out, GMimeMessage *msg, const char *name,
+			       InternetAddressList *list)
 {
-	if (!list || internet_address_list_length(list) == 0)
-		return;
-	char *s = internet_address_list_to_string(list, NULL, FALSE);
-	if (!s)
-		return;
-	lib_buf_printf(out, "%s: ", name);
-	append_one_line(out, s);
-	lib_buf_putc(out, '\n');
+	char *s = NULL;
+	if (list && internet_address_list_length(list) > 0)
+		s = internet_address_list_to_string(list, NULL, FALSE);
+	if (s && *s) {
+		lib_buf_printf(out, "%s: ", name);
+		append_one_line(out, s);
+		lib_buf_putc(out, '\n');
+	} else {
+		add_text_header(out, name, g_mime_object_get_header(GMIME_OBJECT(msg), name));
+	}
 	g_free(s);
 }
 
@@ -81,9 +89,9 @@ static void render_headers(GMimeMessage *msg, struct mime_view *view)
 {
 	struct lib_buf h = LIB_BUF_INIT;
 	add_text_header(&h, "Date", g_mime_object_get_header(GMIME_OBJECT(msg), "Date"));
-	add_address_header(&h, "From", g_mime_message_get_from(msg));
-	add_address_header(&h, "To", g_mime_message_get_to(msg));
-	add_address_header(&h, "Cc", g_mime_message_get_cc(msg));
+	add_address_header(&h, msg, "From", g_mime_message_get_from(msg));
+	add_address_header(&h, msg, "To", g_mime_message_get_to(msg));
+	add_address_header(&h, msg, "Cc", g_mime_message_get_cc(msg));
 	const char *subject = g_mime_message_get_subject(msg);
 	add_text_header(&h, "Subject", subject);
 	view->headers = lib_buf_take(&h);
@@ -151,16 +159,65 @@ static void list_other_parts(GMimeObject *obj, GMimeObject *body, struct lib_buf
 	g_free(type);
 }
 
+/* The part's bytes with the transfer encoding undone (caller frees). */
+static GByteArray *decoded_content(GMimePart *part)
+{
+	GByteArray *bytes = g_byte_array_new();
+	GMimeDataWrapper *content = g_mime_part_get_content(part);
+	if (!content)
+		return bytes;
+	GMimeStream *mem = g_mime_stream_mem_new_with_byte_array(bytes);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+	g_mime_data_wrapper_write_to_stream(content, mem);
+	g_object_unref(mem);
+	return bytes;
+}
+
+static int charset_is(const char *charset, const char *a, const char *b)
+{
+	return g_ascii_strcasecmp(charset, a) == 0 || g_ascii_strcasecmp(charset, b) == 0;
+}
+
+/* We convert by hand rather than with g_mime_text_part_get_text(), which
+ * silently drops bytes that are invalid in the declared charset: a reader
+ * must see that something was there (U+FFFD) or a readable guess. */
 static void render_text_part(GMimeTextPart *part, struct lib_buf *out)
 {
-	/* get_text decodes the transfer encoding and converts the declared
-	 * charset to UTF-8; with no charset declared we may still guess. */
-	char *text = g_mime_text_part_get_text(part);
-	if (!text)
-		return;
-	int labelled = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset") != NULL;
-	append_text(out, text, strlen(text), !labelled);
-	g_free(text);
+	GByteArray *bytes = decoded_content(GMIME_PART(part));
+	const char *data = (const char *)bytes->data;
+	size_t len = bytes->len;
+	const char *charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
+	if (!charset || !*charset) {
+		append_text(out, data, len, 1);
+	} else if (charset_is(charset, "utf-8", "utf8")) {
+		append_text(out, data, len, 0); /* invalid bytes show as U+FFFD */
+	} else if (charset_is(charset, "us-ascii", "ascii")) {
+		append_text(out, data, len, 1); /* 8-bit "US-ASCII" is usually Latin-1 */
+	} else {
+		gsize written = 0;
+		char *conv = g_convert(data, (gssize)len, "UTF-8", g_mime_charset_iconv_name(charset),
+				       NULL, &written, NULL);
+		if (conv)
+			lib_utf8_sanitize(conv, written, out);
+		else /* unknown charset or invalid bytes in it */
+			append_text(out, data, len, 1);
+		g_free(conv);
+	}
+	g_byte_array_free(bytes, TRUE);
+}
+
+/* Count of leaf parts under obj (bounded by depth like the walks above). */
+static int count_leaves(GMimeObject *obj, int depth)
+{
+	if (depth > MIME_MAX_DEPTH)
+		return 0;
+	if (!GMIME_IS_MULTIPART(obj))
+		return 1;
+	GMimeMultipart *mp = GMIME_MULTIPART(obj);
+	int n = g_mime_multipart_get_count(mp), total = 0;
+	for (int i = 0; i < n; i++)
+		total += count_leaves(g_mime_multipart_get_part(mp, i), depth + 1);
+	return total;
 }
 
 /* The raw text after the header block, for a message GMime could not map. */
@@ -209,6 +266,11 @@ struct mime_view *mime_view_new_from_bytes(const char *data, size_t len)
 		render_text_part(GMIME_TEXT_PART(part), &body);
 		int counter = 0;
 		list_other_parts(root, part, &body, &counter, 0);
+	} else if (root && count_leaves(root, 0) > 0) {
+		/* Only attachments (a scan, a calendar invite): list them. */
+		lib_buf_puts(&body, "[-- This message has no text part. --]\n");
+		int counter = 0;
+		list_other_parts(root, NULL, &body, &counter, 0);
 	} else {
 		view->raw = 1;
 		render_raw(data, len, &body);
