@@ -77,6 +77,9 @@ int dns_record_from_rdata(unsigned type, const unsigned char *rdata, size_t len,
 			  const unsigned char *pkt, size_t pkt_len, uint32_t ttl,
 			  struct net_dns_record *rec);
 
+/* The mnemonic of any type the zone holds ("?" for others). */
+const char *dns_type_name(unsigned type);
+
 /* A new answer with no records; qname copied. */
 struct net_dns_answer *dns_answer_new(const char *qname, enum net_dns_type qtype,
 				      enum net_dns_rcode rcode);

@@ -138,17 +138,6 @@ static size_t name_labels(const unsigned char *name)
 
 /* --- adding records ---------------------------------------------------- */
 
-static const char *type_name(unsigned type)
-{
-	switch (type) {
-	case DNS_TYPE_NS: return "NS";
-	case DNS_TYPE_SOA: return "SOA";
-	case DNS_TYPE_SPF: return "SPF";
-	case DNS_TYPE_TEMPFAIL: return "TEMPFAIL";
-	default: return net_dns_type_str((enum net_dns_type)type);
-	}
-}
-
 static int name_error(struct lib_err *err, const unsigned char *name, size_t len,
 		      const char *what)
 {
@@ -231,7 +220,7 @@ static int sink_record(void *arg, const struct dns_rr *rr, struct lib_err *err)
 	if (rrset_size(n, rr->type) + n->name_len + 10 + rr->rdata_len > DNS_RDATA_MAX) {
 		char what[96];
 		snprintf(what, sizeof what, "more %s records than one DNS message can carry",
-			 type_name(rr->type));
+			 dns_type_name(rr->type));
 		return name_error(err, n->name, n->name_len, what);
 	}
 	if (rr->type == DNS_TYPE_SOA && !n->apex) {

@@ -316,6 +316,17 @@ int dns_record_from_rdata(unsigned type, const unsigned char *rdata, size_t len,
 	return 0;
 }
 
+const char *dns_type_name(unsigned type)
+{
+	switch (type) {
+	case DNS_TYPE_NS: return "NS";
+	case DNS_TYPE_SOA: return "SOA";
+	case DNS_TYPE_SPF: return "SPF";
+	case DNS_TYPE_TEMPFAIL: return "TEMPFAIL";
+	default: return net_dns_type_str((enum net_dns_type)type);
+	}
+}
+
 /* --- answers ----------------------------------------------------------- */
 
 struct net_dns_answer *dns_answer_new(const char *qname, enum net_dns_type qtype,

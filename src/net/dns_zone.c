@@ -560,7 +560,8 @@ static int parse_record(struct parser *ps)
 		.owner_len = ps->owner_len,
 		.type = type,
 		.ttl = entry_ttl(ps, have_ttl, ttl),
-		.rdata = (const unsigned char *)ps->rdata.data,
+		/* Never NULL, even empty (TEMPFAIL): it goes to memcpy. */
+		.rdata = (const unsigned char *)(ps->rdata.data ? ps->rdata.data : ""),
 		.rdata_len = ps->rdata.len,
 		.line = t[0].line,
 	};
