@@ -26,17 +26,21 @@ static int configure(struct ub_ctx *ub, const struct net_dns_opts *opts, struct 
 	int rc = ub_ctx_async(ub, 1);
 	if (rc)
 		return ub_fail(err, "cannot resolve in a thread", rc);
+	/* The servers asked are the forwarder or those of resolv.conf, often
+	 * on 127.0.0.1 (a test's server, systemd-resolved, a local cache),
+	 * which unbound refuses to query unless told. */
+	rc = ub_ctx_set_option(ub, "do-not-query-localhost:", "no");
+	if (rc)
+		return ub_fail(err, "cannot allow servers on localhost", rc);
 	if (opts->forwarder) {
-		/* Tests forward to a server on 127.0.0.1, which unbound
-		 * refuses to query unless told, for names reserved for testing
-		 * (RFC 6761, RFC 5737), which unbound answers NXDOMAIN itself
-		 * unless told. */
+		/* Names reserved for testing (RFC 6761 .test, RFC 5737 and RFC
+		 * 3849 reverse zones) go to the forwarder too: unbound would
+		 * answer them NXDOMAIN itself. */
 		static const char *const ask_forwarder[] = {
 			"test. transparent", "2.0.192.in-addr.arpa. transparent",
 			"100.51.198.in-addr.arpa. transparent", "113.0.203.in-addr.arpa. transparent",
 			"8.b.d.0.1.0.0.2.ip6.arpa. transparent",
 		};
-		rc = ub_ctx_set_option(ub, "do-not-query-localhost:", "no");
 		for (size_t i = 0; !rc && i < sizeof ask_forwarder / sizeof ask_forwarder[0]; i++)
 			rc = ub_ctx_set_option(ub, "local-zone:", ask_forwarder[i]);
 		if (!rc)

@@ -132,6 +132,10 @@ void dns_name_to_text(const unsigned char *wire, size_t len, struct lib_buf *out
 		lib_buf_putc(out, '.');
 		return;
 	}
+	if (len == 3 && wire[0] == 1 && wire[1] == '@') {
+		lib_buf_puts(out, "\\@"); /* a bare "@" would read as the origin */
+		return;
+	}
 	size_t p = 0;
 	while (p < len && wire[p] != 0) {
 		size_t n = wire[p++];

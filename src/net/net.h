@@ -103,7 +103,7 @@ struct net_dns_answer {
 	                                the records belong to, else NULL */
 	int secure;                  /* DNSSEC-validated (libunbound), else 0 */
 	int bogus;                   /* DNSSEC validation failed */
-	int from_zone;               /* answered by a zone file */
+	int from_zone;               /* answered by the zones (offline: all) */
 	char *why;                   /* TEMPFAIL or bogus: the reason, else NULL */
 };
 

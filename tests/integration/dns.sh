@@ -11,45 +11,28 @@ t_need dnsmasq
 t_tmpdir
 Q=build/tests/tools/dns_query
 LOG=$T_TMP/dnsmasq.log
-DNS_PID=""
-T_CLEANUP_HOOK='[ -n "$DNS_PID" ] && kill "$DNS_PID" 2>/dev/null'
+. tests/integration/dns.lib
 
-# start_server: dnsmasq on a free port of 127.0.0.1, answering only from
-# its own records (no upstream, no /etc/hosts, no config file); sets PORT.
-start_server() {
-	for try in 1 2 3 4 5 6 7 8; do
-		PORT=$((20000 + ($$ * 13 + try * 977) % 40000))
-		: >"$LOG"
-		dnsmasq --keep-in-foreground --conf-file=/dev/null --port="$PORT" \
-			--listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts \
-			--user=root --pid-file="$T_TMP/dnsmasq.pid" \
-			--log-queries --log-facility="$LOG" \
-			--local=/test/ --local-ttl=300 \
-			--host-record=mail.alice.test,192.0.2.10,2001:db8::10 \
-			--mx-host=alice.test,mx2.alice.test,20 \
-			--mx-host=alice.test,mx1.alice.test,10 \
-			--mx-host=alice.test,mx3.alice.test,30 \
-			--txt-record=alice.test,"v=spf1 ","ip4:192.0.2.0/24 ","-all" \
-			--txt-record=_dmarc.alice.test,"v=DMARC1; p=none" \
-			--cname=www.alice.test,mail.alice.test \
-			--ptr-record=10.2.0.192.in-addr.arpa,mail.alice.test \
-			--host-record=sentinel.alice.test,192.0.2.254 \
-			--address=/many.test/192.0.2.99 \
-			2>"$T_TMP/dnsmasq.err" &
-		DNS_PID=$!
-		i=0
-		while [ $i -lt 50 ]; do
-			grep -q 'started, version' "$LOG" 2>/dev/null && return 0
-			kill -0 "$DNS_PID" 2>/dev/null || break
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill "$DNS_PID" 2>/dev/null
-		wait "$DNS_PID" 2>/dev/null
-		DNS_PID=""
-	done
-	t_fail "dnsmasq starts on 127.0.0.1" "$(cat "$T_TMP/dnsmasq.err" "$LOG" 2>/dev/null)"
-	exit 1
+# dnsmasq on PORT, answering only from its own records (no upstream, no
+# /etc/hosts, no config file), logging each query it gets.
+dnsmasq_on() {
+	dnsmasq --keep-in-foreground --conf-file=/dev/null --port="$1" \
+		--listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts \
+		--user=root --pid-file="$T_TMP/dnsmasq.pid" \
+		--log-queries --log-facility="$LOG" \
+		--local=/test/ --local-ttl=300 \
+		--host-record=mail.alice.test,192.0.2.10,2001:db8::10 \
+		--mx-host=alice.test,mx2.alice.test,20 \
+		--mx-host=alice.test,mx1.alice.test,10 \
+		--mx-host=alice.test,mx3.alice.test,30 \
+		--txt-record=alice.test,"v=spf1 ","ip4:192.0.2.0/24 ","-all" \
+		--txt-record=_dmarc.alice.test,"v=DMARC1; p=none" \
+		--cname=www.alice.test,mail.alice.test \
+		--ptr-record=10.2.0.192.in-addr.arpa,mail.alice.test \
+		--host-record=sentinel.alice.test,192.0.2.254 \
+		--address=/many.test/192.0.2.99 \
+		2>>"$LOG" &
+	SERVER_PID=$!
 }
 
 # settle: asks for a sentinel name and waits until the server has logged
@@ -70,7 +53,7 @@ queries_for() {
 	grep -ci "query\[$1\] $2 from" "$LOG"
 }
 
-start_server
+dns_serve dnsmasq_on "$LOG" 'started, version'
 t_ok "dnsmasq serves on 127.0.0.1 port $PORT"
 FWD="--forward 127.0.0.1@$PORT"
 
@@ -103,12 +86,8 @@ mail.alice.test TXT NODATA
 www.alice.test CNAME ANSWER
   TTL mail.alice.test
 EOF
-if diff -u "$T_TMP/types.want" "$T_TMP/types.txt" >"$T_TMP/types.diff"; then
-	t_ok "A, AAAA, MX (by preference), TXT (joined), PTR, CNAME, NXDOMAIN, NODATA"
-else
-	t_fail "A, AAAA, MX (by preference), TXT (joined), PTR, CNAME, NXDOMAIN, NODATA" \
-		"$(cat "$T_TMP/types.diff" "$T_TMP/types.err")"
-fi
+dns_same "A, AAAA, MX (by preference), TXT (joined), PTR, CNAME, NXDOMAIN, NODATA" \
+	"$T_TMP/types.want" "$T_TMP/types.txt"
 t_contains "a fresh answer carries the server's TTL" "$T_TMP/types.out" \
 	'  300 "v=spf1 ip4:192.0.2.0/24 -all" strings=3'
 
@@ -167,11 +146,8 @@ zone.test A NODATA zone
 alias.zone.test A NXDOMAIN cname=mail.alice.test zone
 nosuch.alice.test TXT NXDOMAIN zone
 EOF
-if diff -u "$T_TMP/zone.want" "$T_TMP/zone.out" >"$T_TMP/zone.diff"; then
-	t_ok "names under a zone's apex are answered by the zone alone"
-else
-	t_fail "names under a zone's apex are answered by the zone alone" "$(cat "$T_TMP/zone.diff")"
-fi
+dns_same "names under a zone's apex are answered by the zone alone" \
+	"$T_TMP/zone.want" "$T_TMP/zone.out"
 t_check "the server was not asked for them" test "$(queries_for MX alice.test)" -eq "$mx_before"
 t_check "not for the zone's NXDOMAIN either" test "$(queries_for TXT nosuch.alice.test)" -eq 0
 
@@ -192,21 +168,15 @@ zone.test MX NODATA zone
 alice.test TXT ANSWER
   TTL "v=spf1 ip4:192.0.2.0/24 -all" strings=3
 EOF
-if diff -u "$T_TMP/follow.want" "$T_TMP/follow.txt" >"$T_TMP/follow.diff"; then
-	t_ok "a CNAME out of the zone is followed on the network; other names go there too"
-else
-	t_fail "a CNAME out of the zone is followed on the network; other names go there too" \
-		"$(cat "$T_TMP/follow.diff")"
-fi
+dns_same "a CNAME out of the zone is followed on the network; other names go there too" \
+	"$T_TMP/follow.want" "$T_TMP/follow.txt"
 
 # --- temporary failures -------------------------------------------------
 $Q $FWD A refused.example >"$T_TMP/refused.out" 2>&1
 t_contains "a server's refusal is a TEMPFAIL" "$T_TMP/refused.out" \
 	"refused.example A TEMPFAIL: the DNS server answered SERVFAIL"
 
-kill "$DNS_PID"
-wait "$DNS_PID" 2>/dev/null
-DNS_PID=""
+dns_stop
 $Q $FWD --timeout 1000 MX gone.alice.test TXT gone.alice.test >"$T_TMP/gone.out" 2>&1
 t_check "dns_query still exits 0 with the server gone" test $? -eq 0
 t_contains "with the server gone, MX is a TEMPFAIL" "$T_TMP/gone.out" \
