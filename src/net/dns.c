@@ -115,10 +115,13 @@ static void wake_up(struct net_dns *dns)
 		dns->woken = 1;
 }
 
+/* The pipe holds a byte only while woken is set (wake_up writes one). */
 static void drain_wake(struct net_dns *dns)
 {
-	char buf[64];
-	while (read(dns->wake[0], buf, sizeof buf) > 0)
+	char buf[8];
+	if (!dns->woken)
+		return;
+	while (read(dns->wake[0], buf, sizeof buf) < 0 && errno == EINTR)
 		;
 	dns->woken = 0;
 }
@@ -467,7 +470,8 @@ struct net_dns_answer *net_dns_lookup(struct net_dns *dns, const char *name,
 		return NULL;
 	}
 	while (!slot->answer) {
-		if (wait_fds(dns, net_dns_timeout_ms(dns), err) < 0 ||
+		/* A zone's answer is ready at once: no need to poll for it. */
+		if ((!dns->nready && wait_fds(dns, net_dns_timeout_ms(dns), err) < 0) ||
 		    net_dns_process(dns, err) < 0) {
 			slot->abandoned = 1;
 			return NULL;
