@@ -43,7 +43,8 @@ const char *net_status_str(enum net_status status);
 /* DNS                                                                   */
 /* ===================================================================== */
 
-/* Record types, by their RFC 1035 numbers. */
+/* Record types, by their RFC 1035 (and RFC 3596) numbers: the types a
+ * query may ask for. */
 enum net_dns_type {
 	NET_DNS_A = 1,
 	NET_DNS_CNAME = 5,
@@ -62,8 +63,13 @@ enum net_dns_rcode {
 	NET_DNS_TEMPFAIL = 3, /* SERVFAIL, timeout, no network: try later */
 };
 
+/* "ANSWER", "NXDOMAIN"...; "A", "MX"...; static strings, "?" if unknown. */
 const char *net_dns_rcode_str(enum net_dns_rcode rcode);
 const char *net_dns_type_str(enum net_dns_type type);
+
+/* Parses a type mnemonic ("mx" or "MX"): 0, or -1 if it is not one of the
+ * types above. */
+int net_dns_type_parse(const char *text, enum net_dns_type *type);
 
 /* One record of an answer, in presentation form:
  *   A, AAAA   text is the address ("192.0.2.1", "2001:db8::1"), and
@@ -71,13 +77,18 @@ const char *net_dns_type_str(enum net_dns_type type);
  *   MX        text is the exchange without the final dot, preference set;
  *   TXT       text is the character-strings of the record joined with no
  *             separator (RFC 7208 3.3), text_len counts bytes (may hold NUL);
- *   PTR, CNAME  text is the target name without the final dot. */
+ *             strings counts the character-strings joined;
+ *   PTR, CNAME  text is the target name without the final dot.
+ * Names are in RFC 1035 presentation form: a "." or "\" inside a label is
+ * written "\." or "\\", and bytes outside 0x21-0x7E as "\DDD".  text is
+ * always NUL-terminated. */
 struct net_dns_record {
 	char *text;
 	size_t text_len;
 	unsigned char addr[16];
 	size_t addr_len;
 	unsigned preference;
+	unsigned strings;
 	uint32_t ttl;
 };
 
@@ -88,15 +99,97 @@ struct net_dns_answer {
 	enum net_dns_rcode rcode;
 	struct net_dns_record *records; /* MX: sorted by preference */
 	size_t count;
+	char *cname;                 /* a CNAME chain was followed: the name
+	                                the records belong to, else NULL */
 	int secure;                  /* DNSSEC-validated (libunbound), else 0 */
 	int bogus;                   /* DNSSEC validation failed */
-	int from_zone;               /* answered by the zone file */
+	int from_zone;               /* answered by the zones (offline: all) */
 	char *why;                   /* TEMPFAIL or bogus: the reason, else NULL */
 };
 
 void net_dns_answer_free(struct net_dns_answer *answer);
 
-/* (resolver declarations: net_dns_new, async submit/process, the zone
- * file loader, a synchronous lookup) */
+/* --- The resolver ------------------------------------------------------
+ *
+ * One struct net_dns answers every query of a process, from its zones
+ * (RFC 1035 master files, loaded below) and from the network (libunbound,
+ * with its own TTL-honouring cache).  A zone's answers win: a name at or
+ * below an apex of a loaded zone (an SOA owner, an $ORIGIN, see the zone
+ * syntax in dns_zone.c) is answered from the zones alone.  Offline (the
+ * default), the zones are the whole DNS: every other name is NXDOMAIN, as
+ * in a closed world, so SPF and DMARC give "none" rather than "temperror".
+ *
+ * Answers are asynchronous: net_dns_submit() queues a query, and
+ * net_dns_process() calls the callbacks of the finished ones, when one of
+ * net_dns_fds() is readable or net_dns_timeout_ms() has passed.  Callbacks
+ * run only inside net_dns_process() (or net_dns_wait / net_dns_lookup,
+ * which call it), never inside net_dns_submit(); they may submit queries.
+ * The struct is not thread-safe: use it from one thread. */
+struct net_dns;
+
+#define NET_DNS_ROOT_KEY "/usr/share/dns/root.key" /* Debian dns-root-data */
+#define NET_DNS_TIMEOUT_MS 5000
+#define NET_DNS_ZONE_MAX_BYTES (64u * 1024 * 1024)
+
+struct net_dns_opts {
+	int network;            /* 0: offline, the zones only */
+	const char *forwarder;  /* network: ask only "ADDR[@PORT]" (tests);
+	                           NULL: /etc/resolv.conf and /etc/hosts */
+	const char *trust_anchor_file; /* network: DNSSEC root key file
+	                           (NET_DNS_ROOT_KEY); NULL: no validation */
+	int timeout_ms;         /* per network query; <= 0: NET_DNS_TIMEOUT_MS */
+};
+
+/* opts may be NULL (offline).  Returns NULL with err set on failure. */
+struct net_dns *net_dns_new(const struct net_dns_opts *opts, struct lib_err *err);
+/* Cancels what is pending without calling its callbacks. */
+void net_dns_free(struct net_dns *dns);
+
+/* Adds a zone file (at most NET_DNS_ZONE_MAX_BYTES), or zone text from
+ * memory: source names it in errors ("file:line: message"), origin (NULL
+ * for none) is the $ORIGIN it starts with.  All or nothing: on error no
+ * record of it is added.  Records for the same name in several zones
+ * merge.  Zone text of one line adds one record, e.g.
+ * "example.com. 300 TXT \"v=spf1 -all\"". */
+int net_dns_load_zone_file(struct net_dns *dns, const char *path, struct lib_err *err);
+int net_dns_load_zone_text(struct net_dns *dns, const char *source, const char *text,
+			   size_t len, const char *origin, struct lib_err *err);
+
+/* Receives a finished query's answer, which it owns (never NULL). */
+typedef void (*net_dns_callback)(struct net_dns_answer *answer, void *arg);
+
+/* Queues a query for name (absolute, trailing dot optional, RFC 1035
+ * escapes allowed).  Returns 0, or -1 with err set for a name that is not
+ * a valid domain name or a type not in enum net_dns_type (cb is then never
+ * called).  Every accepted query gets exactly one callback: network
+ * trouble arrives as a TEMPFAIL answer, at the latest timeout_ms later. */
+int net_dns_submit(struct net_dns *dns, const char *name, enum net_dns_type type,
+		   net_dns_callback cb, void *arg, struct lib_err *err);
+
+/* The descriptors to watch for reading (poll, libevent): fills fds and
+ * returns how many (1 offline, 2 with the network).  They stay the same
+ * for the life of dns; do not read them. */
+size_t net_dns_fds(const struct net_dns *dns, int fds[2]);
+
+/* Milliseconds until net_dns_process() has work without a readable fd (a
+ * query's deadline, or answers ready now: 0); -1 if nothing is pending. */
+int net_dns_timeout_ms(const struct net_dns *dns);
+
+/* Delivers the finished answers to their callbacks; never blocks.
+ * Returns how many, or -1 with err set if libunbound failed. */
+int net_dns_process(struct net_dns *dns, struct lib_err *err);
+
+/* Queries submitted whose callback has not run yet. */
+size_t net_dns_pending(const struct net_dns *dns);
+
+/* Runs net_dns_process() until nothing is pending: 0, or -1 with err set
+ * if timeout_ms (< 0: no limit but the queries' own) passed first. */
+int net_dns_wait(struct net_dns *dns, int timeout_ms, struct lib_err *err);
+
+/* Synchronous: submits and waits for this one answer (other callbacks may
+ * run meanwhile).  Returns the answer (caller frees), or NULL with err set
+ * when net_dns_submit() refused the query or libunbound failed. */
+struct net_dns_answer *net_dns_lookup(struct net_dns *dns, const char *name,
+				      enum net_dns_type type, struct lib_err *err);
 
 #endif
