@@ -287,10 +287,11 @@ enum auth_step auth_dmarc_evaluate(const struct auth_dmarc_input *in,
 				   struct auth_dmarc_verdict **out, struct auth_dns_need *need);
 void auth_dmarc_verdict_free(struct auth_dmarc_verdict *verdict);
 
-/* The organizational domain of an ASCII domain by the RFC 9989 DNS tree
- * walk, on its own (the evaluator does the same).  AUTH_DONE: walk is
- * filled (release with auth_dmarc_walk_release) and returns with
- * *temperror NULL, or with a new string saying which answer failed. */
+/* The organizational domain of a domain by the RFC 9989 DNS tree walk,
+ * on its own (the evaluator does the same).  AUTH_DONE: walk is filled
+ * (release with auth_dmarc_walk_release; org_domain NULL and org_why
+ * saying why when it is not a domain name or an answer failed), and
+ * *temperror is NULL or a new string naming the answer that failed. */
 enum auth_step auth_dmarc_walk_org_domain(const char *domain, const struct auth_dns_cache *cache,
 					  struct auth_dmarc_walk *walk, char **temperror,
 					  struct auth_dns_need *need);

@@ -306,9 +306,17 @@ enum auth_step auth_dmarc_walk_org_domain(const char *domain, const struct auth_
 {
 	struct dmarc_ctx c = { cache, need, { NULL, 0 } };
 	struct dmarc_walk w;
+	struct lib_err err = { "" };
 	memset(walk, 0, sizeof *walk);
 	*temperror = NULL;
-	enum dmarc_step step = dmarc_tree_walk(&c, domain, &w);
+	char *ascii = auth_address_domain_to_ascii(domain, strlen(domain), &err);
+	if (!ascii) {
+		walk->start = lib_xstrdup(domain);
+		walk->org_why = lib_xasprintf("not a domain name: %s", err.msg);
+		return AUTH_DONE;
+	}
+	enum dmarc_step step = dmarc_tree_walk(&c, ascii, &w);
+	free(ascii);
 	dmarc_names_release(&c.queries);
 	if (step == DM_NEED) {
 		dmarc_walk_release(&w);

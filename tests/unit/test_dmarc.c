@@ -393,6 +393,22 @@ static void walk_on_its_own(void **state)
 	free(temperror);
 	auth_dmarc_walk_release(&walk);
 	auth_dmarc_walk_release(NULL);
+
+	/* names are normalized first; what is not a name is said so */
+	auth_dns_cache_free(cache);
+	cache = auth_dns_cache_new();
+	zone[0] = (struct zone_row)REC("example.com", "v=DMARC1; p=none");
+	while (auth_dmarc_walk_org_domain("Mail.EXAMPLE.com", cache, &walk, &temperror, &need) ==
+	       AUTH_NEED_DNS)
+		auth_dns_cache_put(cache, zone_answer(zone, &need));
+	assert_null(temperror);
+	assert_string_equal(walk.queried[0], "_dmarc.mail.example.com");
+	auth_dmarc_walk_release(&walk);
+	assert_int_equal(auth_dmarc_walk_org_domain("a..b", cache, &walk, &temperror, &need),
+			 AUTH_DONE);
+	assert_null(walk.org_domain);
+	assert_string_equal(walk.org_why, "not a domain name: empty label");
+	auth_dmarc_walk_release(&walk);
 	auth_dns_cache_free(cache);
 }
 
