@@ -199,7 +199,7 @@ static const char *top_label(const char *domain)
 	return dot ? dot + 1 : domain;
 }
 
-/* The author's organizational domain, by the walk discovery made. */
+/* What the alignment checks share: DNS, the inputs, the verdict so far. */
 struct align_ctx {
 	struct dmarc_ctx *c;
 	const struct auth_dmarc_input *in;
