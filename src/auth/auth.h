@@ -79,6 +79,310 @@ enum auth_step {
 /* DMARC (RFC 9989), ARC (RFC 8617), Authentication-Results (RFC 8601)    */
 /* ===================================================================== */
 
-/* (DMARC, ARC and Authentication-Results declarations) */
+/* --- Author domains: the RFC5322.From field ----------------------------- */
+
+/* The mailboxes of one From field value (RFC 5322 3.6.2, with the groups
+ * of RFC 6854 and the obsolete forms of RFC 5322 4 tolerated): for each
+ * addr-spec, its domain as DMARC compares it, lowercased and with U-labels
+ * turned into A-labels (RFC 9989 5.3.1).  Owned; auth_address_list_release()
+ * frees what the struct holds. */
+#define AUTH_ADDRESS_MAX 64 /* more mailboxes than this in one field: an error */
+struct auth_address_list {
+	char **domains;    /* count entries */
+	size_t count;
+};
+
+/* Parses value[0..len) (the field body, folded or not).  Returns 0 with
+ * every mailbox found (a group may hold none), or -1 with err naming what
+ * is wrong ("no address in \"Test User\"", "domain literal"...). */
+int auth_address_parse(const char *value, size_t len, struct auth_address_list *out,
+		       struct lib_err *err);
+void auth_address_list_release(struct auth_address_list *list);
+
+/* A domain name as DMARC compares it: ASCII lowercase, each U-label as
+ * its A-label (RFC 3492 Punycode after lowercasing), no final dot, labels
+ * of letters, digits and hyphens of 1 to 63 octets, 253 octets at most.
+ * Returns a new string (caller frees), or NULL with err saying why not. */
+char *auth_address_domain_to_ascii(const char *domain, size_t len, struct lib_err *err);
+
+/* --- DMARC policy records (RFC 9989 4.7, 4.8; RFC 7489 6.3) ---------------- */
+
+enum auth_dmarc_policy {
+	AUTH_DMARC_POLICY_NONE = 0,
+	AUTH_DMARC_POLICY_QUARANTINE = 1,
+	AUTH_DMARC_POLICY_REJECT = 2,
+};
+const char *auth_dmarc_policy_str(enum auth_dmarc_policy policy);
+
+enum auth_dmarc_align_mode {
+	AUTH_DMARC_RELAXED = 0,
+	AUTH_DMARC_STRICT = 1,
+};
+const char *auth_dmarc_align_mode_str(enum auth_dmarc_align_mode mode);
+
+enum auth_dmarc_psd {
+	AUTH_DMARC_PSD_U = 0, /* not said: the tree walk decides */
+	AUTH_DMARC_PSD_Y = 1, /* a public suffix domain */
+	AUTH_DMARC_PSD_N = 2, /* an organizational domain, not a PSD */
+};
+
+/* What a TXT record at _dmarc.<name> turned out to be. */
+enum auth_dmarc_record_status {
+	AUTH_DMARC_RECORD_OK = 0,        /* a policy record */
+	AUTH_DMARC_RECORD_NOT_DMARC = 1, /* no "v=DMARC1" first: not a DMARC record, ignored */
+	AUTH_DMARC_RECORD_INVALID = 2,   /* v=DMARC1 but malformed: permerror */
+};
+
+/* A parsed record.  Tags absent from the text hold their defaults; the
+ * has_ flags say which were written.  rua and ruf are kept as written. */
+struct auth_dmarc_record {
+	enum auth_dmarc_policy p, sp, np;
+	int has_p, has_sp, has_np;     /* written with a valid value */
+	int bad_p, bad_sp, bad_np;     /* written with a value that is not a policy */
+	enum auth_dmarc_align_mode adkim, aspf;
+	enum auth_dmarc_psd psd;
+	int testing;                   /* t=y */
+	int pct;                       /* RFC 7489 pct (0..100), 100 unless written */
+	int has_pct;
+	char *rua, *ruf, *fo;          /* NULL unless written */
+	int rua_has_valid_uri;         /* rua holds at least one URI-shaped entry */
+	int p_defaulted;               /* p was missing or bad: p=none for the rua */
+	/* RFC 9989 4.10.1: without a valid p (or with an invalid sp or np) the
+	 * record still applies as p=none when rua has a valid URI, else DMARC
+	 * does not apply.  usable is 0 in that second case. */
+	int usable;
+};
+
+/* Parses text[0..len) (the TXT strings joined).  Returns the status; for
+ * AUTH_DMARC_RECORD_INVALID and _NOT_DMARC, err says why.  rec is filled
+ * only for AUTH_DMARC_RECORD_OK; release it with auth_dmarc_record_release(). */
+enum auth_dmarc_record_status auth_dmarc_record_parse(const char *text, size_t len,
+						      struct auth_dmarc_record *rec,
+						      struct lib_err *err);
+void auth_dmarc_record_release(struct auth_dmarc_record *rec);
+
+/* --- Organizational domains: the Public Suffix List (RFC 7489 3.2) ------- */
+
+/* A Public Suffix List, through libpsl. */
+struct auth_dmarc_psl;
+
+/* path NULL: the newer of libpsl's built-in list and Debian's
+ * /usr/share/publicsuffix (package publicsuffix); else that file (the PSL
+ * text format or libpsl's DAFSA).  NULL with err when it cannot be read. */
+struct auth_dmarc_psl *auth_dmarc_psl_new(const char *path, struct lib_err *err);
+void auth_dmarc_psl_free(struct auth_dmarc_psl *psl);
+
+/* The RFC 7489 organizational domain of an ASCII domain (see
+ * auth_address_domain_to_ascii): the public suffix and one more label.
+ * psl NULL is libpsl's built-in list.  Returns a new string, or NULL when
+ * the domain is itself a public suffix or is not a domain name. */
+char *auth_dmarc_psl_org_domain(const struct auth_dmarc_psl *psl, const char *domain);
+
+/* --- DMARC evaluation (RFC 9989 5.3) ------------------------------------- */
+
+enum auth_dmarc_result {
+	AUTH_DMARC_NONE = 0,      /* no policy record: DMARC does not apply */
+	AUTH_DMARC_PASS = 1,
+	AUTH_DMARC_FAIL = 2,
+	AUTH_DMARC_TEMPERROR = 3, /* a DNS answer was a temporary failure */
+	AUTH_DMARC_PERMERROR = 4, /* no single author domain, malformed record */
+};
+const char *auth_dmarc_result_str(enum auth_dmarc_result result);
+
+/* How policy and organizational domains are found. */
+enum auth_dmarc_method {
+	AUTH_DMARC_TREEWALK = 0, /* RFC 9989 4.10: the DNS tree walk (default) */
+	AUTH_DMARC_PSL = 1,      /* RFC 7489 6.6.3 and 3.2: the Public Suffix List */
+};
+
+/* The SPF result DMARC takes in.  result is its RFC 8601 name ("pass",
+ * "fail", "softfail"...); only "pass" authenticates domain.  domain is
+ * the one SPF checked: RFC5321.MailFrom's, or the HELO name when the
+ * reverse-path was empty (RFC 7208 2.4), which helo says. */
+struct auth_dmarc_spf {
+	const char *result; /* NULL: SPF was not checked */
+	const char *domain;
+	int helo;
+};
+
+/* One DKIM signature's result: its RFC 8601 name and the d= and s= tags. */
+struct auth_dmarc_dkim {
+	const char *result;
+	const char *domain;
+	const char *selector; /* for the evidence; may be NULL */
+};
+
+struct auth_dmarc_input {
+	const char *const *from; /* the message's From field values, raw */
+	size_t from_count;       /* 0, 1 or several fields, as in the message */
+	struct auth_dmarc_spf spf;
+	const struct auth_dmarc_dkim *dkim;
+	size_t dkim_count;
+	enum auth_dmarc_method method;
+	const struct auth_dmarc_psl *psl; /* NULL: libpsl's built-in list */
+};
+
+/* One DNS tree walk (RFC 9989 4.10) or PSL look-up: where it started, the
+ * _dmarc names it queried in order, and the organizational domain found. */
+struct auth_dmarc_walk {
+	char *start;
+	char **queried;
+	size_t query_count;
+	char *org_domain;
+	char *org_why;  /* how org_domain was chosen, one line */
+};
+
+/* An authenticated identifier and its alignment with the author domain. */
+struct auth_dmarc_alignment {
+	char *result;         /* the SPF or DKIM result, as given */
+	char *domain;         /* the identifier, as DMARC compares it; NULL if unusable */
+	char *selector;       /* DKIM s=, or NULL */
+	int helo;             /* SPF: the domain is the HELO name */
+	enum auth_dmarc_align_mode mode;
+	int aligned;          /* passed and aligned */
+	char *why;            /* one line: why aligned or not */
+	struct auth_dmarc_walk walk; /* its organizational domain, when needed */
+};
+
+/* The verdict, with its evidence.  Strings are owned by the verdict. */
+struct auth_dmarc_verdict {
+	enum auth_dmarc_result result;
+	char *reason;                   /* one line, for people */
+	enum auth_dmarc_method method;
+
+	char **author_domains;          /* every domain found in From */
+	size_t author_count;            /* exactly 1 for a pass or fail */
+	char *author_domain;            /* author_domains[0] when there is one, else NULL */
+	struct auth_dmarc_walk author_walk;
+
+	char *policy_domain;            /* where the policy record was found */
+	char *record;                   /* its text */
+	struct auth_dmarc_record parsed;
+	int has_record;                 /* parsed is set */
+	char *org_domain;               /* the author's organizational domain by method */
+	char *psl_org_domain;           /* and by the PSL, to show when they differ */
+
+	int has_policy;                 /* a policy applies (pass or fail) */
+	enum auth_dmarc_policy published; /* from the tag below */
+	const char *policy_tag;         /* "p", "sp" or "np" */
+	int author_exists;              /* 0 when the existence probe found NXDOMAIN */
+	enum auth_dmarc_policy policy;  /* what applies to a failing message:
+					 * published, one level lower under t=y
+					 * (or pct<100 in the RFC 7489 method) */
+
+	struct auth_dmarc_alignment spf; /* spf.result NULL: none given */
+	struct auth_dmarc_alignment *dkim;
+	size_t dkim_count;
+
+	char **queries;                 /* every DNS query consulted, in order:
+					 * "_dmarc.example.com TXT" */
+	size_t query_count;
+};
+
+/* Evaluates DMARC for in, reading DNS answers from cache.  AUTH_DONE: *out
+ * is a new verdict (auth_dmarc_verdict_free).  AUTH_NEED_DNS: *out is NULL
+ * and *need is the query to answer before calling again. */
+enum auth_step auth_dmarc_evaluate(const struct auth_dmarc_input *in,
+				   const struct auth_dns_cache *cache,
+				   struct auth_dmarc_verdict **out, struct auth_dns_need *need);
+void auth_dmarc_verdict_free(struct auth_dmarc_verdict *verdict);
+
+/* The organizational domain of a domain by the RFC 9989 DNS tree walk,
+ * on its own (the evaluator does the same).  AUTH_DONE: walk is filled
+ * (release with auth_dmarc_walk_release; org_domain NULL and org_why
+ * saying why when it is not a domain name or an answer failed), and
+ * *temperror is NULL or a new string naming the answer that failed. */
+enum auth_step auth_dmarc_walk_org_domain(const char *domain, const struct auth_dns_cache *cache,
+					  struct auth_dmarc_walk *walk, char **temperror,
+					  struct auth_dns_need *need);
+void auth_dmarc_walk_release(struct auth_dmarc_walk *walk);
+
+/* --- Authentication-Results (RFC 8601) and ARC-Authentication-Results --- */
+
+/* A property of a result: ptype.property=value ("header.d=example.com"). */
+struct auth_authres_prop {
+	char *ptype;     /* lowercased: smtp, header, body, policy... */
+	char *property;  /* lowercased */
+	char *value;     /* unquoted, as written */
+};
+
+/* One resinfo: method=result, its reason and properties. */
+struct auth_authres_result {
+	char *method;    /* lowercased: spf, dkim, dmarc, arc... */
+	unsigned method_version; /* 0 when not written */
+	char *result;    /* lowercased */
+	char *reason;    /* reason= value, or NULL */
+	char *comment;   /* the first comment after the result, or NULL */
+	struct auth_authres_prop *props;
+	size_t prop_count;
+};
+
+/* A parsed header field. */
+struct auth_authres {
+	unsigned arc_instance;  /* ARC-Authentication-Results i=; 0 otherwise */
+	char *authserv_id;
+	unsigned version;       /* 0 when not written (means 1) */
+	struct auth_authres_result *results; /* none: count 0 ("; none") */
+	size_t count;
+	int trusted;            /* set by auth_authres_list_add */
+};
+
+/* Bounds on what a header field may hold, so hostile input costs little. */
+#define AUTH_AUTHRES_MAX_RESULTS 64
+#define AUTH_AUTHRES_MAX_PROPS 32
+
+/* Parses the body of an Authentication-Results field (after the colon,
+ * folded or not).  NULL with err when it is not RFC 8601 syntax. */
+struct auth_authres *auth_authres_parse(const char *value, size_t len, struct lib_err *err);
+/* The same for ARC-Authentication-Results (RFC 8617 4.1.1: "i=N;" first). */
+struct auth_authres *auth_authres_parse_arc(const char *value, size_t len, struct lib_err *err);
+void auth_authres_free(struct auth_authres *ar);
+
+/* Whether ar's authserv-id is one of trusted[0..n), compared without case:
+ * only then may its results be believed, since anyone upstream can write
+ * such a field (RFC 8601 5, 7.2). */
+int auth_authres_is_trusted(const struct auth_authres *ar, const char *const *trusted,
+			    size_t n);
+
+/* Every Authentication-Results field of a message, recorded in order;
+ * those from a trusted authserv-id are counted.  Fields that do not parse
+ * are recorded by their error.  Release with auth_authres_list_release. */
+struct auth_authres_list {
+	struct auth_authres **items;
+	size_t count;
+	size_t trusted_count;
+	char **errors;
+	size_t error_count;
+};
+/* Adds one field body; arc: it is an ARC-Authentication-Results field. */
+void auth_authres_list_add(struct auth_authres_list *list, int arc, const char *value,
+			   size_t len, const char *const *trusted, size_t ntrusted);
+void auth_authres_list_release(struct auth_authres_list *list);
+
+/* Writing: build a struct auth_authres and format it. */
+struct auth_authres *auth_authres_new(const char *authserv_id);
+/* Appends a result; comment (or NULL) is written in parentheses after it.
+ * Returns it, to add properties to; valid until the next add. */
+struct auth_authres_result *auth_authres_add(struct auth_authres *ar, const char *method,
+					     const char *result, const char *comment);
+void auth_authres_add_prop(struct auth_authres_result *res, const char *ptype,
+			   const char *property, const char *value);
+/* spf=RESULT smtp.mailfrom=DOMAIN (or smtp.helo=DOMAIN). */
+void auth_authres_add_spf(struct auth_authres *ar, const char *result, const char *domain,
+			  int helo, const char *comment);
+/* dkim=RESULT header.d= header.i= header.s= header.b= (the first 8
+ * characters of b=, RFC 6008); NULL arguments are left out. */
+void auth_authres_add_dkim(struct auth_authres *ar, const char *result, const char *d,
+			   const char *i, const char *s, const char *b, const char *comment);
+/* dmarc=RESULT (reason) header.from= policy.dmarc= from a verdict. */
+void auth_authres_add_dmarc(struct auth_authres *ar, const struct auth_dmarc_verdict *verdict);
+
+/* The whole field, "Authentication-Results: id; method=result ...", or
+ * "ARC-Authentication-Results: i=N; ..." when arc_instance is set.  fold:
+ * each resinfo on its own line (CRLF TAB), else one line.  Comments and
+ * values are escaped (quoted-pairs, quoted-strings), bytes outside
+ * printable ASCII become '?', and comments are cut at 200 bytes, so no
+ * input can break the header.  Caller frees. */
+char *auth_authres_format(const struct auth_authres *ar, int fold);
 
 #endif
