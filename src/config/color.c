@@ -74,28 +74,59 @@ static int parse_color(const char *name, int *color, struct lib_err *err)
 			   name);
 }
 
-/* glibc compiles a{n} to n copies, so nested or large counts make a short
- * pattern huge: allow one repetition count, up to 100. */
+#define REGEX_MAX_LEN 256
+#define REGEX_MAX_COPIES 256
+
+/* The number in "{n}", "{n,}" or "{n,m}" at p (after the '{') that makes
+ * the most copies, capped; *end is set past the '}' or to the end. */
+static long interval_copies(const char *p, const char **end)
+{
+	long n = 0, most = 0;
+	for (; *p && *p != '}'; p++) {
+		n = *p >= '0' && *p <= '9' ? n * 10 + (*p - '0') : 0;
+		if (n > REGEX_MAX_COPIES)
+			n = REGEX_MAX_COPIES + 1;
+		if (n > most)
+			most = n;
+	}
+	*end = *p ? p + 1 : p;
+	return most + 1;
+}
+
+/* glibc's regcomp copies the expression under "+" once and under "{n,m}"
+ * m times, so nested repetitions grow exponentially: a short hostile
+ * pattern would take gigabytes.  Bound the length, and the product of the
+ * copies of all repetitions (an upper bound on the growth). */
 static int regex_bounded(const char *re, struct lib_err *err)
 {
-	int braces = 0;
-	for (const char *p = re; *p; p++) {
+	if (strlen(re) > REGEX_MAX_LEN)
+		return lib_err_set(err, "pattern too long (limit %d)", REGEX_MAX_LEN);
+	long copies = 1;
+	for (const char *p = re; *p;) {
+		long factor = 1;
 		if (*p == '\\' && p[1]) {
+			p += 2;
+			continue;
+		}
+		if (*p == '[') { /* a bracket expression: its +{ are plain */
+			const char *q = p + 1 + (p[1] == '^');
+			q += *q == ']';
+			while (*q && *q != ']')
+				q++;
+			p = *q ? q + 1 : q;
+			continue;
+		}
+		if (*p == '+')
+			factor = 2, p++;
+		else if (*p == '{')
+			factor = interval_copies(p + 1, &p);
+		else
 			p++;
-			continue;
-		}
-		if (*p != '{')
-			continue;
-		if (++braces > 1)
-			return lib_err_set(err, "one {n,m} repetition per pattern at most");
-		long n = 0;
-		for (p++; *p && *p != '}'; p++) {
-			n = *p >= '0' && *p <= '9' ? n * 10 + (*p - '0') : 0;
-			if (n > 100)
-				return lib_err_set(err, "repetition counts above 100 are not supported");
-		}
-		if (!*p)
-			break;
+		copies *= factor;
+		if (copies > REGEX_MAX_COPIES)
+			return lib_err_set(err, "pattern too complex: its repetitions multiply "
+						"past %d copies",
+					   REGEX_MAX_COPIES);
 	}
 	return 0;
 }

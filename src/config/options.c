@@ -50,7 +50,8 @@ static int host_check(const char *value, struct lib_err *err)
 static const struct config_option global_options[] = {
 	{ "default_account", CONFIG_OPT_STRING, G(default_account), NULL, "the first account",
 	  NULL, 0, 0, 0, 0, config_name_check,
-	  "The account frank uses unless told otherwise." },
+	  "The account frank reads and sends with unless told otherwise (not used yet: "
+	  "synchronization and sending are to come)." },
 	{ "mail_root", CONFIG_OPT_PATH, G(mail_root), "~/Mail", NULL, NULL, 0, 0, 0,
 	  CONFIG_OPT_REQUIRED, NULL,
 	  "The folder under which each account's mail is kept, one Maildir per folder "
@@ -247,14 +248,15 @@ static int set_number(const struct config_option *o, void *base, const char *tex
 static int set_enum(const struct config_option *o, void *base, const char *text,
 		    struct lib_err *err)
 {
-	struct lib_buf names = LIB_BUF_INIT;
 	for (int i = 0; o->values[i]; i++) {
 		if (strcmp(o->values[i], text) == 0) {
 			*SLOT(o, base, int) = i;
 			return 0;
 		}
-		lib_buf_printf(&names, "%s%s", i ? ", " : "", o->values[i]);
 	}
+	struct lib_buf names = LIB_BUF_INIT;
+	for (int i = 0; o->values[i]; i++)
+		lib_buf_printf(&names, "%s%s", i ? ", " : "", o->values[i]);
 	lib_err_set(err, "%s: unknown value %s (values: %s)", o->name, text, names.data);
 	lib_buf_release(&names);
 	return -1;

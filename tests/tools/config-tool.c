@@ -91,7 +91,8 @@ static void dump(const struct config *cfg)
 	}
 }
 
-/* Text for groff: a backslash is \e, a hyphen \-, a quote \(dq. */
+/* Text for groff: a backslash is \e, a hyphen \-, a quote \(dq, and a
+ * new sentence starts a new line, as roff wants. */
 static void groff_text(const char *s)
 {
 	for (; *s; s++) {
@@ -101,11 +102,14 @@ static void groff_text(const char *s)
 			fputs("\\-", stdout);
 		else if (*s == '"')
 			fputs("\\(dq", stdout);
+		else if (*s == '.' && s[1] == ' ' && s[2] == ' ')
+			fputs(".\n", stdout), s += 2;
 		else
 			putchar(*s);
 	}
 }
 
+/* Each option as a tagged paragraph: name (type; default), then its help. */
 static void man_options(void)
 {
 	int account = -1;
@@ -116,21 +120,18 @@ static void man_options(void)
 			account = info.account;
 			printf(".SS %s\n", account ? "Account options" : "Global options");
 		}
-		printf(".TP\n.B ");
+		printf(".TP\n.BR ");
 		groff_text(info.name);
-		printf("\n.RI (%s", info.type);
-		if (info.values) {
-			printf(":");
-			for (size_t v = 0; info.values[v]; v++) {
-				printf("%s ", v ? "," : "");
-				groff_text(info.values[v]);
-			}
+		printf(" \" (%s", info.type);
+		for (size_t v = 0; info.values && info.values[v]; v++) {
+			printf("%s", v ? ", " : ": ");
+			groff_text(info.values[v]);
 		}
 		if (*info.fallback) {
-			printf("; default: ");
+			printf("; default ");
 			groff_text(info.fallback);
 		}
-		printf(")\n");
+		printf(")\"\n");
 		groff_text(info.help);
 		printf("\n");
 	}

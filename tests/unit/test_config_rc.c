@@ -424,6 +424,26 @@ static void bindings_macros_and_colors(void **state)
 	config_free(cfg);
 }
 
+/* Repetitions are bounded by the copies regcomp would make, not refused. */
+static void color_patterns_within_bounds(void **state)
+{
+	(void)state;
+	struct config *cfg = parse_ok("color body red default \"[+{]+ (ab){2,15}x+\"\n"
+				      "color header red default \"\\\\+\\\\{[[:alpha:]]{1,4}+\"\n");
+	assert_int_equal(cfg->ncolors, 2);
+	assert_string_equal(cfg->colors[0].pattern, "[+{]+ (ab){2,15}x+");
+	assert_string_equal(cfg->colors[1].pattern, "\\+\\{[[:alpha:]]{1,4}+");
+	config_free(cfg);
+	struct lib_buf b = LIB_BUF_INIT;
+	lib_buf_puts(&b, "color body red default ");
+	for (int i = 0; i < 257; i++)
+		lib_buf_putc(&b, 'a');
+	struct lib_err err = { "" };
+	assert_null(parse(b.data, b.len, 1, &err));
+	assert_string_equal(err.msg, "t.rc:1: pattern too long (limit 256)");
+	lib_buf_release(&b);
+}
+
 /* --- malformed files: each error with its file:line ------------------------------ */
 
 struct error_case {
@@ -563,9 +583,11 @@ static const struct error_case error_cases[] = {
 	{ "color bad regex", TXT("color header red blue \"((\"\n"), 1,
 	  "t.rc:1: bad regular expression \"((\": Unmatched ( or \\(" },
 	{ "color huge repetition", TXT("color body red blue \"a{1000}\"\n"), 1,
-	  "t.rc:1: repetition counts above 100 are not supported" },
-	{ "color nested repetition", TXT("color body red blue \"(a{9}){9}\"\n"), 1,
-	  "t.rc:1: one {n,m} repetition per pattern at most" },
+	  "t.rc:1: pattern too complex: its repetitions multiply past 256 copies" },
+	{ "color nested repetitions", TXT("color body red blue \"(a{2,20}){20}\"\n"), 1,
+	  "t.rc:1: pattern too complex: its repetitions multiply past 256 copies" },
+	{ "color stacked +", TXT("color body red blue \"a+++++++++\"\n"), 1,
+	  "t.rc:1: pattern too complex: its repetitions multiply past 256 copies" },
 	{ "source without a file", TXT("source\n"), 1, "t.rc:1: usage: source FILE" },
 	{ "source of a missing file", TXT("\nsource missing.rc\n"), 1,
 	  "t.rc:2: source missing.rc: No such file or directory" },
@@ -916,6 +938,7 @@ int main(void)
 		cmocka_unit_test(accounts_hold_their_settings),
 		cmocka_unit_test(first_account_is_the_default),
 		cmocka_unit_test(bindings_macros_and_colors),
+		cmocka_unit_test(color_patterns_within_bounds),
 		cmocka_unit_test(over_long_lines_fail),
 		cmocka_unit_test(no_host_no_source_no_variables),
 		cmocka_unit_test(urls_that_parse),
