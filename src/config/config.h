@@ -268,8 +268,8 @@ int config_parse(struct config *cfg, const char *file, int file_private, const c
 		 size_t len, const struct config_host *host, struct lib_err *err);
 
 /* What needs the whole file: default_account must name an account; an
- * unset editor becomes $VISUAL, else $EDITOR, else vi; a default path such
- * as ~/Mail gets $HOME.  Returns 0, or -1 with err set ("file:line: ..."). */
+ * unset editor becomes $VISUAL, else $EDITOR, else vi; a path option that
+ * still starts with ~/ (a default such as ~/Mail, or quoted) gets $HOME.  Returns 0, or -1 with err set ("file:line: ..."). */
 int config_finish(struct config *cfg, const struct config_host *host, struct lib_err *err);
 
 /* Reads rcfile (NULL: none, the defaults) with its sourced files, checks

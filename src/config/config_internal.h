@@ -125,10 +125,9 @@ void config_option_reset(const struct config_option *o, void *base);
 void config_options_init(int account, void *base);
 void config_options_release(int account, void *base);
 
-/* Puts home in place of the ~ of a path option still at its default ("~/Mail");
- * a value from a file had its ~ expanded as it was read. */
-void config_options_expand_home(struct config_globals *g, const struct config_origin *origin,
-				const char *home);
+/* Puts home in place of a leading ~ of every path option of a table: the
+ * defaults ("~/Mail") and quoted values, which the tokenizer left alone. */
+void config_options_expand_home(int account, void *base, const char *home);
 
 /* A name for an account or a keymap: letters, digits, '.', '-', '_'. */
 int config_name_check(const char *value, struct lib_err *err);

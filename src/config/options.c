@@ -397,14 +397,13 @@ void config_options_release(int account, void *base)
 		clear(&t[i], base);
 }
 
-void config_options_expand_home(struct config_globals *g, const struct config_origin *origin,
-				const char *home)
+void config_options_expand_home(int account, void *base, const char *home)
 {
-	for (size_t i = 0; i < NGLOBAL; i++) {
-		const struct config_option *o = &global_options[i];
-		char **value = SLOT(o, g, char *);
-		if (o->type != CONFIG_OPT_PATH || origin[i].file || !*value ||
-		    strncmp(*value, "~/", 2) != 0)
+	size_t n;
+	const struct config_option *t = table(account, &n);
+	for (size_t i = 0; i < n; i++) {
+		char **value = SLOT(&t[i], base, char *);
+		if (t[i].type != CONFIG_OPT_PATH || !*value || strncmp(*value, "~/", 2) != 0)
 			continue;
 		char *full = lib_xasprintf("%s%s", home, *value + 1);
 		free(*value);

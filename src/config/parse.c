@@ -433,8 +433,11 @@ int config_finish(struct config *cfg, const struct config_host *host, struct lib
 				   o->line, cfg->opt.default_account);
 	}
 	const char *home = host && host->getenv ? host->getenv(host->ctx, "HOME") : NULL;
-	if (home && *home)
-		config_options_expand_home(&cfg->opt, cfg->opt_origin, home);
+	if (home && *home) {
+		config_options_expand_home(0, &cfg->opt, home);
+		for (size_t i = 0; i < cfg->naccounts; i++)
+			config_options_expand_home(1, &cfg->accounts[i], home);
+	}
 	if (!cfg->opt.editor) {
 		const char *names[] = { "VISUAL", "EDITOR" };
 		const char *editor = NULL;

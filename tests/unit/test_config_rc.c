@@ -267,6 +267,12 @@ static void set_forms_of_mutt(void **state)
 	assert_int_equal(cfg->opt.timeout, 30);
 	assert_int_equal(cfg->opt.sort, CONFIG_SORT_DATE);
 	config_free(cfg);
+	cfg = parse_ok("set mail_root = /m\nreset mail_root\nset signature = \"~/quoted\"\n"
+		       "set date_format = \"~/quoted\"\n");
+	assert_string_equal(cfg->opt.mail_root, "/home/alice/Mail");
+	assert_string_equal(cfg->opt.signature, "/home/alice/quoted"); /* a path */
+	assert_string_equal(cfg->opt.date_format, "~/quoted");	       /* not a path */
+	config_free(cfg);
 	cfg = parse_ok("set signature = ~/sig\nunset signature\nset dns_zone_file = \"\"\n");
 	assert_null(cfg->opt.signature);
 	assert_null(cfg->opt.dns_zone_file);
