@@ -1,13 +1,10 @@
 /* keymap.c: parsing "bind MENU KEY FUNCTION" lines, mutt's syntax. */
-#include "config.h"
+#include "config_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#define KEYMAP_MAX_LINE 1024
-#define KEYMAP_MAX_TOKENS 8
 
 static const struct {
 	const char *name;
@@ -129,92 +126,77 @@ void config_key_name(int key, char *buf, size_t size)
 		snprintf(buf, size, "<key %d>", key);
 }
 
-/* Splits a line into tokens: whitespace separates, '#' outside quotes starts
- * a comment, "double" quotes keep backslash escapes for config_key_parse,
- * 'single' quotes are literal.  Tokens are written into out (NUL-separated). */
-static int tokenize(const char *line, char *out, char **tokens, int *ntokens,
-		    struct lib_err *err)
-{
-	int n = 0;
-	const char *p = line;
-	char *o = out;
-	for (;;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0' || *p == '#')
-			break;
-		if (n == KEYMAP_MAX_TOKENS)
-			return lib_err_set(err, "too many words");
-		tokens[n++] = o;
-		while (*p && *p != ' ' && *p != '\t') {
-			if (*p == '"' || *p == '\'') {
-				char q = *p++;
-				while (*p && *p != q) {
-					/* In double quotes \" is a quote; any other
-					 * escape is kept whole for config_key_parse,
-					 * so "\\" stays one escaped backslash. */
-					if (q == '"' && *p == '\\' && p[1] == '"')
-						p++;
-					else if (q == '"' && *p == '\\' && p[1])
-						*o++ = *p++;
-					*o++ = *p++;
-				}
-				if (*p != q)
-					return lib_err_set(err, "unterminated quote");
-				p++;
-			} else {
-				*o++ = *p++;
-			}
-		}
-		*o++ = '\0';
-	}
-	*ntokens = n;
-	return 0;
-}
-
 static int valid_menu(const char *m)
 {
 	return strcmp(m, "index") == 0 || strcmp(m, "pager") == 0 || strcmp(m, "generic") == 0;
 }
 
-static void add_binding(struct config_keymap *km, const char *menu, size_t menu_len, int key,
-			const char *function, int line)
+int config_menu_list_check(const char *list, struct lib_err *err)
 {
-	km->bindings = lib_xrealloc(km->bindings, (km->count + 1) * sizeof *km->bindings);
-	struct config_binding *b = &km->bindings[km->count++];
-	b->menu = lib_xstrndup(menu, menu_len);
-	b->key = key;
-	b->function = lib_xstrdup(function);
-	b->line = line;
-}
-
-static int parse_bind(struct config_keymap *km, char **tok, int ntok, int line,
-		      struct lib_err *err)
-{
-	struct lib_err kerr;
-	if (ntok != 4)
-		return lib_err_set(err, "usage: bind MENU KEY FUNCTION");
-	int key;
-	if (config_key_parse(tok[2], &key, &kerr) < 0)
-		return lib_err_set(err, "%s", kerr.msg);
-	/* Check every menu of the list before adding any binding. */
-	for (const char *m = tok[1]; *m;) {
+	size_t n = strlen(list);
+	if (n == 0 || list[n - 1] == ',')
+		return lib_err_set(err, "bad menu list: %s", list);
+	for (const char *m = list; *m;) {
 		size_t len = strcspn(m, ",");
 		char name[32];
 		if (len == 0 || len >= sizeof name)
-			return lib_err_set(err, "bad menu list: %s", tok[1]);
+			return lib_err_set(err, "bad menu list: %s", list);
 		memcpy(name, m, len);
 		name[len] = '\0';
 		if (!valid_menu(name))
 			return lib_err_set(err, "unknown menu: %s (menus: index, pager, generic)", name);
 		m += len + (m[len] == ',');
 	}
-	for (const char *m = tok[1]; *m;) {
+	return 0;
+}
+
+static void add_binding(struct config_keymap *km, const char *menu, size_t menu_len, int key,
+			const char *function, const char *source, int line)
+{
+	km->bindings = lib_xrealloc(km->bindings, (km->count + 1) * sizeof *km->bindings);
+	struct config_binding *b = &km->bindings[km->count++];
+	b->menu = lib_xstrndup(menu, menu_len);
+	b->key = key;
+	b->function = lib_xstrdup(function);
+	b->source = lib_xstrdup(source);
+	b->line = line;
+}
+
+void config_binding_release(struct config_binding *b)
+{
+	free(b->menu);
+	free(b->function);
+	free(b->source);
+}
+
+/* bind MENU KEY FUNCTION, after the word "bind". */
+int config_bind_parse(struct config_keymap *km, struct config_words *w, const char *source,
+		      int line, struct lib_err *err)
+{
+	struct lib_buf menu = LIB_BUF_INIT, keyw = LIB_BUF_INIT, fn = LIB_BUF_INIT;
+	int key, rc = -1;
+	if (config_word_next(w, 0, &menu, err) < 0 ||
+	    config_word_next(w, CONFIG_WORD_KEY, &keyw, err) < 0 ||
+	    config_word_next(w, 0, &fn, err) < 0)
+		goto out;
+	if (!fn.len || !config_word_at_end(w)) {
+		lib_err_set(err, "usage: bind MENU KEY FUNCTION");
+		goto out;
+	}
+	if (config_key_parse(keyw.data, &key, err) < 0 ||
+	    config_menu_list_check(menu.data, err) < 0)
+		goto out;
+	for (const char *m = menu.data; *m;) {
 		size_t len = strcspn(m, ",");
-		add_binding(km, m, len, key, tok[3], line);
+		add_binding(km, m, len, key, fn.data, source, line);
 		m += len + (m[len] == ',');
 	}
-	return 0;
+	rc = 0;
+out:
+	lib_buf_release(&menu);
+	lib_buf_release(&keyw);
+	lib_buf_release(&fn);
+	return rc;
 }
 
 int config_keymap_parse(struct config_keymap *km, const char *source, const char *text,
@@ -222,45 +204,33 @@ int config_keymap_parse(struct config_keymap *km, const char *source, const char
 {
 	if (!km->source)
 		km->source = lib_xstrdup(source);
-	int line = 0;
-	size_t pos = 0;
-	while (pos < len) {
-		line++;
-		const char *start = text + pos;
-		const char *nl = memchr(start, '\n', len - pos);
-		size_t llen = nl ? (size_t)(nl - start) : len - pos;
-		pos += llen + (nl != NULL);
-		if (llen && start[llen - 1] == '\r')
-			llen--;
-		if (llen > KEYMAP_MAX_LINE)
-			return lib_err_set(err, "%s:%d: line too long (limit %d)", source, line,
-					   KEYMAP_MAX_LINE);
-		if (memchr(start, '\0', llen))
-			return lib_err_set(err, "%s:%d: NUL byte in line", source, line);
-		char buf[KEYMAP_MAX_LINE + 1], toks[KEYMAP_MAX_LINE + KEYMAP_MAX_TOKENS + 1];
-		memcpy(buf, start, llen);
-		buf[llen] = '\0';
-		char *tok[KEYMAP_MAX_TOKENS];
-		int ntok = 0;
-		struct lib_err lerr;
-		if (tokenize(buf, toks, tok, &ntok, &lerr) < 0)
-			return lib_err_set(err, "%s:%d: %s", source, line, lerr.msg);
-		if (ntok == 0)
+	struct config_lexer lx = { text, len, 0, 0 };
+	struct lib_buf line = LIB_BUF_INIT, word = LIB_BUF_INIT;
+	struct lib_err lerr;
+	int lineno = 0, rc;
+	while ((rc = config_lexer_next(&lx, &line, &lineno, &lerr)) > 0) {
+		struct config_words w = { line.data, NULL, 0 };
+		rc = config_word_next(&w, 0, &word, &lerr);
+		if (rc == 0)
 			continue;
-		if (strcmp(tok[0], "bind") != 0)
-			return lib_err_set(err, "%s:%d: unknown command: %s", source, line, tok[0]);
-		if (parse_bind(km, tok, ntok, line, &lerr) < 0)
-			return lib_err_set(err, "%s:%d: %s", source, line, lerr.msg);
+		if (rc > 0 && strcmp(word.data, "bind") != 0)
+			rc = lib_err_set(&lerr, "unknown command: %s", word.data);
+		else if (rc > 0)
+			rc = config_bind_parse(km, &w, source, lineno, &lerr);
+		if (rc < 0)
+			break;
 	}
+	lib_buf_release(&line);
+	lib_buf_release(&word);
+	if (rc < 0)
+		return lib_err_set(err, "%s:%d: %s", source, lineno, lerr.msg);
 	return 0;
 }
 
 void config_keymap_release(struct config_keymap *km)
 {
-	for (size_t i = 0; i < km->count; i++) {
-		free(km->bindings[i].menu);
-		free(km->bindings[i].function);
-	}
+	for (size_t i = 0; i < km->count; i++)
+		config_binding_release(&km->bindings[i]);
 	free(km->bindings);
 	free(km->source);
 	memset(km, 0, sizeof *km);

@@ -16,6 +16,7 @@ struct frank_options {
 	const char *folder;    /* -f DIR */
 	const char *debug_log; /* -d FILE */
 	const char *rcfile;    /* -F FILE: the configuration file */
+	const char *argv0;
 };
 
 static void frank_usage(FILE *out)
@@ -82,30 +83,54 @@ static char *frank_find_rc(const struct frank_options *opt)
 	return NULL;
 }
 
-/* For now the file holds key bindings ("bind MENU KEY FUNCTION"). */
-static int frank_load_rc(const char *path, struct config_keymap *km, struct lib_err *err)
+/* Where "set keymap = NAME" finds NAME.keys: keymaps/ next to the binary
+ * first, so that frank run from its build tree uses the tree's, then the
+ * installed data folder.  Caller frees the first entry. */
+static void frank_keymap_dirs(const char *argv0, const char *dirs[3])
 {
-	char *data;
-	size_t len;
-	if (lib_read_file(path, 1 << 20, &data, &len, err) < 0)
-		return -1;
-	int rc = config_keymap_parse(km, path, data, len, err);
-	free(data);
-	if (rc == 0)
-		rc = ui_keymap_check(km, err);
-	return rc;
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0)
+		exe[n] = '\0';
+	else
+		snprintf(exe, sizeof exe, "%s", argv0);
+	char *slash = strrchr(exe, '/');
+	dirs[0] = slash ? lib_xasprintf("%.*s/keymaps", (int)(slash - exe), exe)
+			: lib_xstrdup("keymaps");
+	dirs[1] = FRANK_DATADIR "/keymaps";
+	dirs[2] = NULL;
+}
+
+/* The configuration, with every binding's function checked against the
+ * UI's, one by one so that each error names the binding's own file. */
+static struct config *frank_load_config(const char *path, const char *argv0,
+					struct lib_err *err)
+{
+	const char *dirs[3];
+	frank_keymap_dirs(argv0, dirs);
+	struct config *cfg = config_load(path, dirs, err);
+	free((char *)dirs[0]);
+	for (size_t i = 0; cfg && i < cfg->keys.count; i++) {
+		struct config_binding *b = &cfg->keys.bindings[i];
+		struct config_keymap one = { b->source, b, 1 };
+		if (ui_keymap_check(&one, err) < 0) {
+			config_free(cfg);
+			cfg = NULL;
+		}
+	}
+	return cfg;
 }
 
 static int frank_run(const struct frank_options *opt)
 {
 	struct lib_err err;
-	struct config_keymap km = { 0 };
+	struct config *cfg = NULL;
 	struct store *store = NULL;
 	char *rcfile = frank_find_rc(opt);
 	int rc = 1;
 	if (opt->debug_log && lib_log_open(opt->debug_log, &err) < 0)
 		goto fail;
-	if (rcfile && frank_load_rc(rcfile, &km, &err) < 0)
+	if (!(cfg = frank_load_config(rcfile, opt->argv0, &err)))
 		goto fail;
 	mime_init();
 	struct store_index_stats stats = { 0 };
@@ -113,7 +138,7 @@ static int frank_run(const struct frank_options *opt)
 	if (store)
 		lib_debug("store: %s: %zu added, %zu removed, %zu not mail", store_path(store),
 			  stats.added, stats.removed, stats.skipped);
-	if (store && ui_run(store, &km, &err) == 0)
+	if (store && ui_run(store, &cfg->keys, &err) == 0)
 		rc = 0;
 	store_free(store);
 	mime_shutdown();
@@ -123,7 +148,7 @@ fail:
 	fprintf(stderr, "frank: %s\n", err.msg);
 out:
 	free(rcfile);
-	config_keymap_release(&km);
+	config_free(cfg);
 	lib_log_close();
 	return rc;
 }
@@ -131,6 +156,7 @@ out:
 int main(int argc, char **argv)
 {
 	struct frank_options opt = { 0 };
+	opt.argv0 = argv[0];
 	int rc = frank_parse_args(argc, argv, &opt);
 	if (rc != 0) {
 		if (rc < 0)

@@ -69,4 +69,8 @@ int lib_log_open(const char *path, struct lib_err *err);
 void lib_log_close(void);
 void lib_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Overwrites n bytes at p with zeros in a way the compiler may not drop,
+ * for secrets (passwords) about to be freed. */
+void lib_secure_zero(void *p, size_t n);
+
 #endif
