@@ -55,6 +55,18 @@ t_need() {
 	done
 }
 
+# t_run NAME COMMAND...: runs it with no input, keeping its stdout, stderr
+# and exit status in $T_TMP/NAME.out, .err and .rc.
+t_run() {
+	t_run_name=$1
+	shift
+	"$@" >"$T_TMP/$t_run_name.out" 2>"$T_TMP/$t_run_name.err" </dev/null
+	echo $? >"$T_TMP/$t_run_name.rc"
+}
+# t_rc_is NAME STATUS, t_one_line NAME: checks on what t_run kept.
+t_rc_is() { test "$(cat "$T_TMP/$1.rc")" -eq "$2"; }
+t_one_line() { test "$(wc -l <"$T_TMP/$1.err")" -eq 1; }
+
 # A private scratch folder, removed at exit.
 t_tmpdir() {
 	T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/frank-test.XXXXXX") || exit 2

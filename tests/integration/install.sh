@@ -5,14 +5,15 @@ t_tmpdir
 d=$T_TMP/root
 make -s install DESTDIR="$d" PREFIX=/usr >"$T_TMP/install.out" 2>&1
 t_check "make install DESTDIR=... PREFIX=/usr succeeds" test $? -eq 0
-for f in usr/bin/frank usr/bin/frankd usr/share/man/man1/frank.1 usr/share/man/man8/frankd.8 \
+for f in usr/bin/frank usr/bin/frankd usr/share/man/man1/frank.1 usr/share/man/man5/frankrc.5 \
+	usr/share/man/man8/frankd.8 \
 	usr/share/frank/keymaps/default.keys usr/share/frank/keymaps/vim.keys \
 	usr/share/frank/frankrc.example; do
 	t_check "installs /$f" test -s "$d/$f"
 done
 t_check "the installed frank runs" sh -c "'$d/usr/bin/frank' --version | grep -q '^frank '"
 t_need groff
-for page in usr/share/man/man1/frank.1 usr/share/man/man8/frankd.8; do
+for page in usr/share/man/man1/frank.1 usr/share/man/man5/frankrc.5 usr/share/man/man8/frankd.8; do
 	groff -man -ww -z "$d/$page" >"$T_TMP/groff.out" 2>&1
 	t_check "/$page formats without a warning" test ! -s "$T_TMP/groff.out"
 done
