@@ -17,7 +17,7 @@
  *    stands (4.6.4 limits the lookups made);
  *  - ptr and %{p} consider the first 10 PTR names, and look up addresses
  *    only for the names that could match. */
-#include "spf_internal.h"
+#include "spf_private.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -56,7 +56,8 @@ struct spf_eval {
 	char *reason;
 };
 
-static void set_reason(struct spf_eval *ev, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_reason(struct spf_eval *ev, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 static void set_reason(struct spf_eval *ev, const char *fmt, ...)
 {
@@ -127,7 +128,8 @@ static enum net_dns_type address_type(const struct spf_eval *ev)
 static void reverse_name(const struct spf_eval *ev, char out[80])
 {
 	if (ev->ip_len == 4) {
-		snprintf(out, 80, "%u.%u.%u.%u.in-addr.arpa", ev->ip[3], ev->ip[2], ev->ip[1], ev->ip[0]);
+		snprintf(out, 80, "%u.%u.%u.%u.in-addr.arpa", ev->ip[3], ev->ip[2], ev->ip[1],
+			 ev->ip[0]);
 		return;
 	}
 	static const char hex[] = "0123456789abcdef";
@@ -142,7 +144,8 @@ static void reverse_name(const struct spf_eval *ev, char out[80])
 }
 
 /* Whether addr is inside the first bits of net (both len bytes). */
-static int in_network(const unsigned char *addr, const unsigned char *net, size_t len, unsigned bits)
+static int in_network(const unsigned char *addr, const unsigned char *net, size_t len,
+		      unsigned bits)
 {
 	size_t full = bits / 8;
 	unsigned rest = bits % 8;
@@ -210,7 +213,8 @@ static int validated_name(struct spf_eval *ev, const char *domain, char out[SPF_
 			char name[SPF_NAME_MAX + 2];
 			if (answer_name(&a->records[k], name) < 0)
 				continue;
-			int rank = strcasecmp(name, domain) == 0 ? 0 : spf_name_within(name, domain) ? 1 : 2;
+			int rank = strcasecmp(name, domain) == 0 ? 0
+				: spf_name_within(name, domain) ? 1 : 2;
 			if (rank != pass)
 				continue;
 			int rc = validate_name(ev, name);
@@ -368,7 +372,8 @@ static int mech_mx(struct spf_eval *ev, const struct auth_spf_term *t, const cha
 		if (answer_name(&mx->records[k], host) < 0)
 			continue; /* the null MX "." (RFC 7505) names no host */
 		if (++looked > SPF_MAX_NAMES) {
-			set_reason(ev, "more than %d MX names at %s", SPF_MAX_NAMES, shown(name, w));
+			set_reason(ev, "more than %d MX names at %s", SPF_MAX_NAMES,
+				   shown(name, w));
 			return stop(code, AUTH_SPF_PERMERROR);
 		}
 		const struct net_dns_answer *a = lookup(ev, host, address_type(ev));
@@ -376,7 +381,8 @@ static int mech_mx(struct spf_eval *ev, const struct auth_spf_term *t, const cha
 			return NEED;
 		if (answer_kind(a) == ANSWER_ERROR)
 			return dns_error(ev, a, host, code);
-		if (answer_kind(a) == ANSWER_RECORDS && answer_has_client(ev, a, t->cidr4, t->cidr6))
+		if (answer_kind(a) == ANSWER_RECORDS &&
+		    answer_has_client(ev, a, t->cidr4, t->cidr6))
 			return MECH_YES;
 	}
 	return MECH_NO;
@@ -529,7 +535,8 @@ static int explain(struct spf_eval *ev, const struct auth_spf_term *exp, const c
 	if (answer_kind(a) != ANSWER_RECORDS || a->count != 1 || !a->records[0].text)
 		return 0;
 	struct lib_buf out = LIB_BUF_INIT;
-	rc = expand(ev, a->records[0].text, a->records[0].text_len, domain, AUTH_SPF_MACRO_EXPLAIN, &out);
+	rc = expand(ev, a->records[0].text, a->records[0].text_len, domain, AUTH_SPF_MACRO_EXPLAIN,
+		    &out);
 	if (rc == 0) {
 		/* the values of l, s, h come from the client: keep the text one
 		 * printable ASCII line, fit for an SMTP reply */
@@ -641,7 +648,8 @@ static int find_record(struct spf_eval *ev, const char *domain, const struct net
 		*code = AUTH_SPF_TEMPERROR;
 		return 0;
 	case ANSWER_VOID:
-		set_reason(ev, "no SPF record at %s (%s)", shown(domain, w), net_dns_rcode_str(a->rcode));
+		set_reason(ev, "no SPF record at %s (%s)", shown(domain, w),
+			   net_dns_rcode_str(a->rcode));
 		*code = AUTH_SPF_NONE;
 		return 0;
 	case ANSWER_RECORDS:
@@ -766,8 +774,8 @@ static int parse_client(const char *text, unsigned char ip[16], size_t *len)
 }
 
 /* <sender>, its local part and <domain> for the identity (4.1, 4.3). */
-static void identity_parts(const struct auth_spf_request *req, int helo, struct auth_spf_result *res,
-			   char **local)
+static void identity_parts(const struct auth_spf_request *req, int helo,
+			   struct auth_spf_result *res, char **local)
 {
 	const char *from = req->mail_from;
 	const char *at = from ? strrchr(from, '@') : NULL;
@@ -810,8 +818,9 @@ static void eval_release(struct spf_eval *ev)
 	free(ev->reason);
 }
 
-static enum auth_step spf_run(const struct auth_spf_request *req, const struct auth_dns_cache *cache,
-			      struct auth_spf_result *res, struct auth_dns_need *need, int helo)
+static enum auth_step spf_run(const struct auth_spf_request *req,
+			      const struct auth_dns_cache *cache, struct auth_spf_result *res,
+			      struct auth_dns_need *need, int helo)
 {
 	struct spf_eval ev;
 	char *local = NULL, *explanation = NULL, w[96];
@@ -834,7 +843,8 @@ static enum auth_step spf_run(const struct auth_spf_request *req, const struct a
 			.ip = ev.ip, .ip_len = ev.ip_len, .helo = req->helo ? req->helo : "",
 			.receiver = req->receiver, .now = req->now,
 		};
-		rc = check_host(&ev, res->domain, AUTH_SPF_VIA_CHECK, 0, 1, &res->code, &explanation);
+		rc = check_host(&ev, res->domain, AUTH_SPF_VIA_CHECK, 0, 1, &res->code,
+				&explanation);
 	}
 	free(local);
 	if (rc == NEED) {
@@ -856,7 +866,8 @@ static enum auth_step spf_run(const struct auth_spf_request *req, const struct a
 	return AUTH_DONE;
 }
 
-enum auth_step auth_spf_check(const struct auth_spf_request *req, const struct auth_dns_cache *cache,
+enum auth_step auth_spf_check(const struct auth_spf_request *req,
+			      const struct auth_dns_cache *cache,
 			      struct auth_spf_result *result, struct auth_dns_need *need)
 {
 	return spf_run(req, cache, result, need, 0);

@@ -22,7 +22,7 @@
  * ABNF strings are case-insensitive, so %{D2R} is %{d2r} (then URL-escaped,
  * as every uppercase letter is).  c, r and t belong to explanations only
  * (7.1). */
-#include "spf_internal.h"
+#include "spf_private.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -61,8 +61,9 @@ static int is_delimiter(const char *set, char c)
 }
 
 /* Parses "%{...}" at text[*i] (the '%'); *i moves past the '}'. */
-static int parse_expand(const char *text, size_t len, size_t *i, enum auth_spf_macro_context context,
-			struct macro_expand *m, struct lib_err *err)
+static int parse_expand(const char *text, size_t len, size_t *i,
+			enum auth_spf_macro_context context, struct macro_expand *m,
+			struct lib_err *err)
 {
 	size_t j = *i + 2;
 	memset(m, 0, sizeof *m);
@@ -71,8 +72,8 @@ static int parse_expand(const char *text, size_t len, size_t *i, enum auth_spf_m
 	unsigned char c = (unsigned char)text[j];
 	char letter = (char)tolower(c);
 	if (!isalpha(c) || !strchr("slodiphcrtv", letter))
-		return lib_err_set(err, isgraph(c) ? "unknown macro letter '%c'" : "unknown macro letter 0x%02x",
-				   c);
+		return lib_err_set(err, isgraph(c) ? "unknown macro letter '%c'"
+				   : "unknown macro letter 0x%02x", c);
 	if (!letter_allowed(letter, context))
 		return lib_err_set(err, "macro %%{%c} is only allowed in explanations", letter);
 	m->letter = letter;
@@ -86,7 +87,8 @@ static int parse_expand(const char *text, size_t len, size_t *i, enum auth_spf_m
 		j++;
 	}
 	if (digits && m->parts == 0)
-		return lib_err_set(err, "macro %%{%c0...}: the number of parts must be at least 1", letter);
+		return lib_err_set(err, "macro %%{%c0...}: the number of parts must be at least 1",
+				   letter);
 	if (j < len && (text[j] == 'r' || text[j] == 'R')) {
 		m->reverse = 1;
 		j++;
@@ -150,7 +152,8 @@ static void letter_value(char letter, const struct auth_spf_macro_vars *v, struc
 
 /* Splits value on the delimiters, reverses if asked, keeps the rightmost
  * parts and joins them with "." (RFC 7208 7.3). */
-static void transform(const struct macro_expand *m, const char *value, size_t len, struct lib_buf *out)
+static void transform(const struct macro_expand *m, const char *value, size_t len,
+		      struct lib_buf *out)
 {
 	const char *delims = m->delims[0] ? m->delims : ".";
 	size_t n = 1;
@@ -223,7 +226,8 @@ static int macro_walk(const char *text, size_t len, enum auth_spf_macro_context 
 		if (c == '%') {
 			char next = i + 1 < len ? text[i + 1] : '\0';
 			if (i + 1 >= len)
-				return lib_err_set(err, "'%%' at the end (write %%%% for a percent sign)");
+				return lib_err_set(err, "'%%' at the end (write %%%% for a "
+						   "percent sign)");
 			if (next == '%')
 				lit = "%";
 			else if (next == '_')
@@ -232,8 +236,10 @@ static int macro_walk(const char *text, size_t len, enum auth_spf_macro_context 
 				lit = "%20";
 			else if (next != '{')
 				return lib_err_set(err, isgraph((unsigned char)next)
-						   ? "'%%%c' is not a macro (write %%%% for a percent sign)"
-						   : "'%%' followed by 0x%02x is not a macro", (unsigned char)next);
+						   ? "'%%%c' is not a macro (write %%%% for a "
+						     "percent sign)"
+						   : "'%%' followed by 0x%02x is not a macro",
+						   (unsigned char)next);
 			if (lit) {
 				i += 2;
 				if (out)
@@ -249,7 +255,8 @@ static int macro_walk(const char *text, size_t len, enum auth_spf_macro_context 
 			info->ends_with_expand = 1;
 			info->tail = i;
 		} else {
-			if (!(c >= 0x21 && c <= 0x7E) && !(c == ' ' && context == AUTH_SPF_MACRO_EXPLAIN))
+			int space_ok = c == ' ' && context == AUTH_SPF_MACRO_EXPLAIN;
+			if (!(c >= 0x21 && c <= 0x7E) && !space_ok)
 				return lib_err_set(err, "character 0x%02x is not allowed", c);
 			if (out)
 				lib_buf_putc(out, (char)c);
@@ -257,7 +264,8 @@ static int macro_walk(const char *text, size_t len, enum auth_spf_macro_context 
 			i++;
 		}
 		if (out && out->len - base > SPF_MACRO_OUT_MAX)
-			return lib_err_set(err, "the expansion is longer than %d bytes", SPF_MACRO_OUT_MAX);
+			return lib_err_set(err, "the expansion is longer than %d bytes",
+					   SPF_MACRO_OUT_MAX);
 	}
 	return 0;
 }
@@ -318,8 +326,8 @@ int spf_domain_spec_check(const char *text, size_t len, const char *what, struct
 	while (dot > info.tail && text[dot - 1] != '.')
 		dot--;
 	if (dot == info.tail || !toplabel_ok(text + dot, end - dot))
-		return lib_err_set(err, "'%s': the domain must end with a macro or a top-level label "
-				   "of letters, digits and dashes, such as '.com'", what);
+		return lib_err_set(err, "'%s': the domain must end with a macro or a top-level "
+				   "label of letters, digits and dashes, such as '.com'", what);
 	return 0;
 }
 

@@ -45,7 +45,7 @@
  * "redirect:x" is an unknown mechanism, and a known modifier with a bad
  * domain-spec is an error, not an unknown modifier (the suite's reading).
  * Names are case-insensitive; "exp" and "redirect" may appear once (6). */
-#include "spf_internal.h"
+#include "spf_private.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -209,7 +209,8 @@ static int parse_network(struct auth_spf_term *t, const char *rest, size_t n, co
 {
 	int v6 = t->kind == AUTH_SPF_IP6;
 	if (n < 2 || rest[0] != ':')
-		return lib_err_set(err, "'%s' needs ':' and an %s network", what, v6 ? "IPv6" : "IPv4");
+		return lib_err_set(err, "'%s' needs ':' and an %s network", what,
+				   v6 ? "IPv6" : "IPv4");
 	const char *net = rest + 1;
 	const char *slash = memchr(net, '/', n - 1);
 	size_t net_len = slash ? (size_t)(slash - net) : n - 1;
@@ -223,7 +224,8 @@ static int parse_network(struct auth_spf_term *t, const char *rest, size_t n, co
 }
 
 static int parse_modifier(struct auth_spf_term *t, const char *name, size_t name_len,
-			  const char *value, size_t value_len, const char *what, struct lib_err *err)
+			  const char *value, size_t value_len, const char *what,
+			  struct lib_err *err)
 {
 	if (name_len == 8 && strncasecmp(name, "redirect", 8) == 0)
 		t->kind = AUTH_SPF_REDIRECT;
@@ -355,7 +357,8 @@ int auth_spf_record_parse(const char *text, size_t len, struct auth_spf_record *
 	if (!auth_spf_is_record(text, len))
 		return lib_err_set(err, "not an SPF record: it does not start with 'v=spf1'");
 	if (len > SPF_RECORD_MAX)
-		return lib_err_set(err, "the record is %zu bytes long, more than %d", len, SPF_RECORD_MAX);
+		return lib_err_set(err, "the record is %zu bytes long, more than %d", len,
+				   SPF_RECORD_MAX);
 	size_t cap = 0, i = 6;
 	while (i < len) {
 		if (text[i] == ' ') {

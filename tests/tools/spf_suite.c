@@ -188,7 +188,8 @@ static int zone_directive(struct zone *z, const struct line *l)
 		z->tempfail_label = zone_name(value(l, "label"));
 	} else if (strcmp(l->word, "exists") == 0 && name) {
 		zone_add_name(z, name);
-	} else if (strcmp(l->word, "timeout") == 0 && name && type_of(value(l, "type"), &type) == 0) {
+	} else if (strcmp(l->word, "timeout") == 0 && name &&
+		   type_of(value(l, "type"), &type) == 0) {
 		struct rr *r = rr_append(&z->timeouts, &z->timeout_count, &z->timeout_cap);
 		r->name = zone_name(name);
 		r->type = type;
@@ -358,14 +359,14 @@ static void report(const char *id, int ok, const struct line *l, const struct au
 		failures++;
 	printf("%s %d - %s: %s", ok ? "ok" : "not ok", cases, id, auth_spf_code_str(res->code));
 	if (value(l, "rfc"))
-		printf(" (the suite expects %s; RFC 7208 %s: %s)", value(l, "suite"), value(l, "rfc"),
-		       value(l, "why") ? value(l, "why") : "");
+		printf(" (the suite expects %s; RFC 7208 %s: %s)", value(l, "suite"),
+		       value(l, "rfc"), value(l, "why") ? value(l, "why") : "");
 	printf("\n");
 	if (ok)
 		return;
-	printf("#   expected %s%s%s, got %s\n", value(l, "expect"),
-	       value(l, "explanation") ? " with explanation " : "",
-	       value(l, "explanation") ? value(l, "explanation") : "", auth_spf_code_str(res->code));
+	const char *exp = value(l, "explanation");
+	printf("#   expected %s%s%s, got %s\n", value(l, "expect"), exp ? " with explanation " : "",
+	       exp ? exp : "", auth_spf_code_str(res->code));
 	if (problem)
 		printf("#   %s\n", problem);
 	printf("#   reason: %s\n", res->reason ? res->reason : "(none)");
@@ -375,7 +376,8 @@ static void report(const char *id, int ok, const struct line *l, const struct au
 
 static void run_case(const struct line *l, const struct zone *z)
 {
-	const char *id = value(l, "id"), *mode = value(l, "mode"), *want_exp = value(l, "explanation");
+	const char *id = value(l, "id"), *mode = value(l, "mode");
+	const char *want_exp = value(l, "explanation");
 	struct auth_spf_request req = {
 		.ip = value(l, "ip"), .helo = value(l, "helo"), .mail_from = value(l, "from"),
 		.receiver = value(l, "receiver"), .now = 1700000000,
@@ -445,7 +447,8 @@ int main(int argc, char **argv)
 			bad = 1;
 		}
 		if (bad) {
-			printf("not ok %d - %s:%d: a line this tool cannot read\n", ++cases, argv[1], lineno);
+			printf("not ok %d - %s:%d: a line this tool cannot read\n", ++cases, argv[1],
+			       lineno);
 			failures++;
 			break;
 		}

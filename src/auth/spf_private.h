@@ -1,6 +1,6 @@
-/* spf_internal.h: what the SPF files of src/auth share (private). */
-#ifndef FRANK_AUTH_SPF_INTERNAL_H
-#define FRANK_AUTH_SPF_INTERNAL_H
+/* spf_private.h: what the SPF files of src/auth share (private). */
+#ifndef FRANK_AUTH_SPF_PRIVATE_H
+#define FRANK_AUTH_SPF_PRIVATE_H
 
 #include <stddef.h>
 
