@@ -113,7 +113,8 @@ enum auth_spf_via {
 /* One SPF record the evaluation read, in reading order. */
 struct auth_spf_record_seen {
 	char *domain;
-	char *text;            /* the record as published (strings joined) */
+	char *text;            /* the record as published (strings joined; a
+				* NUL byte shows as '?') */
 	enum auth_spf_via via;
 	unsigned depth;        /* include nesting, 0 for the checked domain */
 };
@@ -130,8 +131,10 @@ struct auth_spf_result {
 	char *matched_domain;  /* the domain whose record holds it */
 	struct auth_spf_record_seen *records;
 	size_t record_count;
-	char *explanation;     /* fail only: the expanded exp= text, NULL when
-				* the domain gave none (use a local default) */
+	char *explanation;     /* fail only: the expanded exp= text, one line
+				* of printable ASCII (other bytes from macro
+				* values become '?'); NULL when the domain gave
+				* none (use a local default) */
 	char *reason;          /* one line saying why, never NULL: "too many DNS
 				* lookups (11 > 10)", "no SPF record at x.org" */
 	unsigned dns_terms;    /* DNS-querying terms evaluated (limit 10) */
@@ -196,9 +199,10 @@ struct auth_spf_record {
 int auth_spf_is_record(const char *text, size_t len);
 
 /* Parses a whole record (text[0..len), not NUL-terminated, may hold any
- * byte).  Any syntax error anywhere fails (RFC 7208 4.6): -1 with err
- * naming the term, e.g. "unknown mechanism 'moo'".  On success the caller
- * releases *record. */
+ * byte; at most 65535 bytes, what a DNS message can carry).  Any syntax
+ * error anywhere fails (RFC 7208 4.6): -1 with err (may be NULL) naming
+ * the term, e.g. "unknown mechanism 'moo'", and *record empty.  On success
+ * the caller releases *record. */
 int auth_spf_record_parse(const char *text, size_t len, struct auth_spf_record *record,
 			  struct lib_err *err);
 void auth_spf_record_release(struct auth_spf_record *record);
@@ -225,9 +229,10 @@ struct auth_spf_macro_vars {
 	time_t now;                /* t */
 };
 
-/* Expands text[0..len) into out (appending).  Returns -1 with err on a
- * syntax error, a letter not allowed in the context, or an expansion over
- * 16 KiB.  Uppercase letters are URL-escaped (RFC 7208 7.3). */
+/* Expands text[0..len) into out (appending).  Returns -1 with err (may be
+ * NULL) on a syntax error, a letter not allowed in the context, or an
+ * expansion over 16 KiB; out is then as it was.  Uppercase letters are
+ * URL-escaped (RFC 7208 7.3). */
 int auth_spf_macro_expand(const char *text, size_t len, enum auth_spf_macro_context context,
 			  const struct auth_spf_macro_vars *vars, struct lib_buf *out,
 			  struct lib_err *err);

@@ -70,14 +70,19 @@ static void set_reason(struct spf_eval *ev, const char *fmt, ...)
 	ev->reason = lib_buf_take(&b);
 }
 
-/* A name or term from outside as a message may show it: printable, short. */
-static const char *shown(const char *s, char out[96])
+/* A name or term from outside as a message may show it: printable, and
+ * no longer than a domain name. */
+#define SHOWN_MAX 256
+
+static const char *shown(const char *s, char out[SHOWN_MAX + 4])
 {
 	size_t k = 0;
-	for (; s[k] && k < 88; k++)
+	for (; s[k] && k < SHOWN_MAX; k++)
 		out[k] = isprint((unsigned char)s[k]) ? s[k] : '?';
-	if (s[k])
-		memcpy(out + k, "...", 3), k += 3;
+	if (s[k]) {
+		memcpy(out + k, "...", 3);
+		k += 3;
+	}
 	out[k] = '\0';
 	return out;
 }
@@ -289,7 +294,7 @@ static int stop(enum auth_spf_code *code, enum auth_spf_code value)
 /* Counts a DNS-querying term (4.6.4). */
 static int count_term(struct spf_eval *ev, const struct auth_spf_term *t, enum auth_spf_code *code)
 {
-	char w[96];
+	char w[SHOWN_MAX + 4];
 	if (++ev->dns_terms <= SPF_MAX_DNS_TERMS)
 		return MECH_NO;
 	set_reason(ev, "too many DNS lookups (%u > %d) at '%s'", ev->dns_terms, SPF_MAX_DNS_TERMS,
@@ -301,7 +306,7 @@ static int count_term(struct spf_eval *ev, const struct auth_spf_term *t, enum a
 static int count_void(struct spf_eval *ev, const char *name, enum net_dns_type type,
 		      enum auth_spf_code *code)
 {
-	char w[96];
+	char w[SHOWN_MAX + 4];
 	if (++ev->void_lookups <= SPF_MAX_VOID)
 		return MECH_NO;
 	set_reason(ev, "too many void DNS lookups (%u > %d): %s %s has no records",
@@ -312,9 +317,10 @@ static int count_void(struct spf_eval *ev, const char *name, enum net_dns_type t
 static int dns_error(struct spf_eval *ev, const struct net_dns_answer *a, const char *name,
 		     enum auth_spf_code *code)
 {
-	char w[96];
+	char w[SHOWN_MAX + 4];
+	char why[SHOWN_MAX + 4];
 	set_reason(ev, "DNS error looking up %s %s: %s", net_dns_type_str(a->qtype), shown(name, w),
-		   answer_why(a));
+		   shown(answer_why(a), why));
 	return stop(code, AUTH_SPF_TEMPERROR);
 }
 
@@ -361,7 +367,7 @@ static int mech_address(struct spf_eval *ev, const struct auth_spf_term *t, cons
 static int mech_mx(struct spf_eval *ev, const struct auth_spf_term *t, const char *domain,
 		   enum auth_spf_code *code)
 {
-	char name[SPF_NAME_MAX + 2], w[96];
+	char name[SPF_NAME_MAX + 2], w[SHOWN_MAX + 4];
 	const struct net_dns_answer *mx;
 	int rc = term_lookup(ev, t, domain, NET_DNS_MX, name, &mx, code);
 	if (rc != MECH_YES)
@@ -430,7 +436,7 @@ static int on_path(const struct spf_eval *ev, const char *name)
 static void loop_reason(struct spf_eval *ev, const char *kind, const char *name)
 {
 	struct lib_buf b = LIB_BUF_INIT;
-	char w[96];
+	char w[SHOWN_MAX + 4];
 	lib_buf_printf(&b, "%s loop: ", kind);
 	for (size_t k = 0; k < ev->path_len; k++)
 		lib_buf_printf(&b, "%s -> ", shown(ev->path[k], w));
@@ -442,7 +448,7 @@ static void loop_reason(struct spf_eval *ev, const char *kind, const char *name)
 static int mech_include(struct spf_eval *ev, const struct auth_spf_term *t, const char *domain,
 			unsigned depth, enum auth_spf_code *code)
 {
-	char name[SPF_NAME_MAX + 2], w[96];
+	char name[SPF_NAME_MAX + 2], w[SHOWN_MAX + 4], n[SHOWN_MAX + 4];
 	int rc = target_name(ev, t->domain_spec, domain, name);
 	if (rc == NEED)
 		return NEED;
@@ -467,7 +473,7 @@ static int mech_include(struct spf_eval *ev, const struct auth_spf_term *t, cons
 	case AUTH_SPF_NEUTRAL:
 		return MECH_NO;
 	case AUTH_SPF_NONE:
-		set_reason(ev, "'%s': no SPF record at %s", shown(t->text, w), name);
+		set_reason(ev, "'%s': no SPF record at %s", shown(t->text, w), shown(name, n));
 		return stop(code, AUTH_SPF_PERMERROR);
 	case AUTH_SPF_TEMPERROR:
 	case AUTH_SPF_PERMERROR:
@@ -552,7 +558,7 @@ static int explain(struct spf_eval *ev, const struct auth_spf_term *exp, const c
 static int redirect(struct spf_eval *ev, const struct auth_spf_term *t, const char *domain,
 		    unsigned depth, int want_exp, enum auth_spf_code *code, char **explanation)
 {
-	char name[SPF_NAME_MAX + 2], w[96];
+	char name[SPF_NAME_MAX + 2], w[SHOWN_MAX + 4], n[SHOWN_MAX + 4];
 	if (count_term(ev, t, code) == MECH_ERROR)
 		return 0;
 	int rc = target_name(ev, t->domain_spec, domain, name);
@@ -571,7 +577,7 @@ static int redirect(struct spf_eval *ev, const struct auth_spf_term *t, const ch
 	if (check_host(ev, name, AUTH_SPF_VIA_REDIRECT, depth, want_exp, code, explanation) == NEED)
 		return NEED;
 	if (*code == AUTH_SPF_NONE) {
-		set_reason(ev, "'%s': no SPF record at %s", shown(t->text, w), name);
+		set_reason(ev, "'%s': no SPF record at %s", shown(t->text, w), shown(name, n));
 		*code = AUTH_SPF_PERMERROR; /* 6.1 */
 	}
 	return 0;
@@ -637,14 +643,15 @@ static void add_record_seen(struct spf_eval *ev, const char *domain, const struc
 static int find_record(struct spf_eval *ev, const char *domain, const struct net_dns_record **spf,
 		       enum auth_spf_code *code)
 {
-	char w[96];
+	char w[SHOWN_MAX + 4], why[SHOWN_MAX + 4];
 	*spf = NULL;
 	const struct net_dns_answer *a = lookup(ev, domain, NET_DNS_TXT);
 	if (!a)
 		return NEED;
 	switch (answer_kind(a)) {
 	case ANSWER_ERROR:
-		set_reason(ev, "DNS error looking up TXT %s: %s", shown(domain, w), answer_why(a));
+		set_reason(ev, "DNS error looking up TXT %s: %s", shown(domain, w),
+			   shown(answer_why(a), why));
 		*code = AUTH_SPF_TEMPERROR;
 		return 0;
 	case ANSWER_VOID:
@@ -682,7 +689,7 @@ static int check_host(struct spf_eval *ev, const char *domain, enum auth_spf_via
 	const struct net_dns_record *spf;
 	struct auth_spf_record rec;
 	struct lib_err err;
-	char w[96];
+	char w[SHOWN_MAX + 4];
 	*explanation = NULL;
 	if (find_record(ev, domain, &spf, code) == NEED)
 		return NEED;
@@ -798,7 +805,7 @@ static void identity_parts(const struct auth_spf_request *req, int helo,
 
 static void final_reason(struct spf_eval *ev, const struct auth_spf_result *res)
 {
-	char w[96], d[96];
+	char w[SHOWN_MAX + 4], d[SHOWN_MAX + 4];
 	if (ev->reason)
 		return;
 	if (ev->matched)
@@ -823,7 +830,7 @@ static enum auth_step spf_run(const struct auth_spf_request *req,
 			      struct auth_dns_need *need, int helo)
 {
 	struct spf_eval ev;
-	char *local = NULL, *explanation = NULL, w[96];
+	char *local = NULL, *explanation = NULL, w[SHOWN_MAX + 4];
 	memset(&ev, 0, sizeof ev);
 	memset(res, 0, sizeof *res);
 	ev.cache = cache;
