@@ -58,7 +58,7 @@ static const struct net_dns_answer *ask(struct dmarc_ctx *c, const char *name,
 static char *temp_failure(const struct net_dns_answer *a)
 {
 	return lib_xasprintf("%s %s: %s%s%s", a->qname, net_dns_type_str(a->qtype),
-			     a->bogus ? "DNSSEC validation failed" : "temporary failure",
+			     a->bogus ? "DNSSEC validation failed" : net_dns_rcode_words(a->rcode),
 			     a->why ? ": " : "", a->why ? a->why : "");
 }
 

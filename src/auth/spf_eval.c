@@ -120,7 +120,7 @@ static const char *answer_why(const struct net_dns_answer *a)
 {
 	if (a->why)
 		return a->why;
-	return a->bogus ? "DNSSEC validation failed" : net_dns_rcode_str(a->rcode);
+	return a->bogus ? "DNSSEC validation failed" : net_dns_rcode_words(a->rcode);
 }
 
 static enum net_dns_type address_type(const struct spf_eval *ev)
@@ -656,7 +656,7 @@ static int find_record(struct spf_eval *ev, const char *domain, const struct net
 		return 0;
 	case ANSWER_VOID:
 		set_reason(ev, "no SPF record at %s (%s)", shown(domain, w),
-			   net_dns_rcode_str(a->rcode));
+			   net_dns_rcode_words(a->rcode));
 		*code = AUTH_SPF_NONE;
 		return 0;
 	case ANSWER_RECORDS:

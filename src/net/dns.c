@@ -87,6 +87,17 @@ const char *net_dns_rcode_str(enum net_dns_rcode rcode)
 	return "?";
 }
 
+const char *net_dns_rcode_words(enum net_dns_rcode rcode)
+{
+	switch (rcode) {
+	case NET_DNS_ANSWER: return "answer";
+	case NET_DNS_NXDOMAIN: return "NXDOMAIN";
+	case NET_DNS_NODATA: return "no data";
+	case NET_DNS_TEMPFAIL: return "temporary failure";
+	}
+	return "?";
+}
+
 /* --- time and waking --------------------------------------------------- */
 
 static long long now_ms(void)

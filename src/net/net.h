@@ -65,6 +65,9 @@ enum net_dns_rcode {
 
 /* "ANSWER", "NXDOMAIN"...; "A", "MX"...; static strings, "?" if unknown. */
 const char *net_dns_rcode_str(enum net_dns_rcode rcode);
+/* The same in words for reasons shown to users: "NXDOMAIN", "no data",
+ * "temporary failure". */
+const char *net_dns_rcode_words(enum net_dns_rcode rcode);
 const char *net_dns_type_str(enum net_dns_type type);
 
 /* Parses a type mnemonic ("mx" or "MX"): 0, or -1 if it is not one of the
