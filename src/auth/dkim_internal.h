@@ -40,6 +40,10 @@ int auth_dkim_tags_parse(const char *text, size_t len, struct auth_dkim_tag_list
 const struct auth_dkim_tag *auth_dkim_tag_find(const struct auth_dkim_tag_list *list,
 					       const char *name);
 
+/* A tag value fit for a one-line message: FWS runs become one space,
+ * other bytes outside printable ASCII "?", cut at size - 1.  Returns buf. */
+const char *auth_dkim_printable(const char *s, size_t len, char *buf, size_t size);
+
 /* Base64 with FWS anywhere (RFC 6376 2.6, 3.5 b=).  Strict otherwise:
  * only the base64 alphabet, padding to a multiple of 4.  *out is
  * allocated (caller frees, NUL-terminated); returns -1 on bad input. */
@@ -147,6 +151,9 @@ void auth_dkim_header_digest(const struct auth_msg_headers *headers, char *const
 			     const struct auth_msg_field *sig_field, size_t cut_start,
 			     size_t cut_end, struct lib_buf *scratch, unsigned char *digest,
 			     unsigned *digest_len);
+
+/* How many body hashes the verifier runs (signatures share them). */
+size_t auth_dkim_verifier_body_hash_count(const struct auth_dkim_verifier *verifier);
 
 /* ---- signing, dkim_sign.c ------------------------------------------------ */
 

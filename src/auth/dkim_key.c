@@ -79,7 +79,8 @@ static int parse_key_type(const struct auth_dkim_tag *t, struct auth_dkim_key_re
 	else if (word_is(t->value, t->value_len, "ed25519"))
 		key->type = AUTH_DKIM_KEY_ED25519;
 	else
-		return lib_err_set(err, "unknown key type k=%.*s", (int)t->value_len, t->value);
+		return lib_err_set(err, "unknown key type k=%s",
+				   auth_dkim_printable(t->value, t->value_len, (char[64]){ 0 }, 64));
 	return 0;
 }
 
@@ -87,22 +88,24 @@ static int parse_key_tags(const struct auth_dkim_tag_list *tags,
 			  struct auth_dkim_key_record *key, struct lib_err *err)
 {
 	const struct auth_dkim_tag *t = auth_dkim_tag_find(tags, "v");
+	char shown[64];
 	if (t && (t != &tags->tags[0] || !word_is(t->value, t->value_len, "DKIM1")))
-		return lib_err_set(err, t == &tags->tags[0] ? "unsupported version v=%.*s"
-							    : "v=%.*s is not the first tag",
-				   (int)t->value_len, t->value);
+		return lib_err_set(err, t == &tags->tags[0] ? "unsupported version v=%s"
+							    : "v=%s is not the first tag",
+				   auth_dkim_printable(t->value, t->value_len, shown, sizeof shown));
 	if ((t = auth_dkim_tag_find(tags, "k")) && parse_key_type(t, key, err) < 0)
 		return -1;
 	if ((t = auth_dkim_tag_find(tags, "h"))) {
 		each_item(t, hash_item, key);
 		if (!key->allows_sha1 && !key->allows_sha256)
-			return lib_err_set(err, "h=%.*s names no known hash", (int)t->value_len,
-					   t->value);
+			return lib_err_set(err, "h=%s names no known hash",
+					   auth_dkim_printable(t->value, t->value_len, shown, sizeof shown));
 	} else {
 		key->allows_sha1 = key->allows_sha256 = 1;
 	}
 	if ((t = auth_dkim_tag_find(tags, "s"))) {
-		key->services = lib_xstrndup(t->value, t->value_len);
+		key->services = lib_xstrdup(
+			auth_dkim_printable(t->value, t->value_len, shown, sizeof shown));
 		each_item(t, service_item, key);
 	} else {
 		key->for_email = 1;

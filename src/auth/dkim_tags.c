@@ -105,6 +105,23 @@ int auth_dkim_tags_parse(const char *text, size_t len, struct auth_dkim_tag_list
 	}
 }
 
+const char *auth_dkim_printable(const char *s, size_t len, char *buf, size_t size)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < len && o + 1 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (is_fws((char)c)) {
+			while (i + 1 < len && is_fws(s[i + 1]))
+				i++;
+			buf[o++] = ' ';
+		} else {
+			buf[o++] = c >= 0x21 && c <= 0x7E ? (char)c : '?';
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 const struct auth_dkim_tag *auth_dkim_tag_find(const struct auth_dkim_tag_list *list,
 					       const char *name)
 {
@@ -215,12 +232,12 @@ static char *qp_decode(const char *s, size_t len)
 			lib_buf_release(&out);
 			return NULL;
 		}
-		char c = (char)((hi - hex) << 4 | (lo - hex));
-		if (c == '\0') {
+		unsigned char c = (unsigned char)((hi - hex) << 4 | (lo - hex));
+		if (c < 0x20 || c == 0x7F) { /* no address holds control bytes */
 			lib_buf_release(&out);
 			return NULL;
 		}
-		lib_buf_putc(&out, c);
+		lib_buf_putc(&out, (char)c);
 		i += 2;
 	}
 	return lib_buf_take(&out);
@@ -305,7 +322,8 @@ static int parse_algorithm(const struct auth_dkim_tag *t, struct auth_dkim_sig_t
 	else if (strcasecmp(sig->algorithm_name, "rsa-sha1") == 0)
 		sig->algo = AUTH_DKIM_RSA_SHA1;
 	else
-		return lib_err_set(err, "unknown algorithm a=%s", sig->algorithm_name);
+		return lib_err_set(err, "unknown algorithm a=%s",
+				   auth_dkim_printable(t->value, t->value_len, (char[64]){ 0 }, 64));
 	return 0;
 }
 
@@ -329,8 +347,8 @@ static int parse_canon(const struct auth_dkim_tag *t, struct auth_dkim_sig_tags 
 	if (parse_canon_word(t->value, head_len, &sig->header_canon) < 0 ||
 	    (slash && parse_canon_word(slash + 1, t->value_len - head_len - 1,
 				       &sig->body_canon) < 0))
-		return lib_err_set(err, "unknown canonicalization c=%.*s", (int)t->value_len,
-				   t->value);
+		return lib_err_set(err, "unknown canonicalization c=%s",
+				   auth_dkim_printable(t->value, t->value_len, (char[64]){ 0 }, 64));
 	return 0;
 }
 
@@ -373,7 +391,8 @@ static int parse_identity(const struct auth_dkim_tag *t, struct auth_dkim_sig_ta
 			      : dl > sl && dom[dl - sl - 1] == '.' &&
 					strcasecmp(dom + dl - sl, sig->domain) == 0;
 	if (!inside)
-		return lib_err_set(err, "i= domain %s is not within d=%s", dom, sig->domain);
+		return lib_err_set(err, "i= domain %s is not within d=%s",
+				   auth_dkim_printable(dom, strlen(dom), (char[128]){ 0 }, 128), sig->domain);
 	return 0;
 }
 
@@ -437,7 +456,8 @@ static int parse_fields(const struct auth_dkim_tag_list *tags, struct auth_dkim_
 	if (require(tags, "v", &t, err) < 0)
 		return -1;
 	if (t->value_len != 1 || t->value[0] != '1')
-		return lib_err_set(err, "unsupported version v=%.*s", (int)t->value_len, t->value);
+		return lib_err_set(err, "unsupported version v=%s",
+				   auth_dkim_printable(t->value, t->value_len, (char[64]){ 0 }, 64));
 	if (require(tags, "a", &t, err) < 0 || require(tags, "b", &t, err) < 0 ||
 	    require(tags, "bh", &t, err) < 0 || require(tags, "d", &t, err) < 0 ||
 	    require(tags, "h", &t, err) < 0 || require(tags, "s", &t, err) < 0)

@@ -463,3 +463,8 @@ const char *auth_dkim_verifier_error(const struct auth_dkim_verifier *v)
 {
 	return v->error;
 }
+
+size_t auth_dkim_verifier_body_hash_count(const struct auth_dkim_verifier *v)
+{
+	return v->body_hash_count;
+}
