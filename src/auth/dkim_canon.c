@@ -9,7 +9,7 @@
  * 3133 / RFC 8301 practice: no CRLF is added to it).
  * Header, relaxed (3.4.2): name lowercased; unfolded; runs of WSP become
  * one SP; WSP at the end of the value and around the colon dropped. */
-#include "dkim_internal.h"
+#include "dkim_private.h"
 
 #include <stdio.h>
 #include <stdlib.h>

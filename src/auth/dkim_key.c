@@ -11,7 +11,7 @@
  *   key-t-tag  = %x74 [FWS] "=" [FWS] key-t-tag-flag *( [FWS] ":" [FWS] key-t-tag-flag )
  *   key-t-tag-flag = "y" / "s" / x-key-t-tag-flag         ; unknown flags ignored
  * The g= tag of RFC 4871 was removed by RFC 6376 and is ignored. */
-#include "dkim_internal.h"
+#include "dkim_private.h"
 
 #include <stdlib.h>
 #include <string.h>

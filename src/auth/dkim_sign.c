@@ -1,7 +1,7 @@
 /* dkim_sign.c: DKIM signing (RFC 6376 5, RFC 8463) and key generation.
  * Signatures are relaxed/relaxed, rsa-sha256 or ed25519-sha256; the body
  * streams through the same canonicalizer the verifier uses. */
-#include "dkim_internal.h"
+#include "dkim_private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -415,6 +415,9 @@ int auth_dkim_signer_finish(struct auth_dkim_signer *s, char **field, struct lib
 	if (s->reader.too_large)
 		return lib_err_set(err, "header section larger than %u MB: not signed",
 				   AUTH_DKIM_MAX_HEADER_BYTES >> 20);
+	/* A first line in WSP would continue the field prepended to it. */
+	if (s->reader.header_len && (s->reader.head.data[0] == ' ' || s->reader.head.data[0] == '\t'))
+		return lib_err_set(err, "the message starts with a folded line: not signed");
 	struct auth_msg_headers headers;
 	if (auth_msg_headers_split(s->reader.head.data, s->reader.header_len, &headers, err) < 0)
 		return -1;

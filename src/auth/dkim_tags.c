@@ -13,7 +13,7 @@
  * Tags are case-sensitive, a duplicate tag makes the list invalid and
  * unknown tags are ignored by the users of the list.  Whitespace after
  * the last ";" is allowed (records in the wild end with "; "). */
-#include "dkim_internal.h"
+#include "dkim_private.h"
 
 #include <limits.h>
 #include <stdlib.h>

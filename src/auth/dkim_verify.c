@@ -6,7 +6,7 @@
  * hash, l=) is set up; the body then streams through those.  What is left
  * (the key records) is a matter of DNS answers, settled by
  * auth_dkim_verify_step as they arrive in the cache. */
-#include "dkim_internal.h"
+#include "dkim_private.h"
 
 #include <stdarg.h>
 #include <stdio.h>

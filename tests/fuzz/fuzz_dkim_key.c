@@ -4,7 +4,7 @@
  * Checks: a parsed record allows some hash and a public key is only
  * built from a non-revoked record: Ed25519 from exactly 32 bytes, RSA
  * with a size OpenSSL reports. */
-#include "dkim_internal.h"
+#include "dkim_private.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
  * Checks: every tag span lies inside the input, names are non-empty and
  * values hold no ";"; a parsed signature has every required tag, an i=
  * within d=, a bh= of the hash's size and a b= span inside the input. */
-#include "dkim_internal.h"
+#include "dkim_private.h"
 
 #include <stdint.h>
 #include <stdio.h>

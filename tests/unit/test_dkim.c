@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dkim_internal.h"
+#include "dkim_private.h"
 
 #define DATA "../shared/testdata/dkim/"
 #define ED_SEED "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A="
@@ -873,6 +873,10 @@ static void sign_refuses(void **state)
 	assert_int_equal(auth_dkim_sign(ed, &o, nofrom, len, &field, &err), -1);
 	assert_null(field);
 	assert_non_null(strstr(err.msg, "no From field"));
+	/* A first line in WSP would fold into the field put before it. */
+	const char *folded = " From: a@example.com\r\nFrom: b@example.com\r\n\r\nx\r\n";
+	assert_int_equal(auth_dkim_sign(ed, &o, folded, strlen(folded), &field, &err), -1);
+	assert_non_null(strstr(err.msg, "starts with a folded line"));
 	o.domain = NULL;
 	assert_null(auth_dkim_signer_new(ed, &o, &err));
 	assert_non_null(strstr(err.msg, "needs a domain"));

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dkim_internal.h"
+#include "dkim_private.h"
 
 /* ---- tag lists ------------------------------------------------------------ */
 

@@ -1,9 +1,9 @@
-/* dkim_internal.h: private to src/auth.  The pieces of DKIM (RFC 6376)
+/* dkim_private.h: private to src/auth.  The pieces of DKIM (RFC 6376)
  * that verify and sign share: the tag=value parser, the signature and key
  * record parsers (pure functions over bytes, fuzzed), the streaming
  * canonicalizers and the header hash. */
-#ifndef FRANK_AUTH_DKIM_INTERNAL_H
-#define FRANK_AUTH_DKIM_INTERNAL_H
+#ifndef FRANK_AUTH_DKIM_PRIVATE_H
+#define FRANK_AUTH_DKIM_PRIVATE_H
 
 #include <stddef.h>
 #include <stdint.h>
