@@ -48,10 +48,19 @@ static void emit(struct auth_dkim_body_hash *bh, const char *p, size_t n)
 		if (n > room)
 			n = (size_t)room;
 	}
-	if (n) {
-		EVP_DigestUpdate(bh->ctx, p, n);
-		bh->hashed += n;
+	if (n == 0)
+		return;
+	bh->hashed += n;
+	if (bh->staged + n > sizeof bh->stage) {
+		EVP_DigestUpdate(bh->ctx, bh->stage, bh->staged);
+		bh->staged = 0;
 	}
+	if (n >= sizeof bh->stage / 2) {
+		EVP_DigestUpdate(bh->ctx, p, n);
+		return;
+	}
+	memcpy(bh->stage + bh->staged, p, n);
+	bh->staged += n;
 }
 
 static void emit_empty_lines(struct auth_dkim_body_hash *bh)
@@ -91,40 +100,62 @@ static int is_wsp(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* One byte the general way: line ends, CR, whitespace, pending state. */
+static void feed_byte(struct auth_dkim_body_hash *bh, int relaxed, const char *p)
+{
+	char c = *p;
+	if (bh->pending_cr) {
+		bh->pending_cr = 0;
+		if (c == '\n') {
+			end_line(bh);
+			return;
+		}
+		emit_text(bh, "\r", 1); /* a bare CR is text */
+	}
+	if (c == '\n')
+		end_line(bh);
+	else if (c == '\r')
+		bh->pending_cr = 1;
+	else if (relaxed && is_wsp(c))
+		bh->pending_wsp = 1;
+	else
+		emit_text(bh, p, 1);
+}
+
+/* The end of the run of text at p that is already canonical: up to a
+ * line end, and for relaxed also up to WSP other than one SP between two
+ * text bytes.  This is the loop that costs on a large body. */
+static const char *text_run_end(const char *p, const char *end, int relaxed)
+{
+	if (!relaxed) {
+		while (p < end && *p != '\r' && *p != '\n')
+			p++;
+		return p;
+	}
+	const char *q = p;
+	while (q < end) {
+		unsigned char c = (unsigned char)*q;
+		if (c > ' ' || (c == ' ' && q > p && q + 1 < end && (unsigned char)q[1] > ' '))
+			q++;
+		else
+			break;
+	}
+	return q;
+}
+
 void auth_dkim_body_hash_feed(struct auth_dkim_body_hash *bh, const char *data, size_t len)
 {
 	int relaxed = bh->canon == AUTH_DKIM_RELAXED;
-	size_t i = 0;
-	while (i < len) {
-		if (bh->pending_cr) {
-			bh->pending_cr = 0;
-			if (data[i] == '\n') {
-				end_line(bh);
-				i++;
-				continue;
-			}
-			emit_text(bh, "\r", 1); /* a bare CR is text */
+	const char *p = data, *end = data + len;
+	while (p < end) {
+		unsigned char c = (unsigned char)*p;
+		if (!bh->pending_cr && (relaxed ? c > ' ' : c != '\r' && c != '\n')) {
+			const char *q = text_run_end(p, end, relaxed);
+			emit_text(bh, p, (size_t)(q - p));
+			p = q;
+			continue;
 		}
-		char c = data[i];
-		if (c == '\n') {
-			end_line(bh);
-			i++;
-		} else if (c == '\r') {
-			bh->pending_cr = 1;
-			i++;
-		} else if (relaxed && is_wsp(c)) {
-			while (i < len && is_wsp(data[i]))
-				i++;
-			bh->pending_wsp = 1;
-		} else {
-			/* The longest run of plain text, hashed in place. */
-			size_t j = i + 1;
-			while (j < len && data[j] != '\n' && data[j] != '\r' &&
-			       !(relaxed && is_wsp(data[j])))
-				j++;
-			emit_text(bh, data + i, j - i);
-			i = j;
-		}
+		feed_byte(bh, relaxed, p++);
 	}
 }
 
@@ -138,6 +169,8 @@ void auth_dkim_body_hash_finish(struct auth_dkim_body_hash *bh)
 		end_line(bh);
 	if (bh->canon == AUTH_DKIM_SIMPLE && bh->length == 0)
 		emit(bh, "\r\n", 2);
+	EVP_DigestUpdate(bh->ctx, bh->stage, bh->staged);
+	bh->staged = 0;
 	EVP_DigestFinal_ex(bh->ctx, bh->digest, &bh->digest_len);
 }
 

@@ -127,6 +127,10 @@ struct auth_dkim_body_hash {
 	int line_has_text;
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned digest_len;
+	/* Relaxed bodies come out in runs of a few bytes: they are gathered
+	 * here so the hash is called per 4 KB, not per word. */
+	size_t staged;
+	char stage[4096];
 };
 
 void auth_dkim_body_hash_init(struct auth_dkim_body_hash *bh, enum auth_dkim_canon canon,
