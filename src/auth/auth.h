@@ -89,7 +89,14 @@ enum auth_step {
  *   read auth_dkim_verifier_signature(v, 0 .. count-1).
  *
  * A step never hashes again: signatures whose key is in the cache are
- * settled once and keep their result. */
+ * settled once and keep their result.
+ *
+ * Results: fail for a body hash mismatch or a signature that does not
+ * verify; temperror when the key lookup failed for now; permerror for
+ * syntax errors, an expired x=, a key that is missing, revoked or unfit
+ * (k=, h=, s=, t=s), rsa-sha1 and RSA keys under 1024 bits (marked weak).
+ * A pass whose l= leaves part of the body unsigned is marked partial; a
+ * key in testing mode (t=y) is flagged, its result unchanged. */
 
 #define AUTH_DKIM_MAX_SIGNATURES 16
 #define AUTH_DKIM_MIN_RSA_BITS 1024
