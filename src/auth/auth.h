@@ -734,4 +734,20 @@ void auth_authres_add_dmarc(struct auth_authres *ar, const struct auth_dmarc_ver
  * input can break the header.  Caller frees. */
 char *auth_authres_format(const struct auth_authres *ar, int fold);
 
+
+/* ===================================================================== */
+/* ARC (RFC 8617)                                                        */
+/* ===================================================================== */
+
+/* (ARC declarations) */
+
+
+
+
+/* ===================================================================== */
+/* A whole message: SPF, DKIM, DMARC, ARC and trusted results together   */
+/* ===================================================================== */
+
+/* (message verification declarations) */
+
 #endif
