@@ -39,6 +39,137 @@ enum net_status {
 
 const char *net_status_str(enum net_status status);
 
+/* --- Lines ------------------------------------------------------------ */
+
+/* What net_line_scan found. */
+enum net_line_scan {
+	NET_LINE_FOUND,    /* a whole line */
+	NET_LINE_MORE,     /* no line end yet: read more */
+	NET_LINE_TOO_LONG, /* more than max_line bytes before any line end */
+};
+
+/* Looks for the first line in buf[0..len): bytes up to LF, with a CR
+ * before the LF taken as part of the ending (CRLF, and bare LF, which mail
+ * peers send despite the RFCs).  FOUND: *line_len is the length without
+ * the ending and *consumed with it.  A pure function: the blocking client
+ * below and frankd's event-driven sessions both split lines with it, and
+ * a fuzzer drives it. */
+enum net_line_scan net_line_scan(const char *buf, size_t len, size_t max_line,
+				 size_t *line_len, size_t *consumed);
+
+/* --- TLS ---------------------------------------------------------------- */
+
+#define NET_SHA256_LEN 32
+/* "AB:CD:...", 32 pairs: 95 characters and the NUL. */
+#define NET_FINGERPRINT_TEXT 96
+
+/* How a client decides to trust a server.  With a pin, the server's
+ * certificate must have exactly that SHA-256 fingerprint and nothing else
+ * is checked (a pinned self-signed certificate is the point); without one,
+ * the chain must lead to a trusted root (ca_file, else the system store),
+ * be within its dates, and name the host. */
+struct net_tls_policy {
+	const char *ca_file;              /* PEM bundle, or NULL for the system's */
+	const unsigned char *pin_sha256;  /* NET_SHA256_LEN bytes, or NULL */
+};
+
+/* A client context: TLS 1.2 or newer, the policy's trust store.  Free with
+ * SSL_CTX_free().  frankd's event-driven relay client uses it too. */
+SSL_CTX *net_tls_client_ctx_new(const struct net_tls_policy *policy, struct lib_err *err);
+
+/* Prepares ssl (from such a context) for host: SNI and the name to check. */
+int net_tls_client_prepare(SSL *ssl, const char *host, struct lib_err *err);
+
+/* After the handshake, before a byte of data: applies the policy.  Returns
+ * NET_OK or the NET_ERR_CERT_* that says why not; the message names the
+ * certificate (fingerprint, subject, expiry) so the user can pin it. */
+int net_tls_check_peer(SSL *ssl, const struct net_tls_policy *policy, const char *host,
+		       struct lib_err *err);
+
+/* SHA-256 of the DER form of cert, and its text form "AB:CD:...". */
+void net_tls_cert_sha256(X509 *cert, unsigned char out[NET_SHA256_LEN]);
+void net_tls_fingerprint_text(const unsigned char sha256[NET_SHA256_LEN],
+			      char out[NET_FINGERPRINT_TEXT]);
+/* The fingerprint of the first certificate in a PEM file. */
+int net_tls_cert_file_sha256(const char *path, unsigned char out[NET_SHA256_LEN],
+			     struct lib_err *err);
+
+/* A server context (TLS 1.2 or newer) from a PEM certificate chain and its
+ * private key.  Free with SSL_CTX_free(). */
+SSL_CTX *net_tls_server_ctx_new(const char *cert_file, const char *key_file,
+				struct lib_err *err);
+
+/* Makes a self-signed certificate for hostname (EC P-256, 10 years, the
+ * name as subjectAltName) when neither file exists: the key with mode
+ * 0600, each file written to a temporary name, fsynced and linked into
+ * place so that a crash leaves no half file and nothing is overwritten.
+ * Returns 1 when it made them, 0 when both exist, -1 on error (one exists
+ * without the other, or a write failed). */
+int net_tls_selfsigned_ensure(const char *cert_file, const char *key_file,
+			      const char *hostname, struct lib_err *err);
+
+/* --- Listening (frankd) ---------------------------------------------- */
+
+/* A non-blocking listening TCP socket on addr ("127.0.0.1", "::1", "*"
+ * for every address) and port, with SO_REUSEADDR.  Returns the fd or -1. */
+int net_listen(const char *addr, const char *port, struct lib_err *err);
+
+/* --- Client connections (blocking, with timeouts) --------------------- */
+
+/* frank's sync and send run in worker processes, so a blocking connection
+ * with poll() timeouts is the simple right thing.  The process must ignore
+ * SIGPIPE (frank's main does): a peer that closes is an error, not a
+ * signal. */
+struct net_conn;
+
+struct net_conn_opts {
+	int connect_timeout_ms; /* per address; 0: 30 s */
+	int io_timeout_ms;      /* per read or write; 0: 60 s */
+	size_t max_line;        /* longest line read_line accepts; 0: 64 KiB */
+	const char *trace_name; /* tag in the debug log, e.g. "imap work" */
+};
+
+/* Connects to host:port, trying each address in turn (IPv6 and IPv4).
+ * Returns NET_OK and *out, or NET_ERR_DNS / _REFUSED / _TIMEOUT / _IO. */
+int net_conn_connect(struct net_conn **out, const char *host, const char *port,
+		     const struct net_conn_opts *opts, struct lib_err *err);
+
+/* TLS on the open connection: right after connect for implicit TLS (993,
+ * 995, 465), or after the protocol's STARTTLS exchange.  Checks the peer
+ * with the policy before returning; on failure the connection is unusable. */
+int net_conn_start_tls(struct net_conn *conn, const char *host,
+		       const struct net_tls_policy *policy, struct lib_err *err);
+
+/* Reads one line into line (reset first; without its CRLF/LF; NUL-
+ * terminated, but may hold NUL bytes: see line->len).  NET_ERR_LINE_TOO_LONG
+ * leaves the connection unusable: close it. */
+int net_conn_read_line(struct net_conn *conn, struct lib_buf *line, struct lib_err *err);
+
+/* Appends exactly n bytes to out (IMAP literals, counted data). */
+int net_conn_read_exact(struct net_conn *conn, size_t n, struct lib_buf *out,
+			struct lib_err *err);
+
+/* Writes all of data, traced line by line as "C: ...". */
+int net_conn_write(struct net_conn *conn, const void *data, size_t len, struct lib_err *err);
+int net_conn_printf(struct net_conn *conn, struct lib_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Writes a credential (AUTH payload, PASS line, LOGIN command): refused
+ * with NET_ERR_USAGE on a connection without TLS, unless
+ * allow_plaintext_loopback is set and the peer is a loopback address.
+ * Traced as "<secret, N bytes>", never the bytes.  Protocol clients send
+ * every credential through here, so a STARTTLS downgrade cannot leak one. */
+int net_conn_write_secret(struct net_conn *conn, const void *data, size_t len,
+			  int allow_plaintext_loopback, struct lib_err *err);
+
+int net_conn_is_tls(const struct net_conn *conn);
+int net_conn_peer_is_loopback(const struct net_conn *conn);
+/* The peer's address as text ("127.0.0.1", "::1"); owned by conn. */
+const char *net_conn_peer(const struct net_conn *conn);
+
+/* Closes (with a TLS close_notify when possible) and frees.  NULL is fine. */
+void net_conn_free(struct net_conn *conn);
+
 /* ===================================================================== */
 /* DNS                                                                   */
 /* ===================================================================== */
