@@ -65,4 +65,20 @@ const char *store_path(const struct store *store);
 /* Fills list with every message, oldest first.  The caller releases it. */
 int store_list_all(struct store *store, struct store_list *list, struct lib_err *err);
 
+
+/* ===================================================================== */
+/* Accounts, folders and sync (IMAP and POP3 into local Maildirs)        */
+/* ===================================================================== */
+
+/* (sync declarations) */
+
+
+
+
+/* ===================================================================== */
+/* Writing messages: drafts, sent copies                                 */
+/* ===================================================================== */
+
+/* (message writing declarations) */
+
 #endif
