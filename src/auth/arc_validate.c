@@ -26,6 +26,11 @@ struct arc_slot {
 	char *results_error;
 };
 
+/* ARC-Message-Signatures verified at most, the newest first: the one
+ * that must verify and those below it for oldest-pass (step 5, which RFC
+ * 8617 makes optional). */
+#define ARC_MAX_AMS_CHECKED AUTH_DKIM_MAX_SIGNATURES
+
 enum phase {
 	PHASE_WAITING = 0,  /* for the header section */
 	PHASE_NEWEST_AMS,   /* step 4 */
@@ -266,26 +271,44 @@ static void setup_ams(struct auth_arc_validator *arc, unsigned instance,
 
 /* RFC 8617 5.1.1: the seal of instance i signs, with relaxed header
  * canonicalization, the ARC sets 1..i in increasing order, each as its
- * AAR, AMS and AS, the last being itself with b= empty. */
-static void setup_seal(struct auth_arc_validator *arc, unsigned instance, struct lib_buf *scratch)
+ * AAR, AMS and AS, the last being itself with b= empty.  The seals' hash
+ * inputs share their prefix, so one running hash per algorithm goes over
+ * the sets once and is copied at each seal: the work grows with the size
+ * of the chain, not with its square. */
+static void setup_seals(struct auth_arc_validator *arc, struct lib_buf *scratch)
 {
-	const struct auth_msg_field *fields[3 * AUTH_ARC_MAX_SETS];
-	size_t n = 0;
-	for (unsigned k = 1; k <= instance; k++) {
-		const struct arc_slot *s = &arc->slots[k - 1];
-		fields[n++] = s->fields[AUTH_ARC_AAR];
-		fields[n++] = s->fields[AUTH_ARC_AMS];
-		fields[n++] = s->fields[AUTH_ARC_SEAL];
+	static const enum auth_dkim_algo hashes[2] = { AUTH_DKIM_RSA_SHA256, AUTH_DKIM_RSA_SHA1 };
+	EVP_MD_CTX *running[2] = { NULL, NULL };
+	for (unsigned i = 1; i <= arc->count; i++) {
+		size_t m = arc->slots[i - 1].seal.tags.algo == AUTH_DKIM_RSA_SHA1;
+		if (!running[m])
+			running[m] = auth_dkim_header_hash_new(auth_dkim_algo_md(hashes[m]));
 	}
-	struct arc_slot *s = &arc->slots[instance - 1];
-	struct auth_dkim_check *c = &s->seal;
-	const struct auth_msg_field *f = s->fields[AUTH_ARC_SEAL];
-	auth_dkim_header_digest_fields(fields, n - 1, AUTH_DKIM_RELAXED,
-				       auth_dkim_algo_md(c->tags.algo), f,
-				       f->value_off + c->tags.b_eq_end,
-				       f->value_off + c->tags.b_spec_end, scratch, c->header_digest,
-				       &c->header_digest_len);
-	c->need_key = 1;
+	EVP_MD_CTX *copy = auth_dkim_header_hash_new(EVP_sha256());
+	for (unsigned i = 1; i <= arc->count; i++) {
+		struct arc_slot *s = &arc->slots[i - 1];
+		struct auth_dkim_check *c = &s->seal;
+		const struct auth_msg_field *f = s->fields[AUTH_ARC_SEAL];
+		for (size_t m = 0; m < 2; m++)
+			if (running[m]) {
+				auth_dkim_header_hash_field(running[m], AUTH_DKIM_RELAXED,
+							    s->fields[AUTH_ARC_AAR], scratch);
+				auth_dkim_header_hash_field(running[m], AUTH_DKIM_RELAXED,
+							    s->fields[AUTH_ARC_AMS], scratch);
+			}
+		EVP_MD_CTX_copy_ex(copy, running[c->tags.algo == AUTH_DKIM_RSA_SHA1]);
+		auth_dkim_header_hash_finish(copy, AUTH_DKIM_RELAXED, f,
+					     f->value_off + c->tags.b_eq_end,
+					     f->value_off + c->tags.b_spec_end, scratch,
+					     c->header_digest, &c->header_digest_len);
+		c->need_key = 1;
+		for (size_t m = 0; m < 2; m++)
+			if (running[m])
+				auth_dkim_header_hash_field(running[m], AUTH_DKIM_RELAXED, f, scratch);
+	}
+	EVP_MD_CTX_free(copy);
+	EVP_MD_CTX_free(running[0]);
+	EVP_MD_CTX_free(running[1]);
 }
 
 static void expose_sets(struct auth_arc_validator *arc)
@@ -337,11 +360,19 @@ static void start(void *arg)
 		return;
 	}
 	struct lib_buf scratch = LIB_BUF_INIT;
-	/* Newest first: the AMS that must verify gets a body hash for sure. */
-	for (unsigned i = arc->count; i >= 1; i--)
-		setup_ams(arc, i, h, &scratch);
-	for (unsigned i = 1; i <= arc->count; i++)
-		setup_seal(arc, i, &scratch);
+	/* Newest first: the AMS that must verify gets a body hash for sure.
+	 * Only the newest few are checked, as DKIM checks only so many
+	 * signatures: each may hash the whole header section. */
+	for (unsigned i = arc->count; i >= 1; i--) {
+		if (arc->count - i < ARC_MAX_AMS_CHECKED)
+			setup_ams(arc, i, h, &scratch);
+		else if (parsed(&arc->slots[i - 1], AUTH_ARC_AMS))
+			auth_dkim_check_settle(&arc->slots[i - 1].ams, AUTH_DKIM_NONE,
+					       "not checked: oldest-pass looks at the newest %d "
+					       "ARC-Message-Signatures only",
+					       ARC_MAX_AMS_CHECKED);
+	}
+	setup_seals(arc, &scratch);
 	lib_buf_release(&scratch);
 	arc->phase = PHASE_NEWEST_AMS;
 }
@@ -362,16 +393,22 @@ struct auth_arc_validator *auth_arc_validator_attach(struct auth_dkim_verifier *
 
 static void decide_pass(struct auth_arc_validator *arc)
 {
-	const struct arc_slot *newest = &arc->slots[arc->count - 1];
+	const char *sealer = arc->slots[arc->count - 1].seal.tags.domain;
 	unsigned oldest = arc->result.oldest_pass;
-	if (oldest > 1)
-		decide(arc, AUTH_ARC_PASS, 0,
-		       "%u ARC sets verified, the newest sealed by %s; the message changed after "
-		       "i=%u sealed it (oldest-pass %u)",
-		       arc->count, newest->seal.tags.domain, oldest - 1, oldest);
-	else
+	const struct auth_dkim_check *below = oldest > 1 ? &arc->slots[oldest - 2].ams : NULL;
+	if (!below)
 		decide(arc, AUTH_ARC_PASS, 0, "%u ARC set%s verified, the newest sealed by %s",
-		       arc->count, arc->count == 1 ? "" : "s", newest->seal.tags.domain);
+		       arc->count, arc->count == 1 ? "" : "s", sealer);
+	else if (below->pub.result == AUTH_DKIM_NONE)
+		decide(arc, AUTH_ARC_PASS, 0,
+		       "%u ARC sets verified, the newest sealed by %s; oldest-pass %u: older "
+		       "ARC-Message-Signatures not checked",
+		       arc->count, sealer, oldest);
+	else
+		decide(arc, AUTH_ARC_PASS, 0,
+		       "%u ARC sets verified, the newest sealed by %s; oldest-pass %u: the "
+		       "ARC-Message-Signature of i=%u does not verify (%s)",
+		       arc->count, sealer, oldest, oldest - 1, below->pub.reason);
 }
 
 /* Goes as far as the cache allows; returns the check waiting for its key,

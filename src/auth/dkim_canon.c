@@ -257,25 +257,29 @@ static size_t first_same_name(char *const *names, size_t i)
 	return i;
 }
 
-void auth_dkim_header_digest_fields(const struct auth_msg_field *const *fields, size_t count,
-				    enum auth_dkim_canon canon, const EVP_MD *md,
-				    const struct auth_msg_field *sig_field, size_t cut_start,
-				    size_t cut_end, struct lib_buf *scratch, unsigned char *digest,
-				    unsigned *digest_len)
+EVP_MD_CTX *auth_dkim_header_hash_new(const EVP_MD *md)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	if (!ctx || !EVP_DigestInit_ex(ctx, md, NULL)) {
 		fprintf(stderr, "frank: OpenSSL cannot start a hash\n");
 		abort();
 	}
-	for (size_t i = 0; i < count; i++) {
-		if (!fields[i])
-			continue;
-		lib_buf_reset(scratch);
-		auth_dkim_header_canon(canon, fields[i], 0, scratch);
-		EVP_DigestUpdate(ctx, scratch->data, scratch->len);
-	}
+	return ctx;
+}
 
+void auth_dkim_header_hash_field(EVP_MD_CTX *ctx, enum auth_dkim_canon canon,
+				 const struct auth_msg_field *field, struct lib_buf *scratch)
+{
+	lib_buf_reset(scratch);
+	auth_dkim_header_canon(canon, field, 0, scratch);
+	EVP_DigestUpdate(ctx, scratch->data, scratch->len);
+}
+
+void auth_dkim_header_hash_finish(EVP_MD_CTX *ctx, enum auth_dkim_canon canon,
+				  const struct auth_msg_field *sig_field, size_t cut_start,
+				  size_t cut_end, struct lib_buf *scratch, unsigned char *digest,
+				  unsigned *digest_len)
+{
 	/* The signature field itself, its b= value cut out. */
 	struct lib_buf cut = LIB_BUF_INIT;
 	lib_buf_append(&cut, sig_field->raw, cut_start);
@@ -289,6 +293,20 @@ void auth_dkim_header_digest_fields(const struct auth_msg_field *const *fields, 
 	EVP_DigestUpdate(ctx, scratch->data, scratch->len);
 	lib_buf_release(&cut);
 	EVP_DigestFinal_ex(ctx, digest, digest_len);
+}
+
+void auth_dkim_header_digest_fields(const struct auth_msg_field *const *fields, size_t count,
+				    enum auth_dkim_canon canon, const EVP_MD *md,
+				    const struct auth_msg_field *sig_field, size_t cut_start,
+				    size_t cut_end, struct lib_buf *scratch, unsigned char *digest,
+				    unsigned *digest_len)
+{
+	EVP_MD_CTX *ctx = auth_dkim_header_hash_new(md);
+	for (size_t i = 0; i < count; i++)
+		if (fields[i])
+			auth_dkim_header_hash_field(ctx, canon, fields[i], scratch);
+	auth_dkim_header_hash_finish(ctx, canon, sig_field, cut_start, cut_end, scratch, digest,
+				     digest_len);
 	EVP_MD_CTX_free(ctx);
 }
 

@@ -178,6 +178,16 @@ void auth_dkim_header_digest_fields(const struct auth_msg_field *const *fields, 
 				    const struct auth_msg_field *sig_field, size_t cut_start,
 				    size_t cut_end, struct lib_buf *scratch, unsigned char *digest,
 				    unsigned *digest_len);
+/* The same in pieces, for hashes that share a prefix (a copy of the
+ * context, EVP_MD_CTX_copy_ex, goes on from there): a new context (never
+ * NULL), each field, then the signature field, which ends the hash. */
+EVP_MD_CTX *auth_dkim_header_hash_new(const EVP_MD *md);
+void auth_dkim_header_hash_field(EVP_MD_CTX *ctx, enum auth_dkim_canon canon,
+				 const struct auth_msg_field *field, struct lib_buf *scratch);
+void auth_dkim_header_hash_finish(EVP_MD_CTX *ctx, enum auth_dkim_canon canon,
+				  const struct auth_msg_field *sig_field, size_t cut_start,
+				  size_t cut_end, struct lib_buf *scratch, unsigned char *digest,
+				  unsigned *digest_len);
 
 /* ---- one signature checked against its key, dkim_check.c --------------- */
 

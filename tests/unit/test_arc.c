@@ -418,7 +418,9 @@ static void change_between_hops_moves_oldest_pass(void **state)
 	assert_int_equal(val.r->cv, AUTH_ARC_PASS);
 	assert_int_equal(val.r->count, 2);
 	assert_int_equal(val.r->oldest_pass, 2);
-	assert_has(val.r->reason, "the message changed after i=1 sealed it (oldest-pass 2)");
+	assert_string_equal(val.r->reason, "2 ARC sets verified, the newest sealed by fwd.example; "
+					   "oldest-pass 2: the ARC-Message-Signature of i=1 does not "
+					   "verify (body hash mismatch)");
 	assert_int_equal(val.r->sets[0].message_signature->result, AUTH_DKIM_FAIL);
 	assert_string_equal(val.r->sets[0].message_signature->reason, "body hash mismatch");
 	/* Hop 2 saw the DKIM signature broken: hop 1 vouches. */
@@ -655,6 +657,14 @@ static void fifty_sets_pass_fifty_one_fail(void **state)
 	struct validation val = validate(msg);
 	assert_int_equal(val.r->cv, AUTH_ARC_PASS);
 	assert_int_equal(val.r->count, 50);
+	/* Like DKIM's signatures, only so many AMS are checked. */
+	assert_int_equal(val.r->oldest_pass, 50 - AUTH_DKIM_MAX_SIGNATURES + 1);
+	assert_string_equal(val.r->reason, "50 ARC sets verified, the newest sealed by hop50.example; "
+					   "oldest-pass 35: older ARC-Message-Signatures not checked");
+	assert_int_equal(val.r->sets[33].message_signature->result, AUTH_DKIM_NONE);
+	assert_int_equal(val.r->sets[34].message_signature->result, AUTH_DKIM_PASS);
+	for (unsigned k = 0; k < 50; k++)
+		assert_int_equal(val.r->sets[k].seal->result, AUTH_DKIM_PASS);
 	validation_release(&val);
 	/* A 51st set, its fields numbered 51: three more fields. */
 	char *more = lib_xasprintf("ARC-Seal: i=51; a=ed25519-sha256; cv=pass; d=x.example; s=ed; b=AAAA\r\n"
