@@ -4,9 +4,9 @@
  * The validator rides on a DKIM verifier (dkim_private.h): when the
  * header section is in, the ARC fields are put in their instance slots
  * and the structure is checked (steps 1 to 3), which needs no DNS; then
- * the header hash of every ARC-Message-Signature and ARC-Seal is computed
- * and each AMS gets a body hash from the verifier's pool, so the body is
- * read once for DKIM and ARC.  What is left is signatures waiting for
+ * the header hashes are computed (every ARC-Seal's, and the newest
+ * ARC-Message-Signatures') and each AMS gets a body hash from the
+ * verifier's pool, so the body is read once for DKIM and ARC.  What is left is signatures waiting for
  * their key records, settled in the order of steps 4 to 6 as the answers
  * arrive, so that a chain that fails early asks for no more keys. */
 #include "arc_private.h"

@@ -752,7 +752,8 @@ char *auth_authres_format(const struct auth_authres *ar, int fold);
  *   3. each instance 1..N has exactly one of each field, with no gap or
  *      repeat; the seal of i=1 says cv=none, the others cv=pass: else fail;
  *   4. the newest ARC-Message-Signature verifies, else fail;
- *   5. oldest-pass: from N-1 down, how far the older ones still verify;
+ *   5. oldest-pass: from N-1 down, how far the older ones still verify
+ *      (RFC 8617 makes it optional; frank checks the newest 16 AMS);
  *   6. every ARC-Seal verifies, newest first, else fail;
  *   7. pass.
  *
