@@ -739,7 +739,144 @@ char *auth_authres_format(const struct auth_authres *ar, int fold);
 /* ARC (RFC 8617)                                                        */
 /* ===================================================================== */
 
-/* (ARC declarations) */
+/* Validation of an Authenticated Received Chain: the ARC sets that
+ * intermediaries (mailing lists, forwarders) add to a message, each an
+ * ARC-Authentication-Results (what that hop's verifier saw), an
+ * ARC-Message-Signature (a DKIM signature of the message as it left the
+ * hop) and an ARC-Seal (a signature over the ARC fields of every set so
+ * far), numbered by their instance tag i=.  The validator actions of RFC
+ * 8617 5.2, in order:
+ *
+ *   1. no ARC field: none; more than 50 sets: fail;
+ *   2. the newest ARC-Seal says cv=fail: fail (the chain was broken);
+ *   3. each instance 1..N has exactly one of each field, with no gap or
+ *      repeat; the seal of i=1 says cv=none, the others cv=pass: else fail;
+ *   4. the newest ARC-Message-Signature verifies, else fail;
+ *   5. oldest-pass: from N-1 down, how far the older ones still verify
+ *      (RFC 8617 makes it optional; frank checks the newest 16 AMS);
+ *   6. every ARC-Seal verifies, newest first, else fail;
+ *   7. pass.
+ *
+ * The key records are DKIM's (SELECTOR._domainkey.DOMAIN TXT) with the
+ * rules of RFC 6376 and RFC 8301 (rsa-sha1 and RSA keys under 1024 bits
+ * refused).  The validator rides on a DKIM verifier: the message is read
+ * once, and an ARC-Message-Signature whose body is canonicalized and
+ * hashed as a DKIM signature's shares that body hash:
+ *
+ *   v = auth_dkim_verifier_new(&opts);   (opts.now is the clock used)
+ *   arc = auth_arc_validator_attach(v);
+ *   auth_dkim_verifier_feed(v, data, len);  ... as often as needed
+ *   auth_dkim_verifier_finish(v);
+ *   while (auth_arc_validate_step(arc, cache, &need) == AUTH_NEED_DNS)
+ *       resolve need (or all of auth_arc_validator_needs() at once)
+ *       and auth_dns_cache_put the answers;
+ *   r = auth_arc_validator_result(arc);
+ *
+ * DKIM steps and ARC steps are independent: either may run first. */
+
+#define AUTH_ARC_MAX_SETS 50 /* RFC 8617 4.2.1: instances 1 to 50 */
+
+/* A chain validation status (RFC 8617 4.4, the cv= tag). */
+enum auth_arc_cv {
+	AUTH_ARC_NONE = 0,
+	AUTH_ARC_PASS = 1,
+	AUTH_ARC_FAIL = 2,
+};
+/* "none", "pass", "fail": the words of cv= and of arc= in RFC 8601. */
+const char *auth_arc_cv_str(enum auth_arc_cv cv);
+
+/* One ARC set as found.  A member is NULL when the set lacks that field
+ * (the chain then failed); the signatures are DKIM-shaped views (result,
+ * reason, d=, s=, a=, the key record consulted) owned by the validator.
+ * A signature the algorithm did not need, or did not reach, has result
+ * AUTH_DKIM_NONE and a reason saying so. */
+struct auth_arc_set {
+	unsigned instance;
+	const struct auth_dkim_signature *seal;      /* ARC-Seal */
+	enum auth_arc_cv seal_cv;                    /* its cv= */
+	const struct auth_dkim_signature *message_signature; /* ARC-Message-Signature */
+	const char *results_text;   /* the ARC-Authentication-Results value,
+				     * unfolded, or NULL when missing */
+	const struct auth_authres *results; /* parsed, NULL when it does not
+					     * parse (see results_error) */
+	const char *results_error;
+};
+
+/* The verdict.  Owned by the validator; valid until it is freed. */
+struct auth_arc_result {
+	enum auth_arc_cv cv;
+	int temporary;        /* fail only: a key lookup failed for now, so
+			       * the same message may pass later */
+	const char *reason;   /* one line, never NULL: "ARC-Seal i=2 did not
+			       * verify: signature did not verify", "instance 3
+			       * has no ARC-Message-Signature", ... */
+	unsigned count;       /* N, the highest instance (at most 50) */
+	const struct auth_arc_set *sets; /* sets[k] is instance k + 1 */
+	/* RFC 8617 5.2 step 5: the lowest instance from which every
+	 * ARC-Message-Signature up to N still verifies, so the message is
+	 * as instance oldest_pass sealed it; 1 when all verify (RFC 8617
+	 * writes header.oldest-pass=0 then); 0 unless the chain passed. */
+	unsigned oldest_pass;
+};
+
+struct auth_arc_validator;
+
+/* Makes verifier validate the ARC chain too.  Call before the first
+ * auth_dkim_verifier_feed: returns NULL when the verifier was fed already
+ * or has a validator.  The validator is owned by the verifier, freed with
+ * it, and reads the options it was made with (now). */
+struct auth_arc_validator *auth_arc_validator_attach(struct auth_dkim_verifier *verifier);
+
+/* Takes the chain as far as the cache allows (finishing the verifier if
+ * the caller has not).  AUTH_NEED_DNS: *need is a key record (TXT) still
+ * missing.  Signatures already settled are not verified again. */
+enum auth_step auth_arc_validate_step(struct auth_arc_validator *arc,
+				      const struct auth_dns_cache *cache, struct auth_dns_need *need);
+
+/* Every key query the validation may still consult and the cache lacks
+ * (without repeats), to resolve them at once; returns how many there
+ * are, fills up to max. */
+size_t auth_arc_validator_needs(const struct auth_arc_validator *arc,
+				const struct auth_dns_cache *cache, struct auth_dns_need *needs,
+				size_t max);
+
+/* The verdict once decided (at the latest when a step returns AUTH_DONE;
+ * a broken structure decides it as soon as the header section is in),
+ * else NULL. */
+const struct auth_arc_result *auth_arc_validator_result(const struct auth_arc_validator *arc);
+
+/* --- An ARC chain vouching for a DKIM signature broken in transit ------- */
+
+/* When a message's DKIM signature fails because an intermediary changed
+ * it (a mailing list adding a footer), a passing ARC chain can say what
+ * the signature was before: the ARC-Authentication-Results of a set record
+ * what that hop verified on receipt, and the seals make that record
+ * authentic from the sealer's domain.  Whether to believe the sealer is
+ * the reader's choice; this says who it is and what it claims.
+ *
+ * The voucher is the newest set whose AAR reports dkim=pass (for
+ * header.d=dkim_domain, compared without case; any domain when NULL):
+ * the last hop that saw the signature intact, which is the hop that broke
+ * it when a later one did not.  Strings point into result. */
+struct auth_arc_vouch {
+	unsigned instance;         /* 0: no set vouches (or cv is not pass) */
+	const char *sealer;        /* its ARC-Seal d= */
+	const char *authserv_id;   /* its AAR authserv-id */
+	const struct auth_authres_result *dkim;  /* the dkim=pass it reports */
+	const struct auth_authres_result *spf;   /* its first spf= result, or NULL */
+	const struct auth_authres_result *dmarc; /* its first dmarc= result, or NULL */
+};
+
+/* Fills *out; returns 1 when a set vouches, else 0 (out->instance 0). */
+int auth_arc_vouch_find(const struct auth_arc_result *result, const char *dkim_domain,
+			struct auth_arc_vouch *out);
+
+/* "ARC chain from lists.example.org (i=1) vouches for the original pass:
+ * dkim=pass header.d=example.com, spf=pass smtp.mailfrom=example.com,
+ * dmarc=pass header.from=example.com" (what the AAR has of it), or "no
+ * ARC set vouches for a DKIM pass"; one line of printable ASCII.  Caller
+ * frees. */
+char *auth_arc_vouch_text(const struct auth_arc_vouch *vouch);
 
 
 

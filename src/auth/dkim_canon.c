@@ -257,31 +257,29 @@ static size_t first_same_name(char *const *names, size_t i)
 	return i;
 }
 
-void auth_dkim_header_digest(const struct auth_msg_headers *headers, char *const *names,
-			     size_t name_count, enum auth_dkim_canon canon, const EVP_MD *md,
-			     const struct auth_msg_field *sig_field, size_t cut_start,
-			     size_t cut_end, struct lib_buf *scratch, unsigned char *digest,
-			     unsigned *digest_len)
+EVP_MD_CTX *auth_dkim_header_hash_new(const EVP_MD *md)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	if (!ctx || !EVP_DigestInit_ex(ctx, md, NULL)) {
 		fprintf(stderr, "frank: OpenSSL cannot start a hash\n");
 		abort();
 	}
-	size_t *cursors = lib_xmalloc((name_count ? name_count : 1) * sizeof *cursors);
-	for (size_t i = 0; i < name_count; i++) {
-		size_t owner = first_same_name(names, i);
-		if (owner == i)
-			cursors[i] = headers->count;
-		const struct auth_msg_field *f = take_from_bottom(headers, names[i], &cursors[owner]);
-		if (!f)
-			continue; /* absent, or over-signed: contributes nothing */
-		lib_buf_reset(scratch);
-		auth_dkim_header_canon(canon, f, 0, scratch);
-		EVP_DigestUpdate(ctx, scratch->data, scratch->len);
-	}
-	free(cursors);
+	return ctx;
+}
 
+void auth_dkim_header_hash_field(EVP_MD_CTX *ctx, enum auth_dkim_canon canon,
+				 const struct auth_msg_field *field, struct lib_buf *scratch)
+{
+	lib_buf_reset(scratch);
+	auth_dkim_header_canon(canon, field, 0, scratch);
+	EVP_DigestUpdate(ctx, scratch->data, scratch->len);
+}
+
+void auth_dkim_header_hash_finish(EVP_MD_CTX *ctx, enum auth_dkim_canon canon,
+				  const struct auth_msg_field *sig_field, size_t cut_start,
+				  size_t cut_end, struct lib_buf *scratch, unsigned char *digest,
+				  unsigned *digest_len)
+{
 	/* The signature field itself, its b= value cut out. */
 	struct lib_buf cut = LIB_BUF_INIT;
 	lib_buf_append(&cut, sig_field->raw, cut_start);
@@ -295,7 +293,43 @@ void auth_dkim_header_digest(const struct auth_msg_headers *headers, char *const
 	EVP_DigestUpdate(ctx, scratch->data, scratch->len);
 	lib_buf_release(&cut);
 	EVP_DigestFinal_ex(ctx, digest, digest_len);
+}
+
+void auth_dkim_header_digest_fields(const struct auth_msg_field *const *fields, size_t count,
+				    enum auth_dkim_canon canon, const EVP_MD *md,
+				    const struct auth_msg_field *sig_field, size_t cut_start,
+				    size_t cut_end, struct lib_buf *scratch, unsigned char *digest,
+				    unsigned *digest_len)
+{
+	EVP_MD_CTX *ctx = auth_dkim_header_hash_new(md);
+	for (size_t i = 0; i < count; i++)
+		if (fields[i])
+			auth_dkim_header_hash_field(ctx, canon, fields[i], scratch);
+	auth_dkim_header_hash_finish(ctx, canon, sig_field, cut_start, cut_end, scratch, digest,
+				     digest_len);
 	EVP_MD_CTX_free(ctx);
+}
+
+void auth_dkim_header_digest(const struct auth_msg_headers *headers, char *const *names,
+			     size_t name_count, enum auth_dkim_canon canon, const EVP_MD *md,
+			     const struct auth_msg_field *sig_field, size_t cut_start,
+			     size_t cut_end, struct lib_buf *scratch, unsigned char *digest,
+			     unsigned *digest_len)
+{
+	/* Absent or over-signed names pick no field and contribute nothing. */
+	size_t slots = name_count ? name_count : 1;
+	size_t *cursors = lib_xmalloc(slots * sizeof *cursors);
+	const struct auth_msg_field **fields = lib_xmalloc(slots * sizeof *fields);
+	for (size_t i = 0; i < name_count; i++) {
+		size_t owner = first_same_name(names, i);
+		if (owner == i)
+			cursors[i] = headers->count;
+		fields[i] = take_from_bottom(headers, names[i], &cursors[owner]);
+	}
+	free(cursors);
+	auth_dkim_header_digest_fields(fields, name_count, canon, md, sig_field, cut_start,
+				       cut_end, scratch, digest, digest_len);
+	free(fields);
 }
 
 /* ---- the message as it streams in ---------------------------------------- */

@@ -11,7 +11,13 @@
  *   VALCHAR   =  %x21-3A / %x3C-7E      ; EXCLAMATION to TILDE but ";"
  *   ALNUMPUNC =  ALPHA / DIGIT / "_"
  * Tags are case-sensitive, a duplicate tag makes the list invalid and
- * unknown tags are ignored by the users of the list.  Whitespace after
+ * unknown tags are ignored by the users of the list.
+ *
+ * The ARC fields of RFC 8617 are tag-lists read here too: the
+ * ARC-Message-Signature has DKIM's tags without v= and with the instance
+ * i= (4.1.2); the ARC-Seal has a= b= cv= d= i= s= and t= (4.1.3):
+ *   arc-cv = "none" / "fail" / "pass"
+ *   instance = 1*DIGIT                  ; 1 to 50 (4.2.1)  Whitespace after
  * the last ";" is allowed (records in the wild end with "; "). */
 #include "dkim_private.h"
 
@@ -443,35 +449,72 @@ static int parse_times(const struct auth_dkim_tag_list *tags, struct auth_dkim_s
 	return 0;
 }
 
-static int parse_fields(const struct auth_dkim_tag_list *tags, struct auth_dkim_sig_tags *sig,
-			struct lib_err *err)
+/* The ARC instance tag (RFC 8617 4.2.1): i=, 1*DIGIT, 1 to 50. */
+static int parse_instance(const struct auth_dkim_tag_list *tags, struct auth_dkim_sig_tags *sig,
+			  struct lib_err *err)
 {
 	const struct auth_dkim_tag *t;
-	if ((t = auth_dkim_tag_find(tags, "d")))
-		sig->domain = tag_strdup(t);
-	if ((t = auth_dkim_tag_find(tags, "s")))
-		sig->selector = tag_strdup(t);
-	if ((t = auth_dkim_tag_find(tags, "a")) && parse_algorithm(t, sig, err) < 0)
+	long long n;
+	if (require(tags, "i", &t, err) < 0)
 		return -1;
-	if (require(tags, "v", &t, err) < 0)
+	if (parse_number(t, &n) < 0 || n < 1 || n > AUTH_ARC_MAX_SETS)
+		return lib_err_set(err, "i=%s is not an instance number from 1 to %d",
+				   auth_dkim_printable(t->value, t->value_len, (char[32]){ 0 }, 32),
+				   AUTH_ARC_MAX_SETS);
+	sig->instance = (unsigned)n;
+	return 0;
+}
+
+/* cv= of an ARC-Seal (RFC 8617 4.1.3): "none" / "fail" / "pass", which
+ * as ABNF literals compare without case. */
+static int parse_cv(const struct auth_dkim_tag_list *tags, struct auth_dkim_sig_tags *sig,
+		    struct lib_err *err)
+{
+	static const enum auth_arc_cv values[] = { AUTH_ARC_NONE, AUTH_ARC_PASS, AUTH_ARC_FAIL };
+	const struct auth_dkim_tag *t;
+	if (require(tags, "cv", &t, err) < 0)
 		return -1;
-	if (t->value_len != 1 || t->value[0] != '1')
-		return lib_err_set(err, "unsupported version v=%s",
-				   auth_dkim_printable(t->value, t->value_len, (char[64]){ 0 }, 64));
-	if (require(tags, "a", &t, err) < 0 || require(tags, "b", &t, err) < 0 ||
-	    require(tags, "bh", &t, err) < 0 || require(tags, "d", &t, err) < 0 ||
-	    require(tags, "h", &t, err) < 0 || require(tags, "s", &t, err) < 0)
-		return -1;
+	for (size_t k = 0; k < sizeof values / sizeof values[0]; k++) {
+		const char *word = auth_arc_cv_str(values[k]);
+		if (t->value_len == strlen(word) && strncasecmp(t->value, word, t->value_len) == 0) {
+			sig->cv = values[k];
+			return 0;
+		}
+	}
+	return lib_err_set(err, "cv=%s is not none, pass or fail",
+			   auth_dkim_printable(t->value, t->value_len, (char[32]){ 0 }, 32));
+}
+
+/* The tags each kind requires, in the order a report names them. */
+static const char *const required_tags[][7] = {
+	[AUTH_DKIM_SIG_DKIM] = { "a", "b", "bh", "d", "h", "s", NULL },
+	[AUTH_DKIM_SIG_AMS] = { "a", "b", "bh", "d", "h", "s", NULL },
+	[AUTH_DKIM_SIG_SEAL] = { "a", "b", "cv", "d", "s", NULL },
+};
+
+/* d= s= b=, which every kind has. */
+static int parse_signer(const struct auth_dkim_tag_list *tags, struct auth_dkim_sig_tags *sig,
+			struct lib_err *err)
+{
 	if (!valid_name(sig->domain, strlen(sig->domain)))
 		return lib_err_set(err, "d= is not a domain name");
 	if (!valid_name(sig->selector, strlen(sig->selector)))
 		return lib_err_set(err, "s= is not a valid selector");
-	t = auth_dkim_tag_find(tags, "b");
+	const struct auth_dkim_tag *t = auth_dkim_tag_find(tags, "b");
 	if (parse_b64_tag(t, &sig->b, &sig->b_len, err) < 0)
 		return -1;
 	sig->b_eq_end = t->eq_end;
 	sig->b_spec_end = t->spec_end;
 	sig->b_text = auth_dkim_base64_encode(sig->b, sig->b_len);
+	return 0;
+}
+
+/* The rest of a signature over header fields and body: DKIM's and the
+ * ARC-Message-Signature's. */
+static int parse_message_tags(const struct auth_dkim_tag_list *tags, enum auth_dkim_sig_kind kind,
+			      struct auth_dkim_sig_tags *sig, struct lib_err *err)
+{
+	const struct auth_dkim_tag *t;
 	if (parse_b64_tag(auth_dkim_tag_find(tags, "bh"), &sig->bh, &sig->bh_len, err) < 0)
 		return -1;
 	size_t want = sig->algo == AUTH_DKIM_RSA_SHA1 ? 20 : 32;
@@ -482,7 +525,7 @@ static int parse_fields(const struct auth_dkim_tag_list *tags, struct auth_dkim_
 		return -1;
 	if (parse_signed_headers(auth_dkim_tag_find(tags, "h"), sig, err) < 0)
 		return -1;
-	if ((t = auth_dkim_tag_find(tags, "i"))) {
+	if (kind == AUTH_DKIM_SIG_DKIM && (t = auth_dkim_tag_find(tags, "i"))) {
 		if (parse_identity(t, sig, err) < 0)
 			return -1;
 	} else {
@@ -493,17 +536,66 @@ static int parse_fields(const struct auth_dkim_tag_list *tags, struct auth_dkim_
 	return parse_times(tags, sig, err);
 }
 
-int auth_dkim_sig_parse(const char *value, size_t len, struct auth_dkim_sig_tags *sig,
-			struct lib_err *err)
+/* The rest of an ARC-Seal.  It signs the ARC sets, which h= cannot name
+ * (RFC 8617 4.1.3): one with h= is not a seal a validator can check. */
+static int parse_seal_tags(const struct auth_dkim_tag_list *tags, struct auth_dkim_sig_tags *sig,
+			   struct lib_err *err)
+{
+	const struct auth_dkim_tag *t;
+	if (auth_dkim_tag_find(tags, "h"))
+		return lib_err_set(err, "h= is not allowed in an ARC-Seal");
+	sig->identity = lib_xasprintf("@%s", sig->domain);
+	if ((t = auth_dkim_tag_find(tags, "t")) && parse_number(t, &sig->timestamp) < 0)
+		return lib_err_set(err, "t= is not a number");
+	return parse_cv(tags, sig, err);
+}
+
+static int parse_fields(const struct auth_dkim_tag_list *tags, enum auth_dkim_sig_kind kind,
+			struct auth_dkim_sig_tags *sig, struct lib_err *err)
+{
+	const struct auth_dkim_tag *t;
+	if ((t = auth_dkim_tag_find(tags, "d")))
+		sig->domain = tag_strdup(t);
+	if ((t = auth_dkim_tag_find(tags, "s")))
+		sig->selector = tag_strdup(t);
+	if (kind != AUTH_DKIM_SIG_DKIM && parse_instance(tags, sig, err) < 0)
+		return -1;
+	if ((t = auth_dkim_tag_find(tags, "a")) && parse_algorithm(t, sig, err) < 0)
+		return -1;
+	if (kind == AUTH_DKIM_SIG_DKIM) {
+		if (require(tags, "v", &t, err) < 0)
+			return -1;
+		if (t->value_len != 1 || t->value[0] != '1')
+			return lib_err_set(err, "unsupported version v=%s",
+					   auth_dkim_printable(t->value, t->value_len, (char[64]){ 0 }, 64));
+	}
+	for (const char *const *name = required_tags[kind]; *name; name++)
+		if (require(tags, *name, &t, err) < 0)
+			return -1;
+	if (parse_signer(tags, sig, err) < 0)
+		return -1;
+	if (kind == AUTH_DKIM_SIG_SEAL)
+		return parse_seal_tags(tags, sig, err);
+	return parse_message_tags(tags, kind, sig, err);
+}
+
+int auth_dkim_sig_parse_kind(enum auth_dkim_sig_kind kind, const char *value, size_t len,
+			     struct auth_dkim_sig_tags *sig, struct lib_err *err)
 {
 	memset(sig, 0, sizeof *sig);
 	sig->length = sig->timestamp = sig->expiry = -1;
 	struct auth_dkim_tag_list *tags = lib_xmalloc(sizeof *tags);
 	int rc = auth_dkim_tags_parse(value, len, tags, err);
 	if (rc == 0)
-		rc = parse_fields(tags, sig, err);
+		rc = parse_fields(tags, kind, sig, err);
 	free(tags);
 	return rc;
+}
+
+int auth_dkim_sig_parse(const char *value, size_t len, struct auth_dkim_sig_tags *sig,
+			struct lib_err *err)
+{
+	return auth_dkim_sig_parse_kind(AUTH_DKIM_SIG_DKIM, value, len, sig, err);
 }
 
 void auth_dkim_sig_tags_release(struct auth_dkim_sig_tags *sig)
