@@ -405,7 +405,7 @@ void message_find_client(const struct auth_msg_headers *h, char *const *hosts, s
 	memset(c, 0, sizeof *c);
 	c->index = -1;
 	if (n == 0) {
-		c->why = lib_xstrdup("no trusted Received header (no boundary host configured)");
+		c->why = lib_xstrdup("no trusted Received header: no boundary host is configured");
 		return;
 	}
 	find_received(h, hosts, n, c);
