@@ -22,6 +22,10 @@ static void say(struct auth_message_verifier *v, enum auth_badge badge, const ch
 	va_start(ap, fmt);
 	lib_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
+	/* d= and s= of a broken signature may hold folding or any byte */
+	for (size_t i = 0; i < b.len; i++)
+		if ((unsigned char)b.data[i] < 0x20 || b.data[i] == 0x7f)
+			b.data[i] = b.data[i] == '\t' || b.data[i] == '\r' || b.data[i] == '\n' ? ' ' : '?';
 	free(v->explanation);
 	v->explanation = lib_buf_take(&b);
 	v->verdict.badge = badge;

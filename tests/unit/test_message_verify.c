@@ -295,6 +295,23 @@ static void pieces_of_any_size(void **state)
 	free(msg);
 }
 
+/* A broken signature's d= may hold folding: the explanation that names
+ * it stays on one line (found by fuzz_message_verify). */
+static void explanation_is_one_line(void **state)
+{
+	(void)state;
+	const char *msg = "DKIM-Signature: v=1; a=ed25519-sha256; d=alice.t b\r\n\ts=ed\r\n"
+			  "From: carol@carol.test\r\n\r\nhi\r\n";
+	struct auth_message_request req = { .now = NOW };
+	struct auth_message_verifier *v = verify(&req, msg, strlen(msg), strlen(msg));
+	const struct auth_message_verdict *verdict = auth_message_verifier_verdict(v);
+	assert_int_equal(verdict->badge, AUTH_BADGE_NONE);
+	assert_string_equal(verdict->explanation,
+			    "nothing verifies: the signature of alice.t b   s=ed cannot be checked "
+			    "(syntax error: missing b=)");
+	auth_message_verifier_free(v);
+}
+
 /* ---- what the verdict writes --------------------------------------------------------- */
 
 static void authentication_results_field(void **state)
@@ -544,6 +561,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(verdicts),
 		cmocka_unit_test(pieces_of_any_size),
+		cmocka_unit_test(explanation_is_one_line),
 		cmocka_unit_test(authentication_results_field),
 		cmocka_unit_test(authentication_results_reasons),
 		cmocka_unit_test(json_evidence),
