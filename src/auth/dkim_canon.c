@@ -51,11 +51,13 @@ static void emit(struct auth_dkim_body_hash *bh, const char *p, size_t n)
 	if (n == 0)
 		return;
 	bh->hashed += n;
-	if (bh->staged + n > sizeof bh->stage) {
+	int direct = n >= sizeof bh->stage / 2;
+	if (bh->staged && (direct || bh->staged + n > sizeof bh->stage)) {
+		/* what is staged goes first, also before a run hashed directly */
 		EVP_DigestUpdate(bh->ctx, bh->stage, bh->staged);
 		bh->staged = 0;
 	}
-	if (n >= sizeof bh->stage / 2) {
+	if (direct) {
 		EVP_DigestUpdate(bh->ctx, p, n);
 		return;
 	}

@@ -163,6 +163,28 @@ static void crlf_lines_match_reference(void **state)
 	}
 }
 
+/* A run of text of 2 KB or more goes to the hash at once: the short runs
+ * staged before it must go first (they did not, until this test). */
+static void long_runs_after_short_ones(void **state)
+{
+	(void)state;
+	static const char *const before[] = { "short line\r\n", "short line\n",
+					      "short line \r\n" };
+	static unsigned char body[20000];
+	for (size_t b = 0; b < 3; b++) {
+		for (size_t n = 2040; n < 5000; n += 333) {
+			size_t len = strlen(before[b]);
+			memcpy(body, before[b], len);
+			memset(body + len, 'a', n);
+			len += n;
+			memcpy(body + len, " end\r\nmore\r\n", 13);
+			len += 13;
+			check_body(body, len, len);
+			check_body(body, len, 7);
+		}
+	}
+}
+
 /* Plain text at full speed and at every offset: a long line of words
  * cut everywhere between 1 and 64 bytes. */
 static void long_lines_at_every_offset(void **state)
@@ -195,6 +217,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(relaxed_matches_reference),
 		cmocka_unit_test(crlf_lines_match_reference),
+		cmocka_unit_test(long_runs_after_short_ones),
 		cmocka_unit_test(long_lines_at_every_offset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
