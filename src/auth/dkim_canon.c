@@ -136,9 +136,10 @@ static unsigned bytes_equal(__m128i x, char c)
  * (SSE2, every x86-64): bytes above 0x20, a space followed by one of
  * those, and CRLF followed by one of those (a line of text after a line of
  * text).  Bit i of each mask is byte i; the byte after the block (so 17
- * bytes are needed) decides for the last one.  Where a block does not
- * qualify, the byte loop of text_run_end takes over. */
-static const char *canonical_blocks(const char *q, const char *end)
+ * bytes are needed) decides for the last one.  *stopped is set when the
+ * first byte that ends the run was found; otherwise fewer than 17 bytes
+ * are left, for the byte loop of text_run_end. */
+static const char *canonical_blocks(const char *q, const char *end, int *stopped)
 {
 	const __m128i above = _mm_set1_epi8(0x20);
 	while (end - q > 16) {
@@ -149,17 +150,22 @@ static const char *canonical_blocks(const char *q, const char *end)
 					_mm_cmpeq_epi8(_mm_max_epu8(x, above), x)) & ~sp;
 		unsigned cr = bytes_equal(x, '\r'), lf = bytes_equal(x, '\n');
 		unsigned next_text = (text >> 1) | ((unsigned char)q[16] > ' ') << 15;
-		if ((text | sp | cr | lf) != 0xffff || (sp & ~next_text) || (cr & ~(lf >> 1)) ||
-		    (lf & ~(cr << 1)) || (lf & ~next_text))
-			break;
+		/* a CR is good with LF then text after it, and carries its LF */
+		unsigned good_cr = cr & (lf >> 1) & (next_text >> 1);
+		unsigned good = (text | (sp & next_text) | good_cr | (lf & (good_cr << 1))) & 0xffff;
+		if (good != 0xffff) {
+			*stopped = 1;
+			return q + __builtin_ctz(~good);
+		}
 		q += 16;
 	}
 	return q;
 }
 #else
-static const char *canonical_blocks(const char *q, const char *end)
+static const char *canonical_blocks(const char *q, const char *end, int *stopped)
 {
 	(void)end;
+	(void)stopped;
 	return q;
 }
 #endif
@@ -179,7 +185,10 @@ static const char *text_run_end(const char *p, const char *end, int relaxed)
 	}
 	const char *q = p;
 	while (q < end) {
-		q = canonical_blocks(q, end);
+		int stopped = 0;
+		q = canonical_blocks(q, end, &stopped);
+		if (stopped)
+			return q;
 		const char *stop = end - q > 16 ? q + 16 : end;
 		while (q < stop) {
 			unsigned char c = (unsigned char)*q;
