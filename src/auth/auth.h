@@ -885,6 +885,247 @@ char *auth_arc_vouch_text(const struct auth_arc_vouch *vouch);
 /* A whole message: SPF, DKIM, DMARC, ARC and trusted results together   */
 /* ===================================================================== */
 
-/* (message verification declarations) */
+/* One message, verified once when it arrives (never when it is opened: a
+ * DNS lookup at open time would tell a tracking sender the message was
+ * read).  The verifier reads the message once as it streams in (DKIM's
+ * hashing), then is stepped with the restart loop like every evaluator
+ * here, except that it keeps its own DNS cache, whose answers in order
+ * are the evidence the verdict shows:
+ *
+ *   v = auth_message_verifier_new(&req);
+ *   auth_message_verifier_feed(v, data, len);  ... as often as needed
+ *   auth_message_verifier_finish(v);
+ *   while (auth_message_verify_step(v, &need) == AUTH_NEED_DNS)
+ *       resolve need (or all of auth_message_verifier_needs() at once)
+ *       and auth_message_verifier_put() each answer;
+ *   verdict = auth_message_verifier_verdict(v);
+ *
+ * auth_message_resolve() runs that loop with a struct net_dns and waits:
+ * the one function of src/auth that asks a resolver, for synchronous
+ * callers (frank verify, a sync worker).  frankd drives the same steps
+ * from its event loop.
+ *
+ * SPF needs the client IP, the HELO name and the envelope sender.  frankd
+ * knows them from its SMTP session; a mail client sees no session and
+ * takes them from the message, in this order:
+ *   1. given in the request (frankd, frank verify --ip);
+ *   2. the Received field added by a trusted boundary host (the topmost
+ *      whose "by" names one of req.trusted_hosts; see
+ *      auth_received_parse), with the Return-Path field above it;
+ *   3. the spf= result of a trusted Authentication-Results field (the
+ *      provider checked SPF when the message came in);
+ *   else SPF is none "(no trusted Received header)", never a guess.
+ * Authentication-Results and ARC-Authentication-Results fields are all
+ * recorded; only those whose authserv-id is in req.trusted_authserv_ids
+ * count.
+ *
+ * The verdict ends in one badge, the value the UI draws (issue 9):
+ *   verified  DMARC passes, or an aligned DKIM signature passes and the
+ *             author's domain publishes no DMARC policy;
+ *   failed    DMARC fails; a signature of the author's domain is forged
+ *             (it does not verify), whatever else passes; another
+ *             signature is forged and nothing of the author's passes; or
+ *             the author cannot be told: no From field, several, or a
+ *             From with no or several mailboxes (a permerror, never
+ *             resolved to the first);
+ *   partial   the only authenticating signature has l= (part of the body
+ *             is unsigned), or only a signature not aligned with From
+ *             passes;
+ *   none      nothing to verify (no signature, no DMARC policy);
+ *   unknown   a temporary DNS error left the answer open, or the key of
+ *             old mail is gone (revoked or removed, or its x= passed).
+ * with one line of plain words saying why. */
+
+/* Bounds, so that a hostile header section costs little. */
+#define AUTH_MESSAGE_MAX_AUTHRES 64   /* (ARC-)Authentication-Results recorded */
+#define AUTH_MESSAGE_OLD_MAIL (30LL * 24 * 3600) /* a key gone after this is "unknown" */
+
+/* --- The client of the SMTP session, from a Received field ------------- */
+
+/* RFC 5321 4.4, as real servers write it:
+ *   Stamp          = From-domain By-domain Opt-info [CFWS] ";" FWS date-time
+ *   From-domain    = "FROM" FWS Extended-Domain
+ *   By-domain      = CFWS "BY" FWS Extended-Domain
+ *   Extended-Domain = Domain / ( Domain FWS "(" TCP-info ")" ) /
+ *                    ( address-literal FWS "(" TCP-info ")" )
+ *   TCP-info       = address-literal / ( Domain FWS address-literal )
+ *   address-literal = "[" ( IPv4-address-literal / IPv6-address-literal ) "]"
+ *   IPv6-address-literal = "IPv6:" IPv6-addr
+ * Read loosely, since every server writes its own variant:
+ *   Postfix    from HELO (RDNS [IP]) by HOST (Postfix) with ESMTPS id X
+ *   Exim       from RDNS ([IP] helo=HELO) / from [IP] (helo=HELO) by HOST
+ *   Gmail      from HELO (RDNS. [IP]) by mx.google.com with ESMTPS id X
+ *   Dovecot    from HELO ([IP]) by HOST with LMTP id X
+ *   qmail      from RDNS (HELO HELO) (IP) by HOST
+ *   Microsoft  from HELO (IP) by HOST (IP) with Microsoft SMTP Server
+ * The HELO name is Exim's helo=, qmail's (HELO x), else the first word
+ * after "from"; the address is the first address literal of the from
+ * clause ("[IPv6:...]" or "[...]", a ":port" after it ignored), else a
+ * comment that is an address and nothing else (Microsoft).  Comments nest;
+ * quoted strings are skipped; the date after the last ";" is ignored. */
+struct auth_received {
+	char *from;        /* the first word after "from", NULL without one */
+	char *helo;        /* the HELO name as recorded, NULL if none */
+	char *ip;          /* the client address, normalized ("192.0.2.1",
+			    * "2001:db8::1"), NULL when none could be read */
+	char *by;          /* the first word after "by", NULL without one */
+};
+
+/* Parses the body of a Received field.  Returns 0 (any field: the parts
+ * not found are NULL), or -1 with err when it holds no "from" or "by"
+ * clause at all.  Release *out in both cases. */
+int auth_received_parse(const char *value, size_t len, struct auth_received *out,
+			struct lib_err *err);
+void auth_received_release(struct auth_received *received);
+
+/* The address of a Return-Path field body (RFC 5322 3.6.7: "<>" or
+ * "<addr-spec>", a source route dropped): a new string, "" for the null
+ * sender, or NULL with err when it is not one. */
+char *auth_return_path_parse(const char *value, size_t len, struct lib_err *err);
+
+/* --- The request -------------------------------------------------------- */
+
+struct auth_message_request {
+	/* The SMTP session, when the caller knows it (frankd): ip set means
+	 * SPF checks ip, helo, and mail_from ("" the null sender; NULL: the
+	 * message's Return-Path). */
+	const char *ip;
+	const char *helo;
+	const char *mail_from;
+	/* Otherwise the account's trust: boundary hosts whose Received field
+	 * names the client, and authserv-ids whose results count. */
+	const char *const *trusted_hosts;
+	size_t trusted_host_count;
+	const char *const *trusted_authserv_ids;
+	size_t trusted_authserv_count;
+	const char *authserv_id;  /* ours, for the field we write; NULL: "frank" */
+	const char *receiver;     /* SPF's %{r}; NULL: authserv_id */
+	long long now;            /* seconds since the epoch; 0: the clock */
+	enum auth_dmarc_method dmarc_method;
+	const struct auth_dmarc_psl *psl; /* NULL: libpsl's built-in list */
+};
+
+/* --- The verdict -------------------------------------------------------- */
+
+enum auth_badge {
+	AUTH_BADGE_NONE = 0,
+	AUTH_BADGE_VERIFIED,
+	AUTH_BADGE_PARTIAL,
+	AUTH_BADGE_FAILED,
+	AUTH_BADGE_UNKNOWN,
+};
+/* "none", "verified", "partial", "failed", "unknown". */
+const char *auth_badge_str(enum auth_badge badge);
+
+/* Where SPF's inputs came from; _str(): "session", "received",
+ * "authentication-results", "none". */
+enum auth_message_spf_source {
+	AUTH_MESSAGE_SPF_SESSION = 0,
+	AUTH_MESSAGE_SPF_RECEIVED,
+	AUTH_MESSAGE_SPF_AUTHRES,
+	AUTH_MESSAGE_SPF_NOT_FOUND,
+};
+const char *auth_message_spf_source_str(enum auth_message_spf_source source);
+
+/* SPF as the message got it: checked here (session, received: full
+ * evidence in checked), taken from a trusted Authentication-Results
+ * field, or not found. */
+struct auth_message_spf {
+	enum auth_message_spf_source source;
+	const char *ip;          /* the client, NULL unless found */
+	const char *helo;
+	const char *mail_from;   /* "" the null sender; NULL unless found */
+	const char *received_by; /* RECEIVED: the trusted host */
+	long received_index;     /* RECEIVED: its field (0 = top); else -1 */
+	const char *authserv_id; /* AUTHRES: whose result */
+	const char *result;      /* RFC 8601 word: "pass", "none"... */
+	const char *domain;      /* the domain checked, NULL unless known */
+	int helo_identity;       /* the HELO identity was checked */
+	const char *reason;      /* one line, never NULL */
+	const struct auth_spf_result *checked; /* SESSION, RECEIVED; else NULL */
+};
+
+/* What the UI needs to know about one signature beyond DKIM's result. */
+struct auth_message_dkim {
+	const struct auth_dkim_signature *sig; /* owned by the verifier */
+	int aligned;             /* d= aligns with the From domain (relaxed) */
+	int forged;              /* fail: the body or the signature was altered */
+	int gone;                /* the key is gone or x= passed, on old mail */
+};
+
+/* Valid until the verifier is freed; every pointer in it is the
+ * verifier's. */
+struct auth_message_verdict {
+	const char *error;        /* not verified at all (not a message, a
+				   * header section over 8 MB): why; else NULL */
+	enum auth_badge badge;
+	const char *explanation;  /* one line in plain words, never NULL */
+	int author_error;         /* 0, or several From fields or mailboxes */
+	const char *authserv_id;
+	long long verified_at;
+	struct auth_message_spf spf;
+	const struct auth_message_dkim *dkim; /* top first */
+	size_t dkim_count;
+	size_t dkim_not_evaluated; /* signatures beyond AUTH_DKIM_MAX_SIGNATURES */
+	const struct auth_dmarc_verdict *dmarc; /* NULL only with error */
+	const struct auth_authres_list *authres; /* ->items[i]->trusted says */
+	size_t authres_not_recorded; /* fields beyond AUTH_MESSAGE_MAX_AUTHRES */
+	const struct auth_dns_cache *dns; /* every answer consulted, in order */
+	/* ARC (RFC 8617): the chain's verdict joins here once src/auth's ARC
+	 * part is merged. */
+};
+
+/* --- The verifier ------------------------------------------------------- */
+
+struct auth_message_verifier;
+
+/* Copies what it keeps of req. */
+struct auth_message_verifier *auth_message_verifier_new(const struct auth_message_request *req);
+void auth_message_verifier_free(struct auth_message_verifier *verifier);
+
+/* The message, in order, in pieces of any size (CRLF or LF line ends);
+ * then finish once.  Only the header section is kept. */
+void auth_message_verifier_feed(struct auth_message_verifier *verifier, const void *data,
+				size_t len);
+void auth_message_verifier_finish(struct auth_message_verifier *verifier);
+
+/* Evaluates as far as the answers go.  AUTH_NEED_DNS: *need is missing. */
+enum auth_step auth_message_verify_step(struct auth_message_verifier *verifier,
+					struct auth_dns_need *need);
+
+/* Every query the verifier knows it needs now (the pending SPF or DMARC
+ * query and every missing DKIM key), without repeats, to resolve them
+ * at once: returns how many, fills up to max.  Call after a step. */
+size_t auth_message_verifier_needs(const struct auth_message_verifier *verifier,
+				   struct auth_dns_need *needs, size_t max);
+
+/* Takes ownership of an answer to one of the needs. */
+void auth_message_verifier_put(struct auth_message_verifier *verifier,
+			       struct net_dns_answer *answer);
+
+/* The verdict once a step returned AUTH_DONE, else NULL. */
+const struct auth_message_verdict *auth_message_verifier_verdict(
+	const struct auth_message_verifier *verifier);
+
+/* Steps to the end, resolving with dns (the DKIM keys and the pending
+ * query of each round in parallel).  Returns 0, or -1 with err when the
+ * resolver failed (an unanswerable query is a TEMPFAIL answer, not an
+ * error); answers may then still be pending: free dns before verifier. */
+int auth_message_resolve(struct auth_message_verifier *verifier, struct net_dns *dns,
+			 struct lib_err *err);
+
+/* --- Reporting ---------------------------------------------------------- */
+
+/* The Authentication-Results field for the verdict, with our authserv-id
+ * (RFC 8601; a reason in a comment after each result that is not a
+ * pass).  fold: one result a line.  Caller frees. */
+char *auth_message_verdict_authres(const struct auth_message_verdict *verdict, int fold);
+
+/* The verdict and its evidence as one line of JSON, for the store to keep
+ * with the message and for frank verify --json.  "v" is the format's
+ * version (AUTH_MESSAGE_JSON_VERSION); message_json.c describes the format.
+ * Text from the message or DNS is made valid UTF-8.  Caller frees. */
+#define AUTH_MESSAGE_JSON_VERSION 1
+char *auth_message_verdict_json(const struct auth_message_verdict *verdict);
 
 #endif

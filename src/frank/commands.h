@@ -1,0 +1,23 @@
+/* commands.h: private to src/frank.  frank's non-interactive commands,
+ * each run as "frank NAME ARGS..." with argv[0] the command's name, and
+ * what they share with main.c.  Each returns the exit status: 0 when it
+ * ran, 1 when something it was given could not be used, 2 on a usage
+ * error. */
+#ifndef FRANK_COMMANDS_H
+#define FRANK_COMMANDS_H
+
+/* frank verify: cmd_verify.c. */
+int frank_cmd_verify(int argc, char **argv);
+/* frank dkim-keygen: cmd_dkim.c. */
+int frank_cmd_dkim_keygen(int argc, char **argv);
+
+/* The configuration file: rcfile (-F) when given, else
+ * $XDG_CONFIG_HOME/frank/frankrc (~/.config/frank/frankrc), else
+ * ~/.frankrc; NULL when none exists.  Caller frees. */
+char *frank_find_rc(const char *rcfile);
+
+/* Where "set keymap = NAME" finds NAME.keys, NULL-terminated; the caller
+ * frees the first entry. */
+void frank_keymap_dirs(const char *argv0, const char *dirs[3]);
+
+#endif
