@@ -1,5 +1,5 @@
 /* store.c: a Maildir with its notmuch index. */
-#include "store.h"
+#include "store_internal.h"
 #include "mime.h"
 
 #include <dirent.h>
@@ -218,24 +218,30 @@ static int sync_subdir(notmuch_database_t *db, const char *dir, struct store_ind
 	return rc;
 }
 
-static int store_index_update(struct store *store, struct store_index_stats *stats,
-			      struct lib_err *err)
+int store_maildir_reconcile(notmuch_database_t *db, const char *maildir,
+			    struct store_index_stats *stats, struct lib_err *err)
 {
 	static const char *const subdirs[] = { "new", "cur" };
-	notmuch_status_t st = notmuch_database_begin_atomic(store->db);
+	notmuch_status_t st = notmuch_database_begin_atomic(db);
 	if (st != NOTMUCH_STATUS_SUCCESS)
-		return lib_err_set(err, "%s: index busy: %s", store->path, notmuch_status_to_string(st));
+		return lib_err_set(err, "%s: index busy: %s", maildir, notmuch_status_to_string(st));
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < 2; i++) {
 		char dir[PATH_MAX];
-		snprintf(dir, sizeof dir, "%s/%s", store->path, subdirs[i]);
-		rc = sync_subdir(store->db, dir, stats, err);
+		snprintf(dir, sizeof dir, "%s/%s", maildir, subdirs[i]);
+		rc = sync_subdir(db, dir, stats, err);
 	}
-	st = notmuch_database_end_atomic(store->db);
+	st = notmuch_database_end_atomic(db);
 	if (rc == 0 && st != NOTMUCH_STATUS_SUCCESS)
-		rc = lib_err_set(err, "%s: cannot write the index: %s", store->path,
+		rc = lib_err_set(err, "%s: cannot write the index: %s", maildir,
 				 notmuch_status_to_string(st));
 	return rc;
+}
+
+static int store_index_update(struct store *store, struct store_index_stats *stats,
+			      struct lib_err *err)
+{
+	return store_maildir_reconcile(store->db, store->path, stats, err);
 }
 
 struct store *store_open(const char *path, struct store_index_stats *stats, struct lib_err *err)
