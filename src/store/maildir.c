@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <signal.h>
 #include <unistd.h>
 
 /* --- folder names -------------------------------------------------------- */
@@ -223,6 +224,46 @@ int store_maildir_deliver(const char *dir, const char *data, size_t len, const c
 		return -1;
 	if (path_out)
 		*path_out = lib_xstrdup(final);
+	return 0;
+}
+
+/* The pid in a name unique_name() made ("...P1234Q..."), or 0. */
+static long name_pid(const char *name)
+{
+	const char *p = strchr(name, '.');
+	p = p ? strchr(p, 'P') : NULL;
+	if (!p)
+		return 0;
+	char *end;
+	long pid = strtol(p + 1, &end, 10);
+	return *end == 'Q' ? pid : 0;
+}
+
+int store_maildir_clean_tmp(const char *dir, struct lib_err *err)
+{
+	char tmp[PATH_MAX];
+	snprintf(tmp, sizeof tmp, "%s/tmp", dir);
+	DIR *d = opendir(tmp);
+	if (!d)
+		return errno == ENOENT ? 0 : lib_err_set(err, "%s: %s", tmp, strerror(errno));
+	struct dirent *de;
+	time_t now = time(NULL);
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char path[PATH_MAX];
+		struct stat sb;
+		if (snprintf(path, sizeof path, "%s/%s", tmp, de->d_name) >= (int)sizeof path ||
+		    lstat(path, &sb) < 0 || !S_ISREG(sb.st_mode))
+			continue;
+		/* Ours from a process that is gone, or anyone's after 36 hours
+		 * (the Maildir rule): never a file another writer is writing. */
+		long pid = name_pid(de->d_name);
+		int dead = pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+		if (dead || now - sb.st_mtime > 36 * 3600)
+			unlink(path);
+	}
+	closedir(d);
 	return 0;
 }
 

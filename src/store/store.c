@@ -180,7 +180,7 @@ static int join_path(char *out, size_t size, const char *dir, const char *name,
  * a merge of two sorted name lists.  New names are added before old ones
  * are removed, so a renamed file (a flag change) never drops its message. */
 static int sync_subdir(notmuch_database_t *db, const char *dir, struct store_index_stats *stats,
-		       struct lib_err *err)
+		       const struct store_unindexed *unindexed, struct lib_err *err)
 {
 	size_t nfiles, nknown;
 	char **files = list_dir_files(dir, &nfiles);
@@ -192,10 +192,12 @@ static int sync_subdir(notmuch_database_t *db, const char *dir, struct store_ind
 			j++;
 		if (j < nknown && strcmp(known[j], files[i]) == 0)
 			continue;
-		if (join_path(path, sizeof path, dir, files[i], err) == 0)
-			rc = index_one_file(db, path, stats, err);
-		else
+		if (join_path(path, sizeof path, dir, files[i], err) < 0)
 			rc = -1;
+		else if (unindexed)
+			unindexed->found(unindexed->ctx, path);
+		else
+			rc = index_one_file(db, path, stats, err);
 	}
 	for (size_t i = 0, j = 0; rc == 0 && j < nknown; j++) {
 		while (i < nfiles && strcmp(files[i], known[j]) < 0)
@@ -219,7 +221,8 @@ static int sync_subdir(notmuch_database_t *db, const char *dir, struct store_ind
 }
 
 int store_maildir_reconcile(notmuch_database_t *db, const char *maildir,
-			    struct store_index_stats *stats, struct lib_err *err)
+			    struct store_index_stats *stats, const struct store_unindexed *unindexed,
+			    struct lib_err *err)
 {
 	static const char *const subdirs[] = { "new", "cur" };
 	notmuch_status_t st = notmuch_database_begin_atomic(db);
@@ -229,7 +232,7 @@ int store_maildir_reconcile(notmuch_database_t *db, const char *maildir,
 	for (size_t i = 0; rc == 0 && i < 2; i++) {
 		char dir[PATH_MAX];
 		snprintf(dir, sizeof dir, "%s/%s", maildir, subdirs[i]);
-		rc = sync_subdir(db, dir, stats, err);
+		rc = sync_subdir(db, dir, stats, unindexed, err);
 	}
 	st = notmuch_database_end_atomic(db);
 	if (rc == 0 && st != NOTMUCH_STATUS_SUCCESS)
@@ -241,7 +244,7 @@ int store_maildir_reconcile(notmuch_database_t *db, const char *maildir,
 static int store_index_update(struct store *store, struct store_index_stats *stats,
 			      struct lib_err *err)
 {
-	return store_maildir_reconcile(store->db, store->path, stats, err);
+	return store_maildir_reconcile(store->db, store->path, stats, NULL, err);
 }
 
 struct store *store_open(const char *path, struct store_index_stats *stats, struct lib_err *err)

@@ -40,6 +40,9 @@ int store_maildir_set_flags(const char *dir, char **name, unsigned flags, struct
 int store_maildir_retag(const char *dir, char **name, unsigned long uid, struct lib_err *err);
 
 int store_fsync_dir(const char *dir, struct lib_err *err);
+/* Removes what a killed writer left in dir/tmp: files named by a process
+ * that no longer runs, and any file older than 36 hours. */
+int store_maildir_clean_tmp(const char *dir, struct lib_err *err);
 
 /* --- sync state (sync_state.c) ----------------------------------------- */
 
@@ -49,6 +52,7 @@ struct store_state_entry {
 };
 
 struct store_state {
+	int clean;                 /* the last sync saved it at its end */
 	unsigned long uidvalidity; /* 0: never synced */
 	unsigned long uidnext;
 	unsigned long long modseq;
@@ -91,10 +95,17 @@ int store_index_rename(struct store_index *ix, const char *from, const char *to,
 		       struct lib_err *err);
 void store_props_release(struct store_props *props);
 /* Brings the index in line with the files of one Maildir (store.c): files
- * added outside the sync are indexed, files gone are forgotten. */
+ * gone are forgotten; files not indexed are indexed, or given to
+ * unindexed->found (absolute path) when unindexed is not NULL. */
+struct store_unindexed {
+	void (*found)(void *ctx, const char *path);
+	void *ctx;
+};
 int store_maildir_reconcile(notmuch_database_t *db, const char *maildir,
-			    struct store_index_stats *stats, struct lib_err *err);
-int store_index_reconcile(struct store_index *ix, const char *maildir, struct lib_err *err);
+			    struct store_index_stats *stats, const struct store_unindexed *unindexed,
+			    struct lib_err *err);
+int store_index_reconcile(struct store_index *ix, const char *maildir,
+			  const struct store_unindexed *unindexed, struct lib_err *err);
 
 /* --- one account's sync (sync.c, sync_imap.c, sync_pop3.c) ------------ */
 

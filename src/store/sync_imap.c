@@ -249,30 +249,44 @@ static int flush_batch(struct folder *f, struct lib_err *err)
 	return rc;
 }
 
-/* Files with a UID the state does not know: written by a sync that was
- * stopped before it saved.  They are kept, indexed, and agreed as they are. */
-static int adopt_strays(struct folder *f, struct lib_err *err)
+struct path_list {
+	char **paths;
+	size_t n;
+};
+
+static void collect_path(void *ctx, const char *path)
 {
-	char **paths = NULL;
-	size_t n = 0;
-	for (size_t i = 0; i < f->loc.count; i++) {
+	struct path_list *pl = ctx;
+	pl->paths = lib_xrealloc(pl->paths, (pl->n + 1) * sizeof *pl->paths);
+	pl->paths[pl->n++] = lib_xstrdup(path);
+}
+
+/* After a sync that was stopped (kill -9, a cut): files it wrote may be
+ * missing from the index, whose last transactions may not have reached
+ * the disk, and from the state.  They are kept: the index gets them with
+ * the arrival hook, and the state agrees to them as they are. */
+static int recover(struct folder *f, struct lib_err *err)
+{
+	struct path_list pl = { NULL, 0 };
+	struct store_unindexed un = { collect_path, &pl };
+	int rc = store_index_reconcile(f->as->index, f->dir, &un, err);
+	if (rc == 0 && pl.n) {
+		lib_debug("sync %s: %zu files of an interrupted sync indexed now", f->dir, pl.n);
+		rc = sync_arrived(f->as, f->name, pl.paths, pl.n, err);
+	}
+	for (size_t i = 0; i < pl.n; i++)
+		free(pl.paths[i]);
+	free(pl.paths);
+	size_t adopted = 0;
+	for (size_t i = 0; rc == 0 && i < f->loc.count; i++) {
 		struct store_local *l = &f->loc.items[i];
 		if (!l->uid || store_state_find(&f->st, l->uid))
 			continue;
-		if (i > 0 && f->loc.items[i - 1].uid == l->uid)
-			continue; /* a second file for one UID: leave it alone */
 		store_state_set(&f->st, l->uid, l->flags);
-		paths = lib_xrealloc(paths, (n + 1) * sizeof *paths);
-		paths[n++] = abs_path(f, l->name);
+		adopted++;
 	}
-	int rc = 0;
-	if (n) {
-		lib_debug("sync %s: %zu files from an interrupted sync adopted", f->dir, n);
-		rc = sync_arrived(f->as, f->name, paths, n, err);
-	}
-	for (size_t i = 0; i < n; i++)
-		free(paths[i]);
-	free(paths);
+	if (adopted)
+		lib_debug("sync %s: %zu files of an interrupted sync adopted", f->dir, adopted);
 	return rc;
 }
 
@@ -430,7 +444,7 @@ static int push_local(struct folder *f, struct lib_err *err)
 		rc = imap_wait(f->as->imap, last, err);
 	/* Files deleted here leave their names in the index. */
 	if (rc == 0 && ngone)
-		rc = store_index_reconcile(f->as->index, f->dir, err);
+		rc = store_index_reconcile(f->as->index, f->dir, NULL, err);
 	if (rc == 0) {
 		for (size_t i = 0; i < ngone; i++)
 			store_state_remove(&f->st, gone[i]);
@@ -606,7 +620,8 @@ static int fetch_new(struct folder *f, struct lib_err *err)
 static int sync_folder_steps(struct folder *f, struct lib_err *err)
 {
 	struct imap *imap = f->as->imap;
-	if (store_maildir_make(f->dir, err) < 0 || store_state_load(f->dir, &f->st, err) < 0 ||
+	if (store_maildir_make(f->dir, err) < 0 || store_maildir_clean_tmp(f->dir, err) < 0 ||
+	    store_state_load(f->dir, &f->st, err) < 0 ||
 	    store_locals_scan(f->dir, &f->loc, err) < 0)
 		return -1;
 	imap_set_handler(imap, on_untagged, f);
@@ -624,8 +639,9 @@ static int sync_folder_steps(struct folder *f, struct lib_err *err)
 	}
 	if (!f->st.uidvalidity)
 		f->st.uidvalidity = mb.uidvalidity;
-	if (adopt_strays(f, err) < 0)
+	if (!f->st.clean && recover(f, err) < 0)
 		return -1;
+	f->st.clean = 0; /* until the end: per-batch saves say "stopped" */
 	size_t count_at_select = f->st.count;
 	/* What SELECT's QRESYNC told goes first, then ours goes up (its
 	 * STORE replies come back as changes), then the rest comes down. */
@@ -676,6 +692,7 @@ static int sync_folder_steps(struct folder *f, struct lib_err *err)
 		return -1;
 	f->st.uidnext = mb.uidnext;
 	f->st.modseq = mb.highestmodseq;
+	f->st.clean = 1;
 	if (store_state_save(f->dir, &f->st, err) < 0)
 		return -1;
 	progress(f, 1);

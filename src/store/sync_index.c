@@ -154,10 +154,11 @@ int store_index_rename(struct store_index *ix, const char *from, const char *to,
 	return rc;
 }
 
-int store_index_reconcile(struct store_index *ix, const char *maildir, struct lib_err *err)
+int store_index_reconcile(struct store_index *ix, const char *maildir,
+			  const struct store_unindexed *unindexed, struct lib_err *err)
 {
 	struct store_index_stats stats = { 0, 0, 0 };
-	int rc = store_maildir_reconcile(ix->db, maildir, &stats, err);
+	int rc = store_maildir_reconcile(ix->db, maildir, &stats, unindexed, err);
 	if (rc == 0 && (stats.added || stats.removed))
 		lib_debug("sync %s: index reconciled: %zu added, %zu removed", maildir, stats.added,
 			  stats.removed);

@@ -2,6 +2,7 @@
  * written atomically:
  *
  *   frank-sync 1
+ *   clean 1          0 while a sync runs: one that was stopped left it so
  *   uidvalidity 1795436911
  *   uidnext 5001
  *   modseq 10234
@@ -95,6 +96,8 @@ static int parse_line(struct store_state *st, char *line, struct lib_err *err, c
 			st->uidnext = (unsigned long)a;
 		else if (strcmp(word, "modseq") == 0)
 			st->modseq = a;
+		else if (strcmp(word, "clean") == 0)
+			st->clean = a == 1;
 		else if (strcmp(word, "frank-sync") != 0)
 			return lib_err_set(err, "%s:%d: unknown line", path, lineno);
 		return 0;
@@ -134,8 +137,8 @@ int store_state_load(const char *dir, struct store_state *st, struct lib_err *er
 int store_state_save(const char *dir, const struct store_state *st, struct lib_err *err)
 {
 	struct lib_buf b = LIB_BUF_INIT;
-	lib_buf_printf(&b, "frank-sync 1\nuidvalidity %lu\nuidnext %lu\nmodseq %llu\n",
-		       st->uidvalidity, st->uidnext, st->modseq);
+	lib_buf_printf(&b, "frank-sync 1\nclean %d\nuidvalidity %lu\nuidnext %lu\nmodseq %llu\n",
+		       st->clean, st->uidvalidity, st->uidnext, st->modseq);
 	for (size_t i = 0; i < st->count; i++) {
 		char info[8];
 		store_info_from_imap_flags(st->items[i].flags, info);
