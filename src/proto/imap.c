@@ -367,7 +367,8 @@ struct imap *imap_connect(const struct imap_opts *o, struct lib_err *err)
 	imap->host = lib_xstrdup(o->host);
 	imap->max_literal = o->max_literal ? o->max_literal : IMAP_DEFAULT_MAX_LITERAL;
 	imap->allow_plaintext_loopback = o->allow_plaintext_loopback;
-	struct net_conn_opts co = { o->connect_timeout_ms, o->io_timeout_ms, 0,
+	/* Lines can be long: a SEARCH of 50,000 UIDs, a long LIST. */
+	struct net_conn_opts co = { o->connect_timeout_ms, o->io_timeout_ms, 4 * 1024 * 1024,
 				    o->trace_name ? o->trace_name : "imap" };
 	const char *port = o->port ? o->port : o->implicit_tls ? "993" : "143";
 	if (net_conn_connect(&imap->conn, o->host, port, &co, err) != NET_OK)

@@ -314,7 +314,7 @@ struct pop3_entry {
  * caller's to free(). */
 int pop3_list(struct pop3 *pop3, struct pop3_entry **entries, size_t *count, int *has_uidl,
 	      struct lib_err *err);
-/* RETR msg: the message, unstuffed, lines ending in LF, into out (reset
+/* RETR msg: the message, unstuffed, lines ending in CRLF, into out (reset
  * first).  A message longer than max_message is an error. */
 int pop3_retr(struct pop3 *pop3, unsigned long msg, struct lib_buf *out,
 	      struct lib_err *err);
