@@ -138,12 +138,13 @@ struct store_arrival {
 };
 
 struct store_sync_hooks {
-	/* May be NULL.  Called in the syncing thread. */
+	/* May be NULL.  Called in the thread that called the sync. */
 	void (*progress)(void *ctx, const struct store_sync_progress *p);
-	/* Every newly arrived message, once, before it is indexed; here the
-	 * caller verifies it and adds properties.  A non-zero return stops
-	 * the sync with err set (the message stays, unindexed until the next
-	 * sync finds it). */
+	/* May be NULL.  Every newly arrived message, once, before it is
+	 * indexed; here the caller verifies it and adds properties.  It runs in
+	 * the sync's indexing thread (so verification overlaps the download),
+	 * one call at a time.  A non-zero return stops the sync with err set
+	 * (the message stays, and the next sync hooks and indexes it). */
 	int (*arrived)(void *ctx, const struct store_arrival *m, struct store_props *props,
 		       struct lib_err *err);
 	void *ctx;

@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,7 @@ struct folder {
 	size_t nbatch, capbatch;
 	size_t done;
 	unsigned long long bytes;
+	struct indexer *ix;
 };
 
 /* --- small pieces ---------------------------------------------------------- */
@@ -229,24 +231,89 @@ static void progress(struct folder *f, int finished)
 	h->progress(h->ctx, &p);
 }
 
-/* Hook, index and state for the files written so far. */
-static int flush_batch(struct folder *f, struct lib_err *err)
+/* The batch being hooked and indexed in a thread of its own while the
+ * next one downloads: indexing overlaps the download (../shared/DESIGN.md:
+ * after the whole download would be too late).  Only this thread touches
+ * the index while it runs; the state takes its batch when it is joined. */
+struct indexer {
+	pthread_t thread;
+	int running;
+	int ran_inline;
+	struct sync_account *as;
+	const char *folder;
+	char **paths;
+	unsigned long *uids;
+	unsigned *flags;
+	size_t n;
+	int rc;
+	struct lib_err err;
+};
+
+static void *indexer_run(void *arg)
 {
-	if (f->nbatch == 0)
+	struct indexer *ix = arg;
+	ix->rc = sync_arrived(ix->as, ix->folder, ix->paths, ix->n, &ix->err);
+	return NULL;
+}
+
+/* Waits for the batch being indexed; then the state agrees to it. */
+static int indexer_finish(struct folder *f, struct lib_err *err)
+{
+	struct indexer *ix = f->ix;
+	if (!ix->running)
 		return 0;
-	int rc = sync_arrived(f->as, f->name, f->batch, f->nbatch, err);
-	for (size_t i = 0; rc == 0 && i < f->nbatch; i++)
-		store_state_set(&f->st, f->batch_uid[i], f->batch_flags[i]);
+	if (!ix->ran_inline)
+		pthread_join(ix->thread, NULL);
+	ix->running = 0;
+	int rc = ix->rc;
+	if (rc < 0)
+		*err = ix->err;
+	for (size_t i = 0; rc == 0 && i < ix->n; i++)
+		store_state_set(&f->st, ix->uids[i], ix->flags[i]);
 	if (rc == 0)
 		rc = store_state_save(f->dir, &f->st, err);
-	f->done += f->nbatch;
+	f->done += ix->n;
 	if (f->as->stats)
-		f->as->stats->fetched += f->nbatch;
-	for (size_t i = 0; i < f->nbatch; i++)
-		free(f->batch[i]);
-	f->nbatch = 0;
+		f->as->stats->fetched += ix->n;
+	for (size_t i = 0; i < ix->n; i++)
+		free(ix->paths[i]);
+	free(ix->paths);
+	free(ix->uids);
+	free(ix->flags);
+	ix->paths = NULL;
+	ix->uids = NULL;
+	ix->flags = NULL;
+	ix->n = 0;
 	progress(f, 0);
 	return rc;
+}
+
+/* Hands the files written so far to the indexer, once the previous batch
+ * is done. */
+static int flush_batch(struct folder *f, struct lib_err *err)
+{
+	if (indexer_finish(f, err) < 0)
+		return -1;
+	if (f->nbatch == 0)
+		return 0;
+	struct indexer *ix = f->ix;
+	ix->as = f->as;
+	ix->folder = f->name;
+	ix->paths = f->batch;
+	ix->uids = f->batch_uid;
+	ix->flags = f->batch_flags;
+	ix->n = f->nbatch;
+	f->batch = NULL;
+	f->batch_uid = NULL;
+	f->batch_flags = NULL;
+	f->nbatch = f->capbatch = 0;
+	ix->running = 1;
+	ix->ran_inline = pthread_create(&ix->thread, NULL, indexer_run, ix) != 0;
+	if (ix->ran_inline) {
+		indexer_run(ix); /* no thread: inline, as correct and slower */
+		return indexer_finish(f, err);
+	}
+	return 0;
 }
 
 struct path_list {
@@ -606,12 +673,16 @@ static int fetch_new(struct folder *f, struct lib_err *err)
 		inflight[1] = 0;
 		if (rc == 0)
 			rc = flush_batch(f, err);
-		else
-			flush_batch(f, &(struct lib_err){ { 0 } }); /* keep what arrived */
 		if (rc < 0)
 			break;
 	}
 	lib_buf_release(&set);
+	/* What arrived is kept, indexed and agreed, even after an error. */
+	struct lib_err ignored;
+	if (flush_batch(f, rc < 0 ? &ignored : err) < 0 && rc == 0)
+		rc = -1;
+	if (indexer_finish(f, rc < 0 ? &ignored : err) < 0 && rc == 0)
+		rc = -1;
 	return rc;
 }
 
@@ -707,6 +778,7 @@ int sync_imap_folder(struct sync_account *as, const char *name, char delim,
 	f.as = as;
 	f.name = name;
 	f.dir = store_folder_dir(as->opts->mail_root, as->acct->name, name, delim, err);
+	f.ix = lib_xcalloc(1, sizeof *f.ix);
 	int rc = f.dir ? sync_folder_steps(&f, err) : -1;
 	imap_set_handler(as->imap, NULL, NULL);
 	for (size_t i = 0; i < f.nbatch; i++)
@@ -721,6 +793,7 @@ int sync_imap_folder(struct sync_account *as, const char *name, char delim,
 	free(f.batch);
 	free(f.batch_uid);
 	free(f.batch_flags);
+	free(f.ix);
 	store_state_release(&f.st);
 	store_locals_release(&f.loc);
 	free(f.dir);
