@@ -144,4 +144,14 @@ t_check "nothing lost, nothing twice" same_messages Killed "$M/t/Killed"
 t_check "the index holds each once" test "$(nm count --output=files 'folder:t/Killed')" -eq "$n_archive"
 t_check "no file is left in tmp/" test -z "$(ls "$M/t/Killed/tmp")"
 
+# --- the arrival hook: every new message once, its properties indexed -------
+tool create Hooked
+gen 30 15 "$DC_MAIL/.Hooked"
+dovecot_fix_owner
+t_check "a sync with an arrival hook succeeds" build/tests/tools/sync_hook "$rc" t "$T_TMP/hooked"
+t_check "the hook saw each new message once" test "$(sort -u "$T_TMP/hooked" | wc -l)" -eq 30 -a "$(wc -l <"$T_TMP/hooked")" -eq 30
+t_check "only the new ones" test "$(grep -c '/t/Hooked/cur/' "$T_TMP/hooked")" -eq 30
+t_check "its properties are in the index with each message" \
+	test "$(nm count 'property:frank-test=arrived:Hooked')" -eq 30
+
 t_done
