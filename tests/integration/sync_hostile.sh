@@ -8,7 +8,7 @@
 # the rest with no duplicate.
 . tests/lib.sh
 t_tmpdir
-t_need python3 notmuch timeout
+t_need python3 notmuch timeout setsid
 certgen=build/tests/tools/net_certgen
 [ -x "$certgen" ] || { t_fail "$certgen is built" "run: make unit-tests"; exit 1; }
 "$certgen" self "$T_TMP/cert" localhost >/dev/null
@@ -101,4 +101,9 @@ t_check "POP3 without UIDL syncs" t_rc_is pop1 0
 t_check "every message arrives" test "$(files INBOX)" -eq 2
 sync pop2
 t_check "again: nothing twice (deduplicated by content)" test "$(files INBOX)" -eq 2
+# --- no password and no terminal to ask on -----------------------------------
+grep -v 'set password' "$T_TMP/rc" >"$T_TMP/rc.nopw"
+t_run nopw setsid ./frank sync -F "$T_TMP/rc.nopw"
+t_check "no password, no terminal: the sync fails" t_rc_is nopw 1
+t_contains "saying why" "$T_TMP/nopw.err" "account h: no password (set passcmd or password) and no terminal to ask for one"
 t_done

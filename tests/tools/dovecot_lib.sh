@@ -7,6 +7,8 @@
 #   DC_FP     the certificate's SHA-256 pin, for tls_fingerprint
 #   DC_MAIL   the Maildir root of user "test" (password "Tr0ub4dor-3")
 #   DC_OWNER  who owns mail files (chown target after writing into DC_MAIL)
+# With DC_CAPS set, Dovecot announces exactly those capabilities after
+# login (to test a server without QRESYNC, say).
 # dovecot_stop stops it (put it in T_CLEANUP_HOOK).  As root (CI), mail and
 # login processes run as Debian's dovecot/dovenull users and mail as nobody,
 # since Dovecot refuses mail access as root; as another user, all run as
@@ -128,6 +130,8 @@ protocol imap {
 }
 pop3_uidl_format = %08Xu%08Xv
 EOF
+	[ -n "${DC_CAPS:-}" ] && printf 'protocol imap {\n  imap_capability = %s\n}\n' "$DC_CAPS" \
+		>>"$DC_DIR/dovecot.conf"
 	/usr/sbin/dovecot -c "$DC_DIR/dovecot.conf" >"$DC_DIR/start.out" 2>&1 || {
 		cat "$DC_DIR/start.out" "$DC_DIR/dovecot.log" 2>/dev/null
 		return 1
