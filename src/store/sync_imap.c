@@ -714,9 +714,10 @@ static int sync_folder_steps(struct folder *f, struct lib_err *err)
 		return -1;
 	f->st.clean = 0; /* until the end: per-batch saves say "stopped" */
 	size_t count_at_select = f->st.count;
-	/* What SELECT's QRESYNC told goes first, then ours goes up (its
-	 * STORE replies come back as changes), then the rest comes down. */
-	if (apply_changes(f, err) < 0 || push_local(f, err) < 0 || apply_changes(f, err) < 0)
+	/* Ours goes up first, as deltas, so a change on each side merges:
+	 * the STORE replies, after what SELECT's QRESYNC told, carry the
+	 * merged flags, and changes apply in the order they came. */
+	if (push_local(f, err) < 0 || apply_changes(f, err) < 0)
 		return -1;
 	int known = f->st.uidnext && f->st.modseq && mb.highestmodseq && !reset;
 	unsigned long from = 1;

@@ -97,6 +97,14 @@ t_contains "with the other one" "$T_TMP/flags5" '\Seen'
 tool store INBOX 3 - '\Flagged'
 sync unflag
 t_check "a flag cleared on the server is cleared here" sh -c "ls '$M/t/INBOX/cur/' | grep -q ',U=3:2,S\$'"
+tool store INBOX 11 + '\Flagged'
+f11=$(local_file INBOX 11)
+mv "$f11" "$(echo "$f11" | sed 's/:2,.*$/:2,RS/')"
+sync both
+t_check "a change on each side of one message: both are here" sh -c "ls '$M/t/INBOX/cur/' | grep -q ',U=11:2,FRS\$'"
+tool flags INBOX 11 >"$T_TMP/flags11"
+t_check "and both are there" grep -q 'Answered.*Flagged.*Seen' "$T_TMP/flags11"
+
 
 # --- deletions both ways ----------------------------------------------------
 before=$(files "$M/t/INBOX")
