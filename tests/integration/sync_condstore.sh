@@ -6,7 +6,7 @@
 . tests/lib.sh
 . tests/tools/dovecot_lib.sh
 t_tmpdir
-t_need python3 /usr/sbin/dovecot
+t_need python3 script /usr/sbin/dovecot
 T_CLEANUP_HOOK=dovecot_stop
 tool() { python3 tests/tools/imap_tool.py "$DC_IMAPS" "$@"; }
 DC_CAPS="IMAP4rev1 SASL-IR ID ENABLE IDLE UIDPLUS CONDSTORE ESEARCH LIST-EXTENDED SPECIAL-USE LITERAL+"
@@ -31,8 +31,13 @@ sync() {
 commands() { grep ' C: f' "$T_TMP/$1.log" | grep -v -e LOGOUT -e ' ID ' -e ' LIST ' -e CAPABILITY; }
 files() { find "$M/t/INBOX/cur" "$M/t/INBOX/new" -type f | wc -l; }
 
-sync first
+# On a terminal (script(1) gives it one), a progress line per folder.
+script -qec "./frank sync -F '$T_TMP/rc' -d '$T_TMP/first.log'" "$T_TMP/typescript" >/dev/null 2>&1
+echo $? >"$T_TMP/first.rc"
 t_check "the first sync succeeds" t_rc_is first 0
+t_contains "on a terminal it shows progress per folder" "$T_TMP/typescript" "t/INBOX: 60/60"
+t_contains "with the time it took" "$T_TMP/typescript" ", done in "
+t_contains "rewriting its line" "$T_TMP/typescript" "$(printf '\r')"
 t_check "every message arrived" test "$(files)" -eq 60
 t_lacks "QRESYNC is not asked of a server without it" "$T_TMP/first.log" "ENABLE QRESYNC"
 t_contains "CONDSTORE is used" "$T_TMP/first.log" "SELECT \"INBOX\" (CONDSTORE)"
