@@ -14,6 +14,7 @@
 struct store {
 	char *path;
 	notmuch_database_t *db;
+	char *query; /* "*", or folder:"REL" inside a mail root's index */
 };
 
 const char *store_path(const struct store *store)
@@ -247,6 +248,23 @@ static int store_index_update(struct store *store, struct store_index_stats *sta
 	return store_maildir_reconcile(store->db, store->path, stats, NULL, err);
 }
 
+/* The mail root holding the Maildir at path: the nearest folder above it
+ * with a notmuch index and the mark of frank sync (store.h), or NULL. */
+static char *mail_root_of(const char *path)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", path);
+	for (char *slash; (slash = strrchr(dir, '/')) && slash > dir;) {
+		*slash = '\0';
+		char mark[PATH_MAX + 32];
+		struct stat sb;
+		snprintf(mark, sizeof mark, "%s/%s", dir, STORE_MAIL_ROOT_MARK);
+		if (stat(mark, &sb) == 0)
+			return lib_xstrdup(dir);
+	}
+	return NULL;
+}
+
 struct store *store_open(const char *path, struct store_index_stats *stats, struct lib_err *err)
 {
 	struct store_index_stats unused;
@@ -262,8 +280,17 @@ struct store *store_open(const char *path, struct store_index_stats *stats, stru
 	}
 	struct store *store = lib_xcalloc(1, sizeof *store);
 	store->path = lib_xstrdup(abs);
-	if (open_database(store->path, &store->db, err) < 0 ||
-	    store_index_update(store, stats, err) < 0) {
+	char *root = mail_root_of(store->path);
+	if (root) {
+		/* A Maildir of frank sync's mail root: its one index, this folder. */
+		store->query = lib_xasprintf("folder:\"%s\"", store->path + strlen(root) + 1);
+		lib_debug("store: %s is in the mail root %s", store->path, root);
+	} else {
+		store->query = lib_xstrdup("*");
+	}
+	int rc = open_database(root ? root : store->path, &store->db, err);
+	free(root);
+	if (rc < 0 || store_index_update(store, stats, err) < 0) {
 		store_free(store);
 		return NULL;
 	}
@@ -277,6 +304,7 @@ void store_free(struct store *store)
 	if (store->db)
 		notmuch_database_destroy(store->db);
 	free(store->path);
+	free(store->query);
 	free(store);
 }
 
@@ -304,7 +332,7 @@ static void fill_entry(notmuch_message_t *msg, struct store_entry *e)
 int store_list_all(struct store *store, struct store_list *list, struct lib_err *err)
 {
 	memset(list, 0, sizeof *list);
-	notmuch_query_t *q = notmuch_query_create(store->db, "*");
+	notmuch_query_t *q = notmuch_query_create(store->db, store->query);
 	if (!q)
 		return lib_err_set(err, "%s: out of memory for a query", store->path);
 	notmuch_query_set_sort(q, NOTMUCH_SORT_OLDEST_FIRST);

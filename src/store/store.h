@@ -54,7 +54,9 @@ struct store_index_stats {
 struct store;
 
 /* Opens the Maildir at path (it must have cur/, new/ and tmp/), creating
- * the index if absent and indexing files added or removed since.  Returns
+ * the index if absent and indexing files added or removed since.  The
+ * index is path/.notmuch, or, for a Maildir inside frank sync's mail root,
+ * the root's (listing that folder's messages).  Returns
  * NULL with err set: path missing, not a Maildir, or index failure.
  * stats may be NULL. */
 struct store *store_open(const char *path, struct store_index_stats *stats,
@@ -89,6 +91,9 @@ int store_list_all(struct store *store, struct store_list *list, struct lib_err 
  * fetches it twice. */
 
 #define STORE_SYNC_STATE ".frank-sync"
+/* The mark of a mail root (an empty file at its top): store_open() of a
+ * Maildir below one uses the root's index, showing that folder's mail. */
+#define STORE_MAIL_ROOT_MARK ".frank-mail-root"
 
 /* The Maildir folder of a server folder: MAIL_ROOT/ACCOUNT/C1/C2/... where
  * Ci are the name's parts split at delim ('\0': none), each made safe: "%"

@@ -63,6 +63,12 @@ struct store_index *store_index_open(const char *mail_root, struct lib_err *err)
 		return NULL;
 	}
 	free(msg);
+	char mark[PATH_MAX + 32];
+	snprintf(mark, sizeof mark, "%s/%s", abs, STORE_MAIL_ROOT_MARK);
+	if (stat(mark, &sb) < 0 && store_write_atomic(mark, "", 0, err) < 0) {
+		store_index_free(ix);
+		return NULL;
+	}
 	return ix;
 }
 

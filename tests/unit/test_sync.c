@@ -230,6 +230,38 @@ static void tmp_is_cleaned(void **state)
 	assert_int_not_equal(access(p, F_OK), 0);
 }
 
+/* frank -f on a Maildir of the mail root uses the root's one index and
+ * lists that folder alone. */
+static void store_open_inside_a_mail_root(void **state)
+{
+	char a[1024], b[1024], nm[1100];
+	struct lib_err err;
+	const char *root = *state;
+	struct store_index *ix = store_index_open(root, &err);
+	assert_non_null(ix);
+	store_index_free(ix);
+	snprintf(a, sizeof a, "%s/acct/INBOX", root);
+	snprintf(b, sizeof b, "%s/other/INBOX", root);
+	assert_int_equal(store_maildir_make(a, &err), 0);
+	assert_int_equal(store_maildir_make(b, &err), 0);
+	static const char m1[] = "From: a@example.org\nMessage-ID: <1@x>\nSubject: one\n\nx\n";
+	static const char m2[] = "From: b@example.org\nMessage-ID: <2@x>\nSubject: two\n\ny\n";
+	assert_int_equal(store_maildir_deliver(a, m1, sizeof m1 - 1, NULL, "S", 0, NULL, &err), 0);
+	assert_int_equal(store_maildir_deliver(b, m2, sizeof m2 - 1, NULL, "S", 0, NULL, &err), 0);
+	struct store_index_stats stats;
+	struct store *st = store_open(a, &stats, &err);
+	assert_non_null(st);
+	assert_int_equal(stats.added, 1);
+	struct store_list list;
+	assert_int_equal(store_list_all(st, &list, &err), 0);
+	assert_int_equal(list.count, 1);
+	assert_string_equal(list.entries[0].subject, "one");
+	store_list_release(&list);
+	store_free(st);
+	snprintf(nm, sizeof nm, "%s/.notmuch", a);
+	assert_int_not_equal(access(nm, F_OK), 0); /* no second index */
+}
+
 static void pop3_replies(void **state)
 {
 	(void)state;
@@ -299,6 +331,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(deliver_and_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(state_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(tmp_is_cleaned, setup, teardown),
+		cmocka_unit_test_setup_teardown(store_open_inside_a_mail_root, setup, teardown),
 		cmocka_unit_test(pop3_replies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
