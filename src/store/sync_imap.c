@@ -96,10 +96,17 @@ static int cmp_remote(const void *a, const void *b)
 	return x->uid < y->uid ? -1 : x->uid > y->uid;
 }
 
+static void sort_remote(struct folder *f)
+{
+	if (f->nremote > 1) /* qsort(NULL, 0) is undefined */
+		qsort(f->remote, f->nremote, sizeof *f->remote, cmp_remote);
+}
+
 static struct remote *remote_find(struct folder *f, unsigned long uid)
 {
 	struct remote key = { .uid = uid };
-	return bsearch(&key, f->remote, f->nremote, sizeof *f->remote, cmp_remote);
+	return f->nremote ? bsearch(&key, f->remote, f->nremote, sizeof *f->remote, cmp_remote)
+			  : NULL;
 }
 
 static char *abs_path(const struct folder *f, const char *name)
@@ -388,7 +395,7 @@ static int uidvalidity_reset(struct folder *f, unsigned long uidvalidity, struct
 			 "UID FETCH 1:* (UID FLAGS RFC822.SIZE BODY.PEEK[HEADER.FIELDS "
 			 "(MESSAGE-ID)])") < 0)
 		return -1;
-	qsort(f->remote, f->nremote, sizeof *f->remote, cmp_remote);
+	sort_remote(f);
 	unsigned char *taken = lib_xcalloc(f->nremote + 1, 1);
 	store_state_release(&f->st);
 	f->st.uidvalidity = uidvalidity;
@@ -587,7 +594,7 @@ static int flags_here(struct folder *f, unsigned long uid, unsigned flags, struc
  * new messages (kept in f->remote for step 6). */
 static int apply_listing(struct folder *f, struct lib_err *err)
 {
-	qsort(f->remote, f->nremote, sizeof *f->remote, cmp_remote);
+	sort_remote(f);
 	unsigned long *gone = NULL;
 	size_t ngone = 0;
 	for (size_t i = 0; i < f->st.count; i++)
@@ -627,7 +634,7 @@ static int fetch_new(struct folder *f, struct lib_err *err)
 	f->nwant = 0;
 	f->want = lib_xrealloc(f->want, (f->nremote + 1) * sizeof *f->want);
 	f->want_flags = lib_xrealloc(f->want_flags, (f->nremote + 1) * sizeof *f->want_flags);
-	qsort(f->remote, f->nremote, sizeof *f->remote, cmp_remote);
+	sort_remote(f);
 	for (size_t i = 0; i < f->nremote; i++) {
 		unsigned long uid = f->remote[i].uid;
 		if (store_state_find(&f->st, uid) || store_locals_find(&f->loc, uid))
