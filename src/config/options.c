@@ -125,6 +125,10 @@ static const struct config_option account_options[] = {
 	  NULL, 0, 0, 0, 0, NULL,
 	  "Allow logging in without TLS, only to 127.0.0.1, ::1 or localhost (tests, local "
 	  "daemons)." },
+	{ "leave_on_server", CONFIG_OPT_BOOL, A(leave_on_server), "yes", NULL, NULL, 0, 0, 0, 0,
+	  NULL,
+	  "POP3: leave messages on the server after fetching them; with no, each is deleted "
+	  "there once its copy here is safely on disk." },
 	{ "authserv_ids", CONFIG_OPT_LIST, A(authserv_ids), NULL, NULL, NULL, 0, 0, 0, 0, NULL,
 	  "The authserv-ids of Authentication-Results headers to trust: your provider's (such "
 	  "as mx.example.org); others are ignored." },

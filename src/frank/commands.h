@@ -10,6 +10,8 @@
 int frank_cmd_verify(int argc, char **argv);
 /* frank dkim-keygen: cmd_dkim.c. */
 int frank_cmd_dkim_keygen(int argc, char **argv);
+/* frank sync: cmd_sync.c. */
+int frank_cmd_sync(int argc, char **argv);
 
 /* The configuration file: rcfile (-F) when given, else
  * $XDG_CONFIG_HOME/frank/frankrc (~/.config/frank/frankrc), else

@@ -16,19 +16,311 @@
 /* IMAP client                                                           */
 /* ===================================================================== */
 
-/* (IMAP declarations) */
+/* --- Responses: a pure parser over bytes (imap_parse.c) ------------------
+ *
+ * A response is the bytes of one server response with its literals inline,
+ * exactly as read: a line, and after each line that ends in "{n}" the CRLF,
+ * n bytes, and the next line.  imap_response_parse() makes a tree of it
+ * that points into its own copy; nothing in it touches a socket. */
 
+enum imap_type {
+	IMAP_NIL,    /* NIL */
+	IMAP_ATOM,   /* an atom or number, "\Seen", "BODY[HEADER.FIELDS (X)]<0>" */
+	IMAP_STRING, /* a quoted string (unescaped) or a literal */
+	IMAP_LIST,   /* ( ... ) */
+};
 
+struct imap_value {
+	enum imap_type type;
+	const char *s; /* ATOM, STRING: the bytes (not NUL-terminated) */
+	size_t len;
+	struct imap_value *items; /* LIST */
+	size_t count;
+};
 
+enum imap_kind {
+	IMAP_KIND_TAGGED,
+	IMAP_KIND_UNTAGGED,
+	IMAP_KIND_CONTINUE, /* "+ ..." */
+};
+
+enum imap_cond {
+	IMAP_COND_NONE, /* not a status response (FETCH, LIST, ...) */
+	IMAP_COND_OK,
+	IMAP_COND_NO,
+	IMAP_COND_BAD,
+	IMAP_COND_BYE,
+	IMAP_COND_PREAUTH,
+};
+
+#define IMAP_NAME_MAX 24
+#define IMAP_TAG_MAX 32
+#define IMAP_DEPTH_MAX 48 /* nesting of lists: BODYSTRUCTURE of deep multiparts */
+
+/* One parsed response.  Everything points into buf, which it owns. */
+struct imap_response {
+	enum imap_kind kind;
+	char tag[IMAP_TAG_MAX];     /* TAGGED */
+	int has_number;             /* "* 12 FETCH", "* 3 EXISTS" */
+	unsigned long number;
+	char name[IMAP_NAME_MAX];   /* upper case: "OK", "FETCH", "LIST", "VANISHED" */
+	enum imap_cond cond;
+	struct imap_value code;     /* [CODE args] as a list (count 0: none) */
+	const char *text;           /* resp-text after the code; NUL-terminated */
+	struct imap_value args;     /* the values after the name, as a list */
+	char *buf;
+	size_t len;
+	struct imap_value **pool;   /* every list's items, freed at release */
+	size_t npool;
+};
+
+/* Parses data[0..len) (trailing CRLF optional).  Returns 0, or -1 with err
+ * set and r released: malformed response, lists nested deeper than
+ * IMAP_DEPTH_MAX, a literal whose count does not match the bytes. */
+int imap_response_parse(const char *data, size_t len, struct imap_response *r,
+			struct lib_err *err);
+void imap_response_release(struct imap_response *r);
+
+/* Does the line end with a literal announcement "{n}" (or literal8
+ * "~{n}")?  Returns 1 and *n, 0 when not, -1 when the count overflows. */
+int imap_line_literal(const char *line, size_t len, unsigned long long *n);
+
+/* 1 when v is an ATOM equal to word, ignoring ASCII case. */
+int imap_value_is(const struct imap_value *v, const char *word);
+/* A number (number64 of RFC 9051): 0, or -1 if v is not one. */
+int imap_value_number(const struct imap_value *v, unsigned long long *out);
+/* The response code's name ("UIDVALIDITY") is word; then its first
+ * argument as a number.  0, or -1 if absent. */
+int imap_code_is(const struct imap_response *r, const char *word);
+int imap_code_number(const struct imap_response *r, const char *word,
+		     unsigned long long *out);
+
+/* System flags as bits, the rest (keywords) ignored. */
+enum imap_flag {
+	IMAP_FLAG_SEEN = 1 << 0,
+	IMAP_FLAG_ANSWERED = 1 << 1,
+	IMAP_FLAG_FLAGGED = 1 << 2,
+	IMAP_FLAG_DELETED = 1 << 3,
+	IMAP_FLAG_DRAFT = 1 << 4,
+};
+unsigned imap_flags_from_list(const struct imap_value *list);
+/* "\Seen \Flagged" for a STORE; "" for none.  Into out (appended). */
+void imap_flags_format(unsigned flags, struct lib_buf *out);
+
+/* The items of a FETCH response that the sync uses. */
+struct imap_fetch {
+	unsigned long seq;
+	unsigned long uid;           /* 0: not in the response */
+	int has_flags;
+	unsigned flags;              /* enum imap_flag */
+	unsigned long long modseq;   /* 0: none */
+	unsigned long long size;     /* RFC822.SIZE; has_size */
+	int has_size;
+	const char *internaldate;    /* NULL or NUL-less bytes, idate_len */
+	size_t idate_len;
+	const char *body;            /* BODY[...] or BINARY[...]: the last one */
+	size_t body_len;
+	int has_body;
+	const struct imap_value *bodystructure; /* or NULL */
+};
+
+/* From an untagged FETCH response.  0, or -1 with err set. */
+int imap_fetch_parse(const struct imap_response *r, struct imap_fetch *f,
+		     struct lib_err *err);
+
+/* A set of UIDs as ranges (VANISHED, ESEARCH ALL, APPENDUID, COPYUID).
+ * Ranges are kept as written, never expanded, so "1:4294967295" is cheap. */
+struct imap_range {
+	unsigned long lo, hi; /* lo <= hi */
+};
+struct imap_set {
+	struct imap_range *ranges;
+	size_t count;
+};
+int imap_set_parse(const char *s, size_t len, struct imap_set *set, struct lib_err *err);
+int imap_set_contains(const struct imap_set *set, unsigned long uid);
+void imap_set_release(struct imap_set *set);
+/* Appends sorted uids[0..n) to out as a compact set ("1:3,7,9:10"). */
+void imap_set_format(const unsigned long *uids, size_t n, struct lib_buf *out);
+
+/* One LIST reply. */
+enum imap_list_flag {
+	IMAP_LIST_NOSELECT = 1 << 0, /* \Noselect, \NonExistent */
+	IMAP_LIST_SENT = 1 << 1,
+	IMAP_LIST_DRAFTS = 1 << 2,
+	IMAP_LIST_TRASH = 1 << 3,
+	IMAP_LIST_JUNK = 1 << 4,
+	IMAP_LIST_ARCHIVE = 1 << 5,
+	IMAP_LIST_ALL = 1 << 6,
+};
+struct imap_folder {
+	char *name;    /* as the server names it (modified UTF-7), NUL-free */
+	char delim;    /* hierarchy delimiter, '\0' for none */
+	unsigned flags;
+};
+/* From an untagged LIST response into f (caller releases name with
+ * free()).  0, or -1 with err set (malformed, or a name holding NUL). */
+int imap_list_parse(const struct imap_response *r, struct imap_folder *f,
+		    struct lib_err *err);
+
+/* --- The client (imap.c): blocking, one connection ------------------- */
+
+struct imap;
+
+struct imap_opts {
+	const char *host;
+	const char *port;         /* NULL: 993 with implicit_tls, else 143 */
+	int implicit_tls;         /* 0: STARTTLS, which is then required */
+	struct net_tls_policy tls;
+	int allow_plaintext_loopback;
+	size_t max_literal;       /* largest literal accepted; 0: 64 MiB */
+	int connect_timeout_ms;   /* 0: net's default */
+	int io_timeout_ms;        /* 0: net's default */
+	const char *trace_name;   /* "imap ACCOUNT" in the debug log */
+};
+
+/* Receives every untagged response while a command runs (and during
+ * IDLE).  Returns 0, or -1 with err set to stop: the command then fails. */
+typedef int (*imap_handler)(void *ctx, const struct imap_response *r, struct lib_err *err);
+
+/* The mailbox state the client keeps from SELECT and untagged replies. */
+struct imap_mailbox {
+	unsigned long uidvalidity;
+	unsigned long uidnext;
+	unsigned long long highestmodseq; /* 0: NOMODSEQ or no CONDSTORE */
+	unsigned long exists;
+	int read_only;
+	int changed;          /* set by EXISTS, EXPUNGE, VANISHED, FETCH: imap_idle_wait */
+};
+
+/* Connects, reads the greeting, starts TLS (STARTTLS when not implicit;
+ * a server that does not offer it is refused), and asks CAPABILITY.
+ * NULL with err set on failure. */
+struct imap *imap_connect(const struct imap_opts *opts, struct lib_err *err);
+/* Sends LOGOUT (best effort) and frees.  NULL is fine. */
+void imap_free(struct imap *imap);
+
+/* AUTHENTICATE PLAIN (with SASL-IR when offered), else LOGIN; the
+ * credential only through net_conn_write_secret().  Refreshes the
+ * capabilities.  0, or -1 with err naming the server's answer. */
+int imap_login(struct imap *imap, const char *user, const char *password,
+	       struct lib_err *err);
+
+/* 1 when the server announced capability cap ("CONDSTORE", "AUTH=PLAIN"). */
+int imap_has_cap(const struct imap *imap, const char *cap);
+
+void imap_set_handler(struct imap *imap, imap_handler fn, void *ctx);
+const struct imap_mailbox *imap_mailbox(const struct imap *imap);
+
+/* Sends a command with a new tag (printf-style, without tag and CRLF).
+ * Strings from outside must go through imap_quote().  Returns the tag
+ * number (> 0), or -1 with err set.  Several may be sent before waiting:
+ * that is pipelining. */
+long imap_send(struct imap *imap, struct lib_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Reads responses until the tagged one for tag, passing untagged ones to
+ * the handler.  0 on OK; -1 with err set on NO, BAD, BYE or I/O. */
+int imap_wait(struct imap *imap, long tag, struct lib_err *err);
+/* imap_send then imap_wait. */
+int imap_command(struct imap *imap, struct lib_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* A quoted string for a command (mailbox names): appended to out. */
+void imap_quote(const char *s, struct lib_buf *out);
+
+/* ENABLE QRESYNC (or CONDSTORE) when offered.  Returns the enabled
+ * level: 2 QRESYNC, 1 CONDSTORE, 0 neither. */
+int imap_enable_sync(struct imap *imap, struct lib_err *err);
+int imap_qresync_enabled(const struct imap *imap);
+
+/* SELECT name; with QRESYNC enabled and a known uidvalidity and modseq,
+ * "(QRESYNC (uidvalidity modseq))", so changes since arrive as VANISHED
+ * (EARLIER) and FETCH to the handler; with CONDSTORE, "(CONDSTORE)".
+ * The mailbox state is in imap_mailbox() afterwards. */
+int imap_select(struct imap *imap, const char *name, unsigned long uidvalidity,
+		unsigned long long modseq, struct lib_err *err);
+
+/* LIST "" "*" with SPECIAL-USE flags when offered.  *folders (caller frees
+ * with imap_folders_free) holds every folder. */
+int imap_list_folders(struct imap *imap, struct imap_folder **folders, size_t *count,
+		      struct lib_err *err);
+void imap_folders_free(struct imap_folder *folders, size_t count);
+
+/* IDLE (RFC 2177): start, then wait until the server reports a change to
+ * the selected mailbox (EXISTS, EXPUNGE, VANISHED, FETCH), then DONE.
+ * imap_idle_wait returns 1 on a change, 0 when the server only said it is
+ * alive, -1 with err set on error or timeout (the connection's I/O
+ * timeout: open an idling connection with a long io_timeout_ms). */
+int imap_idle_start(struct imap *imap, struct lib_err *err);
+int imap_idle_wait(struct imap *imap, struct lib_err *err);
+int imap_idle_done(struct imap *imap, struct lib_err *err);
 
 /* ===================================================================== */
 /* POP3 client                                                           */
 /* ===================================================================== */
 
-/* (POP3 declarations) */
+/* --- Replies: pure functions over bytes (pop3_parse.c) ---------------- */
 
+/* A status line: "+OK text" or "-ERR text" (RFC 1939 3).  Returns 1 for
+ * +OK, 0 for -ERR, -1 for anything else; *text points after the status
+ * word and its space (may be ""). */
+int pop3_status(const char *line, size_t len, const char **text);
 
+/* One line of a multi-line reply, RFC 1939 3: "." alone ends it (returns
+ * 1); a line starting with "." loses that byte (byte-stuffing).  Returns 0
+ * with *out, *out_len the line's data otherwise. */
+int pop3_multiline(const char *line, size_t len, const char **out, size_t *out_len);
 
+/* A UIDL line "msg uid" (RFC 1939 7: uid is 1..70 bytes 0x21..0x7E) or a
+ * LIST line "msg size".  0, or -1 with err set. */
+int pop3_uidl_line(const char *line, size_t len, unsigned long *msg, char uid[71],
+		   struct lib_err *err);
+int pop3_list_line(const char *line, size_t len, unsigned long *msg,
+		   unsigned long long *size, struct lib_err *err);
+
+/* --- The client (pop3.c) ------------------------------------------------ */
+
+struct pop3;
+
+struct pop3_opts {
+	const char *host;
+	const char *port;          /* NULL: 995 with implicit_tls, else 110 */
+	int implicit_tls;          /* 0: STLS, which is then required */
+	struct net_tls_policy tls;
+	int allow_plaintext_loopback;
+	size_t max_message;        /* largest message accepted; 0: 64 MiB */
+	int connect_timeout_ms;
+	int io_timeout_ms;
+	const char *trace_name;
+};
+
+/* Connects, reads the greeting, asks CAPA, starts TLS (STLS when not
+ * implicit; refused without it), asks CAPA again. */
+struct pop3 *pop3_connect(const struct pop3_opts *opts, struct lib_err *err);
+/* Frees without QUIT: a session dropped so is rolled back by the server,
+ * so nothing marked with DELE is deleted. */
+void pop3_free(struct pop3 *pop3);
+/* USER and PASS (the password through net_conn_write_secret). */
+int pop3_login(struct pop3 *pop3, const char *user, const char *password,
+	       struct lib_err *err);
+int pop3_has_cap(const struct pop3 *pop3, const char *cap);
+
+struct pop3_entry {
+	unsigned long msg;
+	unsigned long long size;
+	char uid[71]; /* "" when the server has no UIDL */
+};
+/* LIST, and UIDL when the server has it (*has_uidl).  *entries is the
+ * caller's to free(). */
+int pop3_list(struct pop3 *pop3, struct pop3_entry **entries, size_t *count, int *has_uidl,
+	      struct lib_err *err);
+/* RETR msg: the message, unstuffed, lines ending in CRLF, into out (reset
+ * first).  A message longer than max_message is an error. */
+int pop3_retr(struct pop3 *pop3, unsigned long msg, struct lib_buf *out,
+	      struct lib_err *err);
+int pop3_dele(struct pop3 *pop3, unsigned long msg, struct lib_err *err);
+/* QUIT: the server deletes what DELE marked only now. */
+int pop3_quit(struct pop3 *pop3, struct lib_err *err);
 
 /* ===================================================================== */
 /* SMTP submission client                                                */

@@ -1,5 +1,5 @@
 /* store.c: a Maildir with its notmuch index. */
-#include "store.h"
+#include "store_internal.h"
 #include "mime.h"
 
 #include <dirent.h>
@@ -14,6 +14,7 @@
 struct store {
 	char *path;
 	notmuch_database_t *db;
+	char *query; /* "*", or folder:"REL" inside a mail root's index */
 };
 
 const char *store_path(const struct store *store)
@@ -180,7 +181,7 @@ static int join_path(char *out, size_t size, const char *dir, const char *name,
  * a merge of two sorted name lists.  New names are added before old ones
  * are removed, so a renamed file (a flag change) never drops its message. */
 static int sync_subdir(notmuch_database_t *db, const char *dir, struct store_index_stats *stats,
-		       struct lib_err *err)
+		       const struct store_unindexed *unindexed, struct lib_err *err)
 {
 	size_t nfiles, nknown;
 	char **files = list_dir_files(dir, &nfiles);
@@ -192,10 +193,12 @@ static int sync_subdir(notmuch_database_t *db, const char *dir, struct store_ind
 			j++;
 		if (j < nknown && strcmp(known[j], files[i]) == 0)
 			continue;
-		if (join_path(path, sizeof path, dir, files[i], err) == 0)
-			rc = index_one_file(db, path, stats, err);
-		else
+		if (join_path(path, sizeof path, dir, files[i], err) < 0)
 			rc = -1;
+		else if (unindexed)
+			unindexed->found(unindexed->ctx, path);
+		else
+			rc = index_one_file(db, path, stats, err);
 	}
 	for (size_t i = 0, j = 0; rc == 0 && j < nknown; j++) {
 		while (i < nfiles && strcmp(files[i], known[j]) < 0)
@@ -218,24 +221,48 @@ static int sync_subdir(notmuch_database_t *db, const char *dir, struct store_ind
 	return rc;
 }
 
-static int store_index_update(struct store *store, struct store_index_stats *stats,
-			      struct lib_err *err)
+int store_maildir_reconcile(notmuch_database_t *db, const char *maildir,
+			    struct store_index_stats *stats, const struct store_unindexed *unindexed,
+			    struct lib_err *err)
 {
 	static const char *const subdirs[] = { "new", "cur" };
-	notmuch_status_t st = notmuch_database_begin_atomic(store->db);
+	notmuch_status_t st = notmuch_database_begin_atomic(db);
 	if (st != NOTMUCH_STATUS_SUCCESS)
-		return lib_err_set(err, "%s: index busy: %s", store->path, notmuch_status_to_string(st));
+		return lib_err_set(err, "%s: index busy: %s", maildir, notmuch_status_to_string(st));
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < 2; i++) {
 		char dir[PATH_MAX];
-		snprintf(dir, sizeof dir, "%s/%s", store->path, subdirs[i]);
-		rc = sync_subdir(store->db, dir, stats, err);
+		snprintf(dir, sizeof dir, "%s/%s", maildir, subdirs[i]);
+		rc = sync_subdir(db, dir, stats, unindexed, err);
 	}
-	st = notmuch_database_end_atomic(store->db);
+	st = notmuch_database_end_atomic(db);
 	if (rc == 0 && st != NOTMUCH_STATUS_SUCCESS)
-		rc = lib_err_set(err, "%s: cannot write the index: %s", store->path,
+		rc = lib_err_set(err, "%s: cannot write the index: %s", maildir,
 				 notmuch_status_to_string(st));
 	return rc;
+}
+
+static int store_index_update(struct store *store, struct store_index_stats *stats,
+			      struct lib_err *err)
+{
+	return store_maildir_reconcile(store->db, store->path, stats, NULL, err);
+}
+
+/* The mail root holding the Maildir at path: the nearest folder above it
+ * with a notmuch index and the mark of frank sync (store.h), or NULL. */
+static char *mail_root_of(const char *path)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", path);
+	for (char *slash; (slash = strrchr(dir, '/')) && slash > dir;) {
+		*slash = '\0';
+		char mark[PATH_MAX + 32];
+		struct stat sb;
+		snprintf(mark, sizeof mark, "%s/%s", dir, STORE_MAIL_ROOT_MARK);
+		if (stat(mark, &sb) == 0)
+			return lib_xstrdup(dir);
+	}
+	return NULL;
 }
 
 struct store *store_open(const char *path, struct store_index_stats *stats, struct lib_err *err)
@@ -253,8 +280,17 @@ struct store *store_open(const char *path, struct store_index_stats *stats, stru
 	}
 	struct store *store = lib_xcalloc(1, sizeof *store);
 	store->path = lib_xstrdup(abs);
-	if (open_database(store->path, &store->db, err) < 0 ||
-	    store_index_update(store, stats, err) < 0) {
+	char *root = mail_root_of(store->path);
+	if (root) {
+		/* A Maildir of frank sync's mail root: its one index, this folder. */
+		store->query = lib_xasprintf("folder:\"%s\"", store->path + strlen(root) + 1);
+		lib_debug("store: %s is in the mail root %s", store->path, root);
+	} else {
+		store->query = lib_xstrdup("*");
+	}
+	int rc = open_database(root ? root : store->path, &store->db, err);
+	free(root);
+	if (rc < 0 || store_index_update(store, stats, err) < 0) {
 		store_free(store);
 		return NULL;
 	}
@@ -268,6 +304,7 @@ void store_free(struct store *store)
 	if (store->db)
 		notmuch_database_destroy(store->db);
 	free(store->path);
+	free(store->query);
 	free(store);
 }
 
@@ -295,7 +332,7 @@ static void fill_entry(notmuch_message_t *msg, struct store_entry *e)
 int store_list_all(struct store *store, struct store_list *list, struct lib_err *err)
 {
 	memset(list, 0, sizeof *list);
-	notmuch_query_t *q = notmuch_query_create(store->db, "*");
+	notmuch_query_t *q = notmuch_query_create(store->db, store->query);
 	if (!q)
 		return lib_err_set(err, "%s: out of memory for a query", store->path);
 	notmuch_query_set_sort(q, NOTMUCH_SORT_OLDEST_FIRST);

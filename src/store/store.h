@@ -3,9 +3,11 @@
 #ifndef FRANK_STORE_H
 #define FRANK_STORE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <time.h>
 
+#include "config.h"
 #include "lib.h"
 
 /* Maildir flags (the info suffix ":2,DFRST" of a file name), plus NEW for
@@ -52,7 +54,9 @@ struct store_index_stats {
 struct store;
 
 /* Opens the Maildir at path (it must have cur/, new/ and tmp/), creating
- * the index if absent and indexing files added or removed since.  Returns
+ * the index if absent and indexing files added or removed since.  The
+ * index is path/.notmuch, or, for a Maildir inside frank sync's mail root,
+ * the root's (listing that folder's messages).  Returns
  * NULL with err set: path missing, not a Maildir, or index failure.
  * stats may be NULL. */
 struct store *store_open(const char *path, struct store_index_stats *stats,
@@ -70,10 +74,123 @@ int store_list_all(struct store *store, struct store_list *list, struct lib_err 
 /* Accounts, folders and sync (IMAP and POP3 into local Maildirs)        */
 /* ===================================================================== */
 
-/* (sync declarations) */
+/* The mail root holds one folder per account and one notmuch database for
+ * all of them, so a query can span accounts (a unified inbox):
+ *
+ *   MAIL_ROOT/.notmuch/                 the index of every account
+ *   MAIL_ROOT/ACCOUNT/FOLDER/{cur,new,tmp}
+ *   MAIL_ROOT/ACCOUNT/FOLDER/.frank-sync   the folder's sync state
+ *
+ * A server folder "A/B" (in the server's hierarchy delimiter) becomes the
+ * nested Maildir ACCOUNT/A/B.  Server names never reach the file system
+ * as they are: see store_folder_dir().  A message file of a synced folder
+ * is named "TIME.PID_N.HOST,U=UID:2,FLAGS" (IMAP: the server's UID) or
+ * "...,P=HASH:2,FLAGS" (POP3: a hash of its UIDL), so the files themselves
+ * say which server message each one is: a sync killed after a file was
+ * written and before its state was saved finds it and neither loses nor
+ * fetches it twice. */
 
+#define STORE_SYNC_STATE ".frank-sync"
+/* The mark of a mail root (an empty file at its top): store_open() of a
+ * Maildir below one uses the root's index, showing that folder's mail. */
+#define STORE_MAIL_ROOT_MARK ".frank-mail-root"
 
+/* The Maildir folder of a server folder: MAIL_ROOT/ACCOUNT/C1/C2/... where
+ * Ci are the name's parts split at delim ('\0': none), each made safe: "%"
+ * and bytes outside 0x21..0x7E but for space are written %XX, and so is a
+ * leading "." and a whole part equal to "cur", "new" or "tmp", so that no
+ * name can climb out ("../../x"), hide as a dot file, or land in another
+ * folder's Maildir.  The account name must be a config_name_check() name.
+ * Returns a new string, or NULL with err set (empty name or part). */
+char *store_folder_dir(const char *mail_root, const char *account, const char *server_name,
+		       char delim, struct lib_err *err);
 
+/* Makes dir a Maildir (dir, cur/, new/, tmp/, and missing parents). */
+int store_maildir_make(const char *dir, struct lib_err *err);
+
+/* Delivers a message into the Maildir dir the safe way: written to tmp/,
+ * fsynced, renamed into new/ (info NULL) or cur/ with ":2,INFO", and the
+ * directory fsynced, so that once it returns the file survives a crash
+ * and no reader ever sees half a file.  tag (NULL for none) is put after
+ * the unique part of the name (",U=17").  With crlf_to_lf, CRLF line
+ * ends are stored as LF (the Maildir way; IMAP and POP3 send CRLF).
+ * *path_out, when asked, is the new file's path (caller frees). */
+int store_maildir_deliver(const char *dir, const char *data, size_t len, const char *tag,
+			  const char *info, int crlf_to_lf, char **path_out, struct lib_err *err);
+
+/* What a sync tells the caller as it goes: once per folder at the start
+ * (done 0), after each batch, and at the end (finished 1). */
+struct store_sync_progress {
+	const char *account;
+	const char *folder;   /* the server's name */
+	size_t done, total;   /* new messages fetched of those to fetch */
+	unsigned long long bytes;
+	int finished;
+};
+
+/* Notmuch properties for a message, given by the arrival hook: the sync
+ * stores them with the message when it indexes it (notmuch_message_
+ * add_property), so the verdict and its evidence are indexed at once. */
+struct store_props;
+void store_props_add(struct store_props *props, const char *key, const char *value);
+
+/* A message that has just arrived: its file is durable (fsynced, renamed)
+ * and not yet indexed. */
+struct store_arrival {
+	const char *path;
+	const char *account;
+	const char *folder; /* the server's name */
+};
+
+struct store_sync_hooks {
+	/* May be NULL.  Called in the thread that called the sync. */
+	void (*progress)(void *ctx, const struct store_sync_progress *p);
+	/* May be NULL.  Every newly arrived message, once, before it is
+	 * indexed; here the caller verifies it and adds properties.  It runs in
+	 * the sync's indexing thread (so verification overlaps the download),
+	 * one call at a time.  A non-zero return stops the sync with err set
+	 * (the message stays, and the next sync hooks and indexes it). */
+	int (*arrived)(void *ctx, const struct store_arrival *m, struct store_props *props,
+		       struct lib_err *err);
+	void *ctx;
+};
+
+struct store_sync_opts {
+	const char *mail_root;
+	const char *password;   /* the account's password (not kept) */
+	const char *folder;     /* only this server folder, or NULL: all */
+	int batch;              /* messages per UID FETCH; 0: 200 */
+	size_t max_message;     /* largest message taken; 0: 64 MiB */
+	int io_timeout_ms;      /* 0: net's default */
+};
+
+struct store_sync_stats {
+	size_t folders;
+	size_t fetched;         /* new messages written */
+	size_t removed_here;    /* deleted on the server, removed locally */
+	size_t removed_there;   /* deleted locally, removed on the server */
+	size_t flags_here;      /* flag changes taken from the server */
+	size_t flags_there;     /* flag changes pushed to the server */
+};
+
+/* Syncs one account (IMAP or POP3 by its source URL) into
+ * mail_root/ACCOUNT: every folder (IMAP) or the inbox (POP3); new mail
+ * down, flags and deletions both ways (IMAP), POP3 deletion on the server
+ * only with leave_on_server off and only of messages already durable
+ * here.  stats may be NULL.  Returns 0, or -1 with err naming the account,
+ * folder and step; what was synced before an error stays synced. */
+int store_sync_account(const struct config_account *acct, const struct store_sync_opts *opts,
+		       const struct store_sync_hooks *hooks, struct store_sync_stats *stats,
+		       struct lib_err *err);
+
+/* Stays connected to the account's inbox with IMAP IDLE and syncs the
+ * inbox each time the server reports a change (and once at the start),
+ * until *stop becomes non-zero (a signal handler sets it; the wait ends
+ * at the next server message or timeout) or an error.  A lost connection
+ * is opened again.  Returns 0 when stopped, -1 with err set. */
+int store_sync_idle(const struct config_account *acct, const struct store_sync_opts *opts,
+		    const struct store_sync_hooks *hooks, volatile sig_atomic_t *stop,
+		    struct lib_err *err);
 
 /* ===================================================================== */
 /* Writing messages: drafts, sent copies                                 */

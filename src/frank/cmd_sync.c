@@ -1,0 +1,251 @@
+/* cmd_sync.c: "frank sync [-F FRANKRC] [-d LOGFILE] [--quiet] [--idle]
+ * [ACCOUNT...]": every account (or those named) synced in the foreground
+ * into the mail root, with a progress line per folder on a terminal and a
+ * summary otherwise. */
+#include "../../config.h" /* FRANK_DATADIR */
+
+#include "commands.h"
+#include "config.h"
+#include "lib.h"
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+
+struct sync_cli {
+	const char *rcfile;
+	const char *debug_log;
+	int quiet;
+	int idle;
+	char **accounts;
+	size_t naccounts;
+};
+
+struct sync_view {
+	int tty;
+	int quiet;
+	struct timespec start; /* of the folder being shown */
+	int line_open;         /* a progress line is on screen */
+};
+
+static void sync_usage(FILE *out)
+{
+	fprintf(out, "usage: frank sync [-F FRANKRC] [-d LOGFILE] [--quiet] [--idle] [ACCOUNT...]\n");
+}
+
+static int sync_parse_args(int argc, char **argv, struct sync_cli *cli)
+{
+	cli->accounts = lib_xcalloc((size_t)argc + 1, sizeof *cli->accounts);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
+			cli->quiet = 1;
+		else if (strcmp(a, "--idle") == 0)
+			cli->idle = 1;
+		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+			return 1;
+		else if ((strcmp(a, "-F") == 0 || strcmp(a, "-d") == 0) && i + 1 < argc)
+			*(a[1] == 'F' ? &cli->rcfile : &cli->debug_log) = argv[++i];
+		else if (a[0] == '-') {
+			fprintf(stderr, "frank sync: unknown option: %s\n", a);
+			return -1;
+		} else
+			cli->accounts[cli->naccounts++] = argv[i];
+	}
+	return 0;
+}
+
+/* --- the password --------------------------------------------------------- */
+
+/* Asks on /dev/tty with echo off; NULL with err set when there is none. */
+static char *sync_prompt_password(const struct config_account *acct, struct lib_err *err)
+{
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return lib_err_set(err,
+				   "account %s: no password (set passcmd or password) and no "
+				   "terminal to ask for one",
+				   acct->name),
+		       NULL;
+	struct termios old, quiet;
+	int have_termios = tcgetattr(fd, &old) == 0;
+	char prompt[256];
+	int n = snprintf(prompt, sizeof prompt, "Password for %s (%s@%s): ", acct->name,
+			 acct->source.user ? acct->source.user : "", acct->source.host);
+	if (n > 0 && write(fd, prompt, (size_t)n < sizeof prompt ? (size_t)n : sizeof prompt - 1) < 0)
+		lib_debug("sync: cannot write the prompt");
+	if (have_termios) {
+		quiet = old;
+		quiet.c_lflag &= (tcflag_t)~(ECHO | ECHONL);
+		quiet.c_lflag |= ICANON;
+		tcsetattr(fd, TCSAFLUSH, &quiet);
+	}
+	struct lib_buf pw = LIB_BUF_INIT;
+	char c;
+	ssize_t got;
+	lib_buf_puts(&pw, "");
+	while ((got = read(fd, &c, 1)) == 1 && c != '\n' && pw.len < 4096)
+		lib_buf_putc(&pw, c);
+	if (have_termios)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	if (write(fd, "\n", 1) < 0)
+		lib_debug("sync: cannot end the prompt");
+	close(fd);
+	if (got < 0) {
+		lib_secure_zero(pw.data, pw.len);
+		lib_buf_release(&pw);
+		return lib_err_set(err, "account %s: cannot read the password", acct->name), NULL;
+	}
+	return lib_buf_take(&pw);
+}
+
+static char *sync_password(const struct config_account *acct, struct lib_err *err)
+{
+	char *pw = NULL;
+	int rc = config_account_password(acct, &pw, err);
+	if (rc == CONFIG_PASSWORD_FOUND)
+		return pw;
+	if (rc == CONFIG_PASSWORD_PROMPT)
+		return sync_prompt_password(acct, err);
+	return NULL;
+}
+
+/* --- progress ------------------------------------------------------------------ */
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void sync_progress(void *ctx, const struct store_sync_progress *p)
+{
+	struct sync_view *v = ctx;
+	if (v->quiet || !v->tty)
+		return;
+	if (p->done == 0 && !p->finished)
+		clock_gettime(CLOCK_MONOTONIC, &v->start);
+	double secs = seconds_since(&v->start);
+	double rate = secs > 0 ? (double)p->done / secs : 0;
+	printf("\r\033[K%s/%s: %zu/%zu", p->account, p->folder, p->done, p->total);
+	if (rate > 0 && p->total)
+		printf(", %.0f msg/s", rate);
+	if (rate > 0 && p->done < p->total)
+		printf(", ETA %.0f s", (double)(p->total - p->done) / rate);
+	if (p->finished)
+		printf(", done in %.1f s\n", secs);
+	v->line_open = !p->finished;
+	fflush(stdout);
+}
+
+static void sync_summary(const struct sync_view *v, const char *account,
+			 const struct store_sync_stats *st)
+{
+	if (v->quiet)
+		return;
+	printf("%s: %zu folders, %zu new, flags %zu here %zu there, removed %zu here %zu "
+	       "there\n",
+	       account, st->folders, st->fetched, st->flags_here, st->flags_there,
+	       st->removed_here, st->removed_there);
+}
+
+/* --- running --------------------------------------------------------------- */
+
+static int sync_one(const struct config *cfg, const struct config_account *acct,
+		    const struct sync_cli *cli, struct sync_view *view)
+{
+	struct lib_err err = { { 0 } };
+	char *pw = sync_password(acct, &err);
+	if (!pw) {
+		fprintf(stderr, "frank sync: %s\n", err.msg);
+		return -1;
+	}
+	struct store_sync_opts opts = { 0 };
+	opts.mail_root = cfg->opt.mail_root;
+	opts.password = pw;
+	opts.io_timeout_ms = cfg->opt.timeout > 0 ? (int)(cfg->opt.timeout * 1000) : 0;
+	struct store_sync_hooks hooks = { sync_progress, NULL, view };
+	struct store_sync_stats st;
+	static volatile sig_atomic_t never;
+	int rc = cli->idle ? store_sync_idle(acct, &opts, &hooks, &never, &err)
+			   : store_sync_account(acct, &opts, &hooks, &st, &err);
+	config_password_free(pw);
+	if (view->line_open) {
+		printf("\n");
+		view->line_open = 0;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "frank sync: %s\n", err.msg);
+		return -1;
+	}
+	if (!cli->idle)
+		sync_summary(view, acct->name, &st);
+	return 0;
+}
+
+int frank_cmd_sync(int argc, char **argv)
+{
+	struct sync_cli cli = { 0 };
+	int rc = sync_parse_args(argc, argv, &cli);
+	if (rc != 0) {
+		sync_usage(rc < 0 ? stderr : stdout);
+		free(cli.accounts);
+		return rc < 0 ? 2 : 0;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	struct lib_err err;
+	char *rcfile = frank_find_rc(cli.rcfile);
+	const char *dirs[] = { FRANK_DATADIR "/keymaps", NULL };
+	struct config *cfg = NULL;
+	int failed = 0;
+	if (cli.debug_log && lib_log_open(cli.debug_log, &err) < 0)
+		goto fail;
+	if (!(cfg = config_load(rcfile, dirs, &err)))
+		goto fail;
+	if (cfg->naccounts == 0) {
+		lib_err_set(&err, "no account in %s", rcfile ? rcfile : "the configuration");
+		goto fail;
+	}
+	if (cli.idle && cli.naccounts > 1) {
+		lib_err_set(&err, "--idle watches one account");
+		goto fail;
+	}
+	for (size_t i = 0; i < cli.naccounts; i++)
+		if (!config_account_find(cfg, cli.accounts[i])) {
+			lib_err_set(&err, "no account named %s", cli.accounts[i]);
+			goto fail;
+		}
+	struct sync_view view = { isatty(STDOUT_FILENO), cli.quiet, { 0, 0 }, 0 };
+	if (cli.idle) {
+		const struct config_account *a =
+			cli.naccounts ? config_account_find(cfg, cli.accounts[0]) : config_default_account(cfg);
+		failed = sync_one(cfg, a, &cli, &view) < 0;
+	} else if (cli.naccounts) {
+		for (size_t i = 0; i < cli.naccounts; i++)
+			failed |= sync_one(cfg, config_account_find(cfg, cli.accounts[i]), &cli,
+					   &view) < 0;
+	} else {
+		for (size_t i = 0; i < cfg->naccounts; i++)
+			failed |= sync_one(cfg, &cfg->accounts[i], &cli, &view) < 0;
+	}
+	rc = failed ? 1 : 0;
+	goto out;
+fail:
+	fprintf(stderr, "frank sync: %s\n", err.msg);
+	rc = 1;
+out:
+	config_free(cfg);
+	free(rcfile);
+	free(cli.accounts);
+	lib_log_close();
+	return rc;
+}
