@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd_dnscheck.c" /* until the frank link rule takes every file of src/frank */
+
 struct frank_options {
 	const char *folder;    /* -f DIR */
 	const char *debug_log; /* -d FILE */
@@ -155,6 +157,8 @@ out:
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "dnscheck") == 0)
+		return frank_cmd_dnscheck(argc - 1, argv + 1);
 	struct frank_options opt = { 0 };
 	opt.argv0 = argv[0];
 	int rc = frank_parse_args(argc, argv, &opt);
