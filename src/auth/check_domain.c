@@ -42,6 +42,13 @@ static void add_need(struct check_run *run, const char *name, enum net_dns_type 
 const struct net_dns_answer *check_ask(struct check_run *run, const char *name,
 				       enum net_dns_type type)
 {
+	/* A name from an answer (an MX exchange, a PTR target) may be longer
+	 * in presentation form than a query can carry: it names nothing. */
+	static char nothing[] = "";
+	static const struct net_dns_answer unnamable = { .qname = nothing,
+							 .rcode = NET_DNS_NXDOMAIN };
+	if (strlen(name) >= AUTH_DNS_NAME_MAX)
+		return &unnamable;
 	const struct net_dns_answer *a = auth_dns_cache_get(run->cache, name, type);
 	if (!a)
 		add_need(run, name, type);

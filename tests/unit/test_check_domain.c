@@ -227,6 +227,31 @@ static void every_answer_failing_is_unreachable(void **state)
 	checked_release(&r);
 }
 
+/* Names from answers (an MX exchange, a PTR target) of bytes written as
+ * \DDD are longer in presentation form than a query name can be: they
+ * name nothing, and the check still ends (the fuzzer found it looping). */
+static void long_names_name_nothing(void **state)
+{
+	(void)state;
+	struct lib_buf zone = LIB_BUF_INIT, label = LIB_BUF_INIT;
+	for (int i = 0; i < 60; i++)
+		lib_buf_puts(&label, "\\255");
+	lib_buf_printf(&zone, "d.test. MX 10 %s.%s.%s.d.test.\n", label.data, label.data, label.data);
+	lib_buf_printf(&zone, "mx.d.test. A 192.0.2.1\nd.test. MX 20 mx.d.test.\n"
+			      "1.2.0.192.in-addr.arpa. PTR %s.%s.d.test.\n" GOOD_SPF GOOD_DMARC GOOD_DKIM,
+		       label.data, label.data);
+	struct auth_check_request req = { .domain = "d.test", .ip = "192.0.2.1" };
+	struct checked r;
+	check(zone.data, &req, 64, &r);
+	assert_string_equal(r.rules.data,
+			    "mx-hosts mx-host-no-address mx-host spf-record spf-lookups spf-all-fail "
+			    "spf-ip-pass dkim-key dmarc-record dmarc-enforced dmarc-reports "
+			    "ptr-mx-unconfirmed ptr-ip-unconfirmed");
+	checked_release(&r);
+	lib_buf_release(&zone);
+	lib_buf_release(&label);
+}
+
 static void rule_table_is_whole(void **state)
 {
 	(void)state;
@@ -332,6 +357,7 @@ int main(void)
 		cmocka_unit_test(the_table),
 		cmocka_unit_test(needs_come_together),
 		cmocka_unit_test(every_answer_failing_is_unreachable),
+		cmocka_unit_test(long_names_name_nothing),
 		cmocka_unit_test(rule_table_is_whole),
 		cmocka_unit_test(report_forms),
 		cmocka_unit_test(score_never_goes_under_zero),
