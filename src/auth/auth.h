@@ -1128,4 +1128,261 @@ char *auth_message_verdict_authres(const struct auth_message_verdict *verdict, i
 #define AUTH_MESSAGE_JSON_VERSION 1
 char *auth_message_verdict_json(const struct auth_message_verdict *verdict);
 
+/* ===================================================================== */
+/* Domain checks (frank dnscheck)                                        */
+/* ===================================================================== */
+
+/* What a domain publishes for mail, checked the way online mail testers
+ * do: MX, SPF, DKIM keys, DMARC, reverse DNS and blocklists, each finding
+ * a row with pass, warn or fail, the points it costs and a fix in plain
+ * words.  Like the evaluators above it is a pure function of the DNS
+ * answers in a cache, restarted on a miss; unlike them it asks for every
+ * query it can see at once, so a caller resolves them in parallel:
+ *
+ *   while (auth_check_domain(&req, cache, &report, needs, N, &n) == AUTH_NEED_DNS)
+ *       resolve needs[0..n) and auth_dns_cache_put the answers;
+ *   print auth_check_report_text(report) or _json(report);
+ *   auth_check_report_free(report);
+ *
+ * Rows come from one table of rules (check_rules.c): each rule has a
+ * stable name, a status and the points it takes from a score of 10, so
+ * the score is defined in one place and doc/frank.1 lists the table.
+ * Other checks (a received message) add rows with auth_check_add. */
+
+/* --- the SPF record tree, audited ---------------------------------------- */
+
+/* auth_spf_check answers for one client address and stops at the first
+ * match.  The audit asks what a record costs whoever sends: it follows
+ * every include and redirect (a redirect only when the record has no
+ * "all", as 6.1 says), counts every DNS-querying term of RFC 7208 4.6.4,
+ * and looks up the targets of a, mx and exists to count void answers (an
+ * "a" target is void when it has neither A nor AAAA records).  Terms
+ * whose target holds a macro depend on the sender: they are counted and
+ * not followed.  The walk stops counting at AUTH_SPF_AUDIT_MAX_LOOKUPS. */
+#define AUTH_SPF_AUDIT_MAX_LOOKUPS 50
+#define AUTH_SPF_AUDIT_MAX_DEPTH 16
+
+enum auth_spf_finding_kind {
+	AUTH_SPF_FOUND_NO_RECORD = 0, /* a domain has no SPF record */
+	AUTH_SPF_FOUND_MANY_RECORDS,  /* several v=spf1 records: permerror */
+	AUTH_SPF_FOUND_SYNTAX,        /* a record does not parse, or a term
+				       * names no valid domain */
+	AUTH_SPF_FOUND_DNS_ERROR,     /* a temporary failure: not followed */
+	AUTH_SPF_FOUND_LOOP,          /* an include or redirect leads back */
+	AUTH_SPF_FOUND_TOO_DEEP,      /* nested past AUTH_SPF_AUDIT_MAX_DEPTH */
+	AUTH_SPF_FOUND_VOID,          /* a term's target has no records */
+	AUTH_SPF_FOUND_MX_NAMES,      /* an mx with more than 10 exchanges */
+	AUTH_SPF_FOUND_PTR,           /* the ptr mechanism (RFC 7208 5.5) */
+	AUTH_SPF_FOUND_MACRO,         /* a target that depends on the sender */
+};
+
+/* One finding: where, and one line of text ("include:x.test: no SPF
+ * record at x.test").  term is the term as written, NULL for the record
+ * as a whole. */
+struct auth_spf_finding {
+	enum auth_spf_finding_kind kind;
+	char *domain;  /* the domain whose record holds the term, or the
+			* domain without a record */
+	char *term;
+	char *text;
+};
+
+/* One record read, depth first from the checked domain. */
+struct auth_spf_audit_record {
+	char *domain;
+	char *text;          /* the record, printable ('?' for other bytes) */
+	char *reached_by;    /* the include or redirect term, NULL at the top */
+	enum auth_spf_via via;
+	unsigned depth;      /* include nesting */
+	unsigned lookups;    /* the lookups it costs: the term that reached it
+			      * and every DNS-querying term in it and below */
+};
+
+struct auth_spf_audit {
+	char *domain;
+	char *top_record;    /* the checked domain's record, NULL without one */
+	struct auth_spf_audit_record *records;
+	size_t record_count;
+	struct auth_spf_finding *findings;
+	size_t finding_count;
+	unsigned lookups;    /* every DNS-querying term reached (limit 10) */
+	unsigned void_lookups; /* of which void (limit 2) */
+	int truncated;       /* stopped at AUTH_SPF_AUDIT_MAX_LOOKUPS */
+	char all;            /* the qualifier of the "all" that ends the
+			      * evaluation ('+', '-', '~', '?'), following
+			      * redirects; 0 when none does (neutral) */
+	char *all_domain;    /* whose record has it */
+};
+
+/* Audits the SPF record of domain (ASCII, no final dot).  AUTH_DONE: *audit
+ * holds the result (release it); AUTH_NEED_DNS: *audit holds nothing and
+ * *need is the query to answer. */
+enum auth_step auth_spf_audit(const char *domain, const struct auth_dns_cache *cache,
+			      struct auth_spf_audit *audit, struct auth_dns_need *need);
+void auth_spf_audit_release(struct auth_spf_audit *audit);
+
+/* --- rows, rules and the score -------------------------------------------- */
+
+enum auth_check_status {
+	AUTH_CHECK_PASS = 0,
+	AUTH_CHECK_WARN = 1,
+	AUTH_CHECK_FAIL = 2,
+};
+/* "pass", "warn", "fail" */
+const char *auth_check_status_str(enum auth_check_status status);
+
+/* The rules: every row is one of them.  The table in check_rules.c gives
+ * each its name, check, status and points; doc/frank.1 lists it. */
+enum auth_check_rule {
+	AUTH_RULE_DOMAIN_NXDOMAIN = 0,
+	AUTH_RULE_DNS_TEMPFAIL,
+	AUTH_RULE_MX_HOSTS,
+	AUTH_RULE_MX_NULL,
+	AUTH_RULE_MX_NULL_MIXED,
+	AUTH_RULE_MX_NONE_ADDRESS,
+	AUTH_RULE_MX_NONE,
+	AUTH_RULE_MX_HOST_OK,
+	AUTH_RULE_MX_HOST_CNAME,
+	AUTH_RULE_MX_HOST_NO_ADDRESS,
+	AUTH_RULE_SPF_RECORD,
+	AUTH_RULE_SPF_NONE,
+	AUTH_RULE_SPF_MANY,
+	AUTH_RULE_SPF_SYNTAX,
+	AUTH_RULE_SPF_TERM_BROKEN,
+	AUTH_RULE_SPF_LOOP,
+	AUTH_RULE_SPF_LOOKUPS,
+	AUTH_RULE_SPF_TOO_MANY_LOOKUPS,
+	AUTH_RULE_SPF_VOID,
+	AUTH_RULE_SPF_TOO_MANY_VOID,
+	AUTH_RULE_SPF_MX_NAMES,
+	AUTH_RULE_SPF_PTR,
+	AUTH_RULE_SPF_MACRO,
+	AUTH_RULE_SPF_ALL_FAIL,
+	AUTH_RULE_SPF_ALL_SOFTFAIL,
+	AUTH_RULE_SPF_ALL_NEUTRAL,
+	AUTH_RULE_SPF_ALL_PASS,
+	AUTH_RULE_SPF_ALL_MISSING,
+	AUTH_RULE_SPF_IP_PASS,
+	AUTH_RULE_SPF_IP_NOT_ALLOWED,
+	AUTH_RULE_SPF_IP_ERROR,
+	AUTH_RULE_DKIM_KEY_OK,
+	AUTH_RULE_DKIM_KEY_WEAK,
+	AUTH_RULE_DKIM_KEY_BROKEN,
+	AUTH_RULE_DKIM_KEY_TESTING,
+	AUTH_RULE_DKIM_KEY_REVOKED,
+	AUTH_RULE_DKIM_KEY_SYNTAX,
+	AUTH_RULE_DKIM_KEY_UNFIT,
+	AUTH_RULE_DKIM_KEY_MANY,
+	AUTH_RULE_DKIM_KEY_MISSING,
+	AUTH_RULE_DKIM_NONE_FOUND,
+	AUTH_RULE_DMARC_RECORD,
+	AUTH_RULE_DMARC_NONE,
+	AUTH_RULE_DMARC_MANY,
+	AUTH_RULE_DMARC_SYNTAX,
+	AUTH_RULE_DMARC_UNUSABLE,
+	AUTH_RULE_DMARC_ENFORCED,
+	AUTH_RULE_DMARC_P_NONE,
+	AUTH_RULE_DMARC_SP_NONE,
+	AUTH_RULE_DMARC_PCT,
+	AUTH_RULE_DMARC_TESTING,
+	AUTH_RULE_DMARC_NO_RUA,
+	AUTH_RULE_DMARC_REPORTS_OK,
+	AUTH_RULE_DMARC_REPORTS_UNAUTHORIZED,
+	AUTH_RULE_DMARC_REPORTS_BAD_URI,
+	AUTH_RULE_PTR_OK,
+	AUTH_RULE_PTR_MX_MISSING,
+	AUTH_RULE_PTR_MX_UNCONFIRMED,
+	AUTH_RULE_PTR_IP_MISSING,
+	AUTH_RULE_PTR_IP_UNCONFIRMED,
+	AUTH_RULE_DNSBL_CLEAN,
+	AUTH_RULE_DNSBL_LISTED,
+	AUTH_RULE_DNSBL_ERROR,
+	AUTH_RULE_COUNT
+};
+
+/* A rule as the table has it.  points are tenths taken from the score of
+ * 10 (15: 1.5 points).  what says in a few words when it applies. */
+struct auth_check_rule_info {
+	const char *name;    /* stable, for scripts: "spf-too-many-lookups" */
+	const char *check;   /* the row's check: "mx", "spf", "dkim", ... */
+	enum auth_check_status status;
+	unsigned points;
+	const char *what;
+};
+/* The rule's entry; NULL for a value outside the enum. */
+const struct auth_check_rule_info *auth_check_rule_get(enum auth_check_rule rule);
+
+#define AUTH_CHECK_MAX_POINTS 100 /* the score is out of 10: 100 tenths */
+
+/* One row.  text and fix are one line each of printable text (UTF-8
+ * kept; control characters never), fix NULL when there is nothing to do. */
+struct auth_check_item {
+	enum auth_check_rule rule;
+	const char *check;          /* the rule's */
+	enum auth_check_status status;
+	unsigned points;            /* tenths */
+	char *text;
+	char *fix;
+};
+
+/* The rows of one check, in the order found, and the domain checked. */
+struct auth_check_report {
+	char *domain;
+	struct auth_check_item *items;
+	size_t count;
+	int dns_unreachable;  /* every answer consulted was a temporary
+			       * failure: DNS itself could not be queried */
+};
+
+struct auth_check_report *auth_check_report_new(const char *domain);
+void auth_check_report_free(struct auth_check_report *report);
+
+/* Adds a row of rule; fix may be NULL.  Text from DNS is made safe here
+ * (control characters become '?', long text is cut). */
+void auth_check_add(struct auth_check_report *report, enum auth_check_rule rule,
+		    const char *fix, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* The score in tenths: 100 minus every row's points, at least 0. */
+unsigned auth_check_score(const struct auth_check_report *report);
+
+/* The report for people: a line per row, "STATUS  CHECK  TEXT (-P)", its
+ * fix on an indented line "fix: ..." below, then "score: S/10 for DOMAIN".
+ * Caller frees. */
+char *auth_check_report_text(const struct auth_check_report *report);
+
+/* The report as one line of JSON (RFC 8259) and a newline:
+ *   {"domain":S,"score":N,"max":10,"checks":[{"check":S,"rule":S,
+ *    "status":"pass"|"warn"|"fail","points":N,"text":S,"fix":S|null}]}
+ * points are negative or 0, in units of one point ("-1.5").  Caller frees. */
+char *auth_check_report_json(const struct auth_check_report *report);
+
+/* --- the domain check ------------------------------------------------------ */
+
+/* DKIM selectors tried when none is given: common ones of hosted mail
+ * services and signing software.  NULL-terminated. */
+extern const char *const auth_check_common_selectors[];
+
+#define AUTH_CHECK_MAX_MX 10      /* MX hosts looked at, as SPF's limit */
+#define AUTH_CHECK_MAX_ADDRS 4    /* addresses per MX host checked for PTR */
+
+/* What to check.  Strings are the caller's, read during the call. */
+struct auth_check_request {
+	const char *domain;            /* ASCII (A-labels), no final dot */
+	const char *const *selectors;  /* DKIM selectors; count 0: the common ones */
+	size_t selector_count;
+	const char *ip;                /* a sending address (IPv4 or IPv6 text):
+					* SPF, PTR and blocklists for it; NULL: none */
+	const char *const *dnsbl;      /* blocklist zones asked about ip */
+	size_t dnsbl_count;
+};
+
+/* Checks req->domain over cache.  AUTH_DONE: *report is new (caller frees)
+ * and *count is 0.  AUTH_NEED_DNS: *report is NULL and needs[0..*count)
+ * hold queries missing from the cache (at least one, at most max, each
+ * once); answer them and call again. */
+enum auth_step auth_check_domain(const struct auth_check_request *req,
+				 const struct auth_dns_cache *cache,
+				 struct auth_check_report **report, struct auth_dns_need *needs,
+				 size_t max, size_t *count);
+
 #endif

@@ -128,24 +128,29 @@ static enum net_dns_type address_type(const struct spf_eval *ev)
 	return ev->ip_len == 4 ? NET_DNS_A : NET_DNS_AAAA;
 }
 
-/* The PTR query name of the client: d.c.b.a.in-addr.arpa or 32 nibbles
- * under ip6.arpa. */
-static void reverse_name(const struct spf_eval *ev, char out[80])
+/* The PTR query name of an address (4 or 16 bytes): d.c.b.a.in-addr.arpa
+ * or 32 nibbles under ip6.arpa.  frank dnscheck's reverse lookups share it. */
+void spf_reverse_name(const unsigned char *ip, size_t ip_len, char out[SPF_REVERSE_NAME_MAX])
 {
-	if (ev->ip_len == 4) {
-		snprintf(out, 80, "%u.%u.%u.%u.in-addr.arpa", ev->ip[3], ev->ip[2], ev->ip[1],
-			 ev->ip[0]);
+	if (ip_len == 4) {
+		snprintf(out, SPF_REVERSE_NAME_MAX, "%u.%u.%u.%u.in-addr.arpa", ip[3], ip[2], ip[1],
+			 ip[0]);
 		return;
 	}
 	static const char hex[] = "0123456789abcdef";
 	char *p = out;
 	for (size_t k = 16; k-- > 0;) {
-		*p++ = hex[ev->ip[k] & 15];
+		*p++ = hex[ip[k] & 15];
 		*p++ = '.';
-		*p++ = hex[ev->ip[k] >> 4];
+		*p++ = hex[ip[k] >> 4];
 		*p++ = '.';
 	}
 	strcpy(p, "ip6.arpa");
+}
+
+static void reverse_name(const struct spf_eval *ev, char out[SPF_REVERSE_NAME_MAX])
+{
+	spf_reverse_name(ev->ip, ev->ip_len, out);
 }
 
 /* Whether addr is inside the first bits of net (both len bytes). */
@@ -205,7 +210,7 @@ static int validate_name(struct spf_eval *ev, const char *name)
  * name below it, then any.  0 with out set, 1 for "unknown", NEED. */
 static int validated_name(struct spf_eval *ev, const char *domain, char out[SPF_NAME_MAX + 2])
 {
-	char rev[80];
+	char rev[SPF_REVERSE_NAME_MAX];
 	reverse_name(ev, rev);
 	const struct net_dns_answer *a = lookup(ev, rev, NET_DNS_PTR);
 	if (!a)
@@ -397,7 +402,7 @@ static int mech_mx(struct spf_eval *ev, const struct auth_spf_term *t, const cha
 static int mech_ptr(struct spf_eval *ev, const struct auth_spf_term *t, const char *domain,
 		    enum auth_spf_code *code)
 {
-	char target[SPF_NAME_MAX + 2], rev[80];
+	char target[SPF_NAME_MAX + 2], rev[SPF_REVERSE_NAME_MAX];
 	int rc = target_name(ev, t->domain_spec, domain, target);
 	if (rc != 0)
 		return rc == NEED ? NEED : MECH_NO;

@@ -50,4 +50,9 @@ int spf_domain_ok(const char *domain);
 /* Case-insensitive: name is domain, or a name below it. */
 int spf_name_within(const char *name, const char *domain);
 
+/* The PTR query name of an address of ip_len 4 or 16 bytes (network
+ * order): "d.c.b.a.in-addr.arpa", or 32 nibbles then "ip6.arpa". */
+#define SPF_REVERSE_NAME_MAX 80
+void spf_reverse_name(const unsigned char *ip, size_t ip_len, char out[SPF_REVERSE_NAME_MAX]);
+
 #endif

@@ -12,6 +12,8 @@ int frank_cmd_verify(int argc, char **argv);
 int frank_cmd_dkim_keygen(int argc, char **argv);
 /* frank sync: cmd_sync.c. */
 int frank_cmd_sync(int argc, char **argv);
+/* frank dnscheck: cmd_dnscheck.c. */
+int frank_cmd_dnscheck(int argc, char **argv);
 
 /* The configuration file: rcfile (-F) when given, else
  * $XDG_CONFIG_HOME/frank/frankrc (~/.config/frank/frankrc), else
