@@ -375,6 +375,17 @@ void smtp_outcome_release(struct smtp_outcome *out)
 	memset(out, 0, sizeof *out);
 }
 
+/* RFC 1870's message size: the octets with CRLF line ends, without the
+ * dots added by stuffing and without the terminating ".CRLF". */
+static size_t message_size(const struct lib_buf *wire)
+{
+	size_t stuffed = 0;
+	for (size_t i = 0; i + 3 < wire->len; i++)
+		if (wire->data[i] == '.' && (i == 0 || wire->data[i - 1] == '\n'))
+			stuffed++;
+	return wire->len - 3 - stuffed;
+}
+
 /* What MAIL FROM must say about the message, or -1 when the server cannot
  * take it: SIZE (RFC 1870), BODY=8BITMIME (RFC 6152), SMTPUTF8 (6531). */
 static int envelope_params(struct smtp_client *c, const char *from, const char *const *rcpts,
@@ -524,7 +535,7 @@ int smtp_client_send(struct smtp_client *c, const char *from, const char *const 
 				   state_names[c->state]);
 	struct lib_buf wire = LIB_BUF_INIT, params = LIB_BUF_INIT;
 	smtp_data_encode(msg, len, &wire);
-	int rc = envelope_params(c, from, rcpts, n, msg, len, wire.len, &params, err);
+	int rc = envelope_params(c, from, rcpts, n, msg, len, message_size(&wire), &params, err);
 	if (rc < 0)
 		goto out;
 	out->rcpts = lib_xcalloc(n, sizeof *out->rcpts);
