@@ -37,17 +37,7 @@ done
 [ -n "$port" ] || { t_fail "aiosmtpd starts" "$(cat "$T_TMP/aio.err")"; exit 1; }
 
 export HOME=$T_TMP
-cat >"$T_TMP/frankrc" <<EOF
-set mail_root = "$T_TMP/Mail"
-set timeout = 20
-account aio {
-	set from = "Alice Example <alice@example.org>"
-	set source = imaps://alice@127.0.0.1
-	set smtp = smtp://alice@127.0.0.1:$port
-	set passcmd = "printf secret"
-	set tls_ca_file = "$c/ca.crt"
-}
-EOF
+write_rc aio "$port"
 
 # The files to attach: text, binary, and names that are not ASCII.
 F=$T_TMP/files

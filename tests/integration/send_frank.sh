@@ -17,20 +17,7 @@ SENT=$MAIL/test/Sent
 export HOME=$T_TMP
 unset VISUAL EDITOR
 
-# rc PORT: the frankrc for the scripted server on PORT.
-rc() {
-	cat >"$T_TMP/frankrc" <<EOF
-set mail_root = "$MAIL"
-set timeout = 20
-account test {
-	set from = "Alice Example <alice@example.org>"
-	set source = imaps://alice@127.0.0.1
-	set smtp = smtp://alice@127.0.0.1:$1
-	set passcmd = "printf secret"
-	set tls_ca_file = "$c/ca.crt"
-}
-EOF
-}
+rc() { write_rc test "$1"; }
 
 # fsend NAME [ARG]...: frank send with the text in $TEXT (default: a
 # short one); keeps NAME.out, NAME.err, NAME.rc; waits for the server.
