@@ -62,7 +62,8 @@ void mime_compose_attach_data(struct mime_compose *c, const char *data, size_t l
 {
 	struct mime_attachment *a = new_attachment(c);
 	a->data = lib_xmalloc(len + 1);
-	memcpy(a->data, data, len);
+	if (len)
+		memcpy(a->data, data, len);
 	a->data[len] = '\0';
 	a->len = len;
 	a->filename = filename ? lib_xstrdup(filename) : NULL;
