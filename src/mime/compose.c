@@ -1,7 +1,7 @@
 /* compose.c: a message being written (struct mime_compose), its parts as
  * GMime builds them, and the draft that is kept until the server has
  * said 250. */
-#include "compose_internal.h"
+#include "compose_private.h"
 
 #include <stdlib.h>
 #include <string.h>

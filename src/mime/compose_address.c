@@ -11,7 +11,7 @@
  *   group        = display-name ":" [group-list] ";" [CFWS]
  * The list is split at commas outside quoted strings, comments, angle
  * brackets and groups; each item is then given to GMime alone. */
-#include "compose_internal.h"
+#include "compose_private.h"
 
 #include <string.h>
 #include <strings.h>

@@ -8,7 +8,7 @@
  *          "In-Reply-To" / "References" / "Attach"    ; any case
  *   blank-line = LF
  * A CR before an LF is dropped. */
-#include "compose_internal.h"
+#include "compose_private.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* compose_outgoing.c: a draft or prepared message made ready to submit.
  * Every check that can refuse a message runs here, before a byte goes to
  * a server: the recipients, the From, the files to attach. */
-#include "compose_internal.h"
+#include "compose_private.h"
 
 #include <stdlib.h>
 #include <string.h>

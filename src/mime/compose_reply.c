@@ -1,7 +1,7 @@
 /* compose_reply.c: new messages made from old ones: replies (to the
  * sender, honouring Reply-To, or to the group), forwards (inline or as a
  * message/rfc822 attachment), and saved drafts resumed. */
-#include "compose_internal.h"
+#include "compose_private.h"
 
 #include <stdlib.h>
 #include <string.h>

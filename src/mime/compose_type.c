@@ -1,7 +1,7 @@
 /* compose_type.c: the MIME type of an attachment, from its content with
  * libmagic (the file(1) database), and from its name where the content
  * says too little (a CSV file is text/plain to libmagic, a .docx a zip). */
-#include "compose_internal.h"
+#include "compose_private.h"
 
 #include <magic.h>
 #include <string.h>

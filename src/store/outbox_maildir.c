@@ -1,7 +1,7 @@
 /* outbox_maildir.c: an account's local folders and the drafts in them:
  * Maildir files written the durable way (tmp, fsync, link into cur,
  * fsync the folder), listed and removed. */
-#include "outbox_internal.h"
+#include "outbox_private.h"
 
 #include "config.h"
 #include "mime.h"

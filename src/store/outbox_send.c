@@ -1,7 +1,7 @@
 /* outbox_send.c: a draft sent: prepared, submitted over SMTP, filed in
  * Sent, and only then removed; and the list of Sent copies the server
  * has yet to receive by IMAP APPEND. */
-#include "outbox_internal.h"
+#include "outbox_private.h"
 
 #include "config.h"
 #include "mime.h"

@@ -1,7 +1,7 @@
-/* compose_internal.h: private to src/mime, what the composing files
+/* compose_private.h: private to src/mime, what the composing files
  * (compose*.c) share: GMime helpers for building and checking messages. */
-#ifndef FRANK_MIME_COMPOSE_INTERNAL_H
-#define FRANK_MIME_COMPOSE_INTERNAL_H
+#ifndef FRANK_MIME_COMPOSE_PRIVATE_H
+#define FRANK_MIME_COMPOSE_PRIVATE_H
 
 #include <gmime/gmime.h>
 

@@ -1,9 +1,9 @@
-/* outbox_internal.h: private to src/store, what the outbox files share:
+/* outbox_private.h: private to src/store, what the outbox files share:
  * a small Maildir writer.  It stands in for the sync's Maildir-write
  * primitive (store/maildir.c, being written on another branch) and
  * should be replaced by it when both are merged. */
-#ifndef FRANK_STORE_OUTBOX_INTERNAL_H
-#define FRANK_STORE_OUTBOX_INTERNAL_H
+#ifndef FRANK_STORE_OUTBOX_PRIVATE_H
+#define FRANK_STORE_OUTBOX_PRIVATE_H
 
 #include "store.h"
 
