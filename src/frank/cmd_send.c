@@ -52,7 +52,7 @@ static void send_usage(FILE *out)
 	fprintf(out,
 		"usage: frank send [-F FRANKRC] [-d LOGFILE] [-a ACCOUNT] [-s SUBJECT] [-c CC]\n"
 		"                  [-b BCC] [-A FILE]... [-e] [--flowed] TO... < TEXT\n"
-		"       frank send [-F FRANKRC] [-a ACCOUNT] --draft FILE\n"
+		"       frank send [-F FRANKRC] [-a ACCOUNT] [-e] --draft FILE\n"
 		"       frank send [-F FRANKRC] [-a ACCOUNT] --postponed\n");
 }
 
@@ -115,9 +115,10 @@ static int send_parse(int argc, char **argv, struct send_options *o)
 		default: o->draft = v; break;
 		}
 	}
-	int compose_args = o->nto || o->nattach || o->subject || o->cc.len || o->bcc.len || o->edit;
-	if ((o->draft || o->postponed) && compose_args) {
-		fprintf(stderr, "frank send: --draft and --postponed take no message arguments\n");
+	int compose_args = o->nto || o->nattach || o->subject || o->cc.len || o->bcc.len;
+	if ((o->draft || o->postponed) && (compose_args || (o->postponed && o->edit))) {
+		fprintf(stderr, "frank send: --draft (but -e) and --postponed take no message "
+				"arguments\n");
 		return -1;
 	}
 	if (o->draft && o->postponed) {
@@ -444,6 +445,30 @@ static int send_one(const struct config *cfg, const struct config_account *acct,
 	return rc < 0 ? 1 : 0;
 }
 
+/* Saves c as a new draft (then removes the one it replaces, if any) and
+ * sends it. */
+static int send_compose(const struct send_options *o, const struct config *cfg,
+			const struct config_account *acct, struct mime_compose *c,
+			const char *replaces)
+{
+	struct mime_draft_opts dopts = { USER_AGENT, o->flowed };
+	struct lib_buf msg = LIB_BUF_INIT;
+	mime_compose_draft(c, &dopts, &msg);
+	char *draft = NULL;
+	struct lib_err err;
+	int rc = store_draft_save(cfg->opt.mail_root, acct, msg.data, msg.len, &draft, &err);
+	lib_buf_release(&msg);
+	if (rc < 0) {
+		fprintf(stderr, "frank send: %s\n", err.msg);
+		return 1;
+	}
+	if (replaces && store_draft_remove(replaces, &err) < 0)
+		fprintf(stderr, "frank send: warning: %s\n", err.msg);
+	rc = send_one(cfg, acct, draft, o->edit);
+	free(draft);
+	return rc;
+}
+
 /* Composes from the arguments (and $EDITOR), saves the draft, sends it. */
 static int send_new(const struct send_options *o, const struct config *cfg,
 		    const struct config_account *acct)
@@ -453,22 +478,35 @@ static int send_new(const struct send_options *o, const struct config *cfg,
 	int rc = build_compose(o, cfg, acct, c, &err);
 	if (rc == 0 && o->edit)
 		rc = edit_compose(cfg, c, &err);
-	char *draft = NULL;
-	if (rc == 0) {
-		struct mime_draft_opts dopts = { USER_AGENT, o->flowed };
-		struct lib_buf msg = LIB_BUF_INIT;
-		mime_compose_draft(c, &dopts, &msg);
-		rc = store_draft_save(cfg->opt.mail_root, acct, msg.data, msg.len, &draft, &err);
-		lib_buf_release(&msg);
-	}
-	mime_compose_free(c);
-	if (rc < 0) {
+	if (rc < 0)
 		fprintf(stderr, "frank send: %s\n", err.msg);
-		return 1;
+	else
+		rc = send_compose(o, cfg, acct, c, NULL);
+	mime_compose_free(c);
+	return rc < 0 ? 1 : rc;
+}
+
+/* --draft FILE -e: a postponed draft resumed in $EDITOR, saved anew (the
+ * old one removed when it was in Drafts) and sent. */
+static int resume_draft(const struct send_options *o, const struct config *cfg,
+			const struct config_account *acct, int inside)
+{
+	struct lib_err err;
+	char *data;
+	size_t len;
+	struct mime_compose *c = NULL;
+	int rc = lib_read_file(o->draft, MIME_MAX_MESSAGE_SIZE, &data, &len, &err);
+	if (rc == 0) {
+		c = mime_compose_from_draft(data, len, &err);
+		free(data);
+		rc = c ? edit_compose(cfg, c, &err) : -1;
 	}
-	rc = send_one(cfg, acct, draft, o->edit);
-	free(draft);
-	return rc;
+	if (rc < 0)
+		fprintf(stderr, "frank send: %s\n", err.msg);
+	else
+		rc = send_compose(o, cfg, acct, c, inside ? o->draft : NULL);
+	mime_compose_free(c);
+	return rc < 0 ? 1 : rc;
 }
 
 /* 1 when path is a file of dir/cur or dir/new. */
@@ -483,7 +521,8 @@ static int in_maildir(const char *path, const char *dir)
 }
 
 /* --draft FILE: a file in Drafts is sent as it is; any other is first
- * copied into Drafts (the file itself is never removed). */
+ * copied into Drafts (the file itself is never removed); with -e it is
+ * edited first. */
 static int send_prepared(const struct send_options *o, const struct config *cfg,
 			 const struct config_account *acct)
 {
@@ -491,6 +530,8 @@ static int send_prepared(const struct send_options *o, const struct config *cfg,
 	char *drafts = store_account_folder(cfg->opt.mail_root, acct, acct->folder_drafts);
 	int inside = in_maildir(o->draft, drafts);
 	free(drafts);
+	if (o->edit)
+		return resume_draft(o, cfg, acct, inside);
 	if (inside)
 		return send_one(cfg, acct, o->draft, 0);
 	char *data, *draft = NULL;

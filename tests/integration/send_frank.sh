@@ -143,6 +143,20 @@ t_run postponed ./frank send -F "$T_TMP/frankrc" --postponed
 t_check "--postponed lists the drafts" test "$(wc -l <"$T_TMP/postponed.out")" -eq 3
 t_contains "with their recipients" "$T_TMP/postponed.out" "bob@example.org, nobody@example.org"
 
+# Resumed: the draft refused for nobody@, edited to go to Bob alone.
+old=$(grep 'nobody@example.org' "$T_TMP/postponed.out" | cut -f5)
+old_id=$(sed -n 's/^Message-Id: //p' "$old")
+printf 'sed -i "s/^To:.*/To: bob@example.org/" "$1"\n' >"$T_TMP/fixto.sh"
+server resume --auth PLAIN
+rc "$port"
+VISUAL="sh $T_TMP/fixto.sh" fsend resume -e --draft "$old"
+t_check "-e --draft resumes a postponed draft in the editor" t_rc_is resume 0
+t_lacks "sent as edited" "$rec" "nobody@example.org"
+t_contains "with the text kept" "$data" "see you."
+t_contains "and its Message-ID kept" "$data" "Message-Id: $old_id"
+t_check "the old draft is gone" test ! -e "$old"
+t_check "the others stay" files_in "$DRAFTS" 2
+
 # --- a prepared message; the editor ---------------------------------------------
 printf 'To: Zo\303\253 <zoe@example.org>\nSubject: caf\303\251 \342\230\225\n\nwritten by hand\n' >"$T_TMP/prepared.eml"
 cp "$T_TMP/prepared.eml" "$T_TMP/prepared.orig"
@@ -154,7 +168,7 @@ t_contains "its recipient" "$rec" "RCPT TO:<zoe@example.org>"
 t_contains "its raw UTF-8 Subject goes out encoded" "$data" "Subject: =?UTF-8?"
 t_check "no byte of it is 8-bit" sh -c "! tr -d '\r\t' <'$data' | LC_ALL=C grep -q '[^ -~]'"
 t_check "the file given is left as it was" cmp -s "$T_TMP/prepared.eml" "$T_TMP/prepared.orig"
-t_check "its copy in Drafts is gone" files_in "$DRAFTS" 3
+t_check "its copy in Drafts is gone" files_in "$DRAFTS" 2
 
 cat >"$T_TMP/editor.sh" <<'EOF'
 sed -i -e 's/^Subject:.*/Subject: via the editor/' -e 's/^To:.*/To: bob@example.org/' "$1"
