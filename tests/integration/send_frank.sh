@@ -192,6 +192,13 @@ t_contains "with a warning that says how big" "$T_TMP/big.err" "over the limit o
 t_lacks "before any connection" "$T_TMP/big.log" "smtp 127.0.0.1"
 rm -f "$T_TMP/big.bin"
 
+printf 'caf\351\n' >"$T_TMP/latin1.txt"
+timeout 60 ./frank send -F "$T_TMP/frankrc" bob@example.org <"$T_TMP/latin1.txt" \
+	>"$T_TMP/latin1.out" 2>"$T_TMP/latin1.err"
+echo $? >"$T_TMP/latin1.rc"
+t_check "text that is not UTF-8 is refused" t_rc_is latin1 1
+t_contains "with a clear error" "$T_TMP/latin1.err" "frank send: the text on standard input is not UTF-8"
+
 # --- usage --------------------------------------------------------------------------
 t_run norcpt ./frank send -F "$T_TMP/frankrc"
 t_check "no recipient is a usage error" t_rc_is norcpt 2
