@@ -122,15 +122,31 @@ static int has_8bit(const char *s)
 	return 0;
 }
 
-/* Other headers written with raw UTF-8 (a hand-written Subject) are
- * encoded (RFC 2047), so the message needs no SMTPUTF8. */
+/* 1 for a header GMime formats by its own grammar (its formatters for
+ * Received, Message-ID and the rest are not for raw 8-bit text: the
+ * Received one loops forever on some).  These stay as written. */
+static int structured(const char *name)
+{
+	static const char *const names[] = {
+		"Received", "Message-Id", "In-Reply-To", "References", "Resent-Message-Id",
+		"Content-Type", "Content-Disposition", "Content-Id", "Sender", "Resent-From",
+		"Resent-To", "Resent-Cc", "Resent-Bcc", "Resent-Sender", "Resent-Reply-To",
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (g_ascii_strcasecmp(name, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Unstructured headers written with raw UTF-8 (a hand-written Subject)
+ * are encoded (RFC 2047), so the message needs no SMTPUTF8. */
 static void encode_raw_headers(GMimeObject *obj)
 {
 	GMimeHeaderList *headers = g_mime_object_get_header_list(obj);
 	int n = g_mime_header_list_get_count(headers);
 	for (int i = 0; i < n; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(headers, i);
-		if (!has_8bit(g_mime_header_get_raw_value(h)))
+		if (!has_8bit(g_mime_header_get_raw_value(h)) || structured(g_mime_header_get_name(h)))
 			continue;
 		char *value = lib_xstrdup(g_mime_header_get_value(h));
 		g_mime_header_set_value(h, NULL, value, "utf-8");

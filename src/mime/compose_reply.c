@@ -105,8 +105,9 @@ static InternetAddressList *header_list(GMimeObject *obj, const char *name)
 	if (h && compose_address_list_check(name, g_mime_header_get_raw_value(h), &list, &ignored) == 0)
 		return list;
 	/* Not checkable: GMime's forgiving reading is better than nothing. */
-	return h ? internet_address_list_parse(NULL, g_mime_header_get_raw_value(h))
-		 : internet_address_list_new();
+	if (h)
+		list = internet_address_list_parse(NULL, g_mime_header_get_raw_value(h));
+	return list ? list : internet_address_list_new();
 }
 
 static int is_own(const struct mime_identity *me, const char *addr)

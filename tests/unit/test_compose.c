@@ -109,6 +109,9 @@ static void prepare_ok(const char *msg, size_t len, struct mime_outgoing *out)
 		fail_msg("prepare: %s", err.msg);
 }
 
+static const char *const own[] = { "alice@work.example" };
+static const struct mime_identity me = { "Alice <alice@example.org>", own, 1 };
+
 /* --- drafts and what is sent ---------------------------------------------- */
 
 static void draft_headers(void **state)
@@ -387,6 +390,35 @@ static void draft_keeps_bad_addresses(void **state)
 	mime_compose_free(c);
 }
 
+/* Found by fuzzing: GMime's formatter for Received loops forever on some
+ * raw 8-bit values, so structured headers are left as written. */
+static void outgoing_raw_received(void **state)
+{
+	(void)state;
+	const char msg[] = "Received: from mail.example.[rg (m\x97il.example.org [192.0.2.10]\n"
+			   "To: bob@example.org\nSubject: caf\xc3\xa9\n\nhi\n";
+	struct mime_outgoing out;
+	prepare_ok(msg, sizeof msg - 1, &out);
+	assert_contains("wire", out.wire, "Received: from mail.example.[rg (m\x97il.example.org");
+	assert_contains("wire", out.wire, "Subject: =?");
+	mime_outgoing_release(&out);
+}
+
+/* Found by fuzzing: a reply to a message whose address headers GMime
+ * cannot read at all (it has no list to give). */
+static void reply_to_unreadable_addresses(void **state)
+{
+	(void)state;
+	const char msg[] = "From: \"\" <j@x\xef--g>\nCc: team: a@b.bject\nTo: <>\n"
+			   "Subject: x\n\nbody\n";
+	struct lib_err err;
+	struct mime_compose *c = mime_compose_reply(msg, sizeof msg - 1, &me, MIME_REPLY_GROUP,
+						    &err);
+	assert_non_null(c);
+	assert_string_equal(c->subject, "Re: x");
+	mime_compose_free(c);
+}
+
 static void size_limit(void **state)
 {
 	(void)state;
@@ -606,8 +638,6 @@ static const char original[] =
 	"JVBERi0xLjQK\n"
 	"--B--\n";
 
-static const char *const own[] = { "alice@work.example" };
-static const struct mime_identity me = { "Alice <alice@example.org>", own, 1 };
 
 static void reply_to_sender(void **state)
 {
@@ -788,6 +818,8 @@ int main(void)
 		cmocka_unit_test(outgoing_recipients),
 		cmocka_unit_test(outgoing_hand_written),
 		cmocka_unit_test(draft_keeps_bad_addresses),
+		cmocka_unit_test(outgoing_raw_received),
+		cmocka_unit_test(reply_to_unreadable_addresses),
 		cmocka_unit_test(size_limit),
 		cmocka_unit_test(flowed_table),
 		cmocka_unit_test(edit_text_round_trip),
