@@ -204,12 +204,11 @@ int frank_cmd_sync(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	struct lib_err err;
 	char *rcfile = frank_find_rc(cli.rcfile);
-	const char *dirs[] = { FRANK_DATADIR "/keymaps", NULL };
 	struct config *cfg = NULL;
 	int failed = 0;
 	if (cli.debug_log && lib_log_open(cli.debug_log, &err) < 0)
 		goto fail;
-	if (!(cfg = config_load(rcfile, dirs, &err)))
+	if (!(cfg = frank_config_load(rcfile, "frank", &err)))
 		goto fail;
 	if (cfg->naccounts == 0) {
 		lib_err_set(&err, "no account in %s", rcfile ? rcfile : "the configuration");

@@ -140,12 +140,7 @@ static int verify_parse(int argc, char **argv, struct verify_options *o)
 static int verify_take_account(struct verify_options *o, struct config **cfg_out,
 			       const char **zone_file, struct lib_err *err)
 {
-	const char *dirs[3];
-	frank_keymap_dirs(o->argv0, dirs);
-	char *rc = frank_find_rc(o->rcfile);
-	struct config *cfg = config_load(rc, dirs, err);
-	free((char *)dirs[0]);
-	free(rc);
+	struct config *cfg = frank_config_load(o->rcfile, o->argv0, err);
 	if (!cfg)
 		return -1;
 	*cfg_out = cfg;

@@ -6,6 +6,9 @@
 #ifndef FRANK_COMMANDS_H
 #define FRANK_COMMANDS_H
 
+#include "config.h"
+#include "lib.h"
+
 /* frank verify: cmd_verify.c. */
 int frank_cmd_verify(int argc, char **argv);
 /* frank dkim-keygen: cmd_dkim.c. */
@@ -14,6 +17,9 @@ int frank_cmd_dkim_keygen(int argc, char **argv);
 int frank_cmd_sync(int argc, char **argv);
 /* frank dnscheck: cmd_dnscheck.c. */
 int frank_cmd_dnscheck(int argc, char **argv);
+/* frank send: cmd_send.c.  0 sent, 1 not sent (the reason on standard
+ * error), 2 a usage error. */
+int frank_cmd_send(int argc, char **argv);
 
 /* The configuration file: rcfile (-F) when given, else
  * $XDG_CONFIG_HOME/frank/frankrc (~/.config/frank/frankrc), else
@@ -23,5 +29,10 @@ char *frank_find_rc(const char *rcfile);
 /* Where "set keymap = NAME" finds NAME.keys, NULL-terminated; the caller
  * frees the first entry. */
 void frank_keymap_dirs(const char *argv0, const char *dirs[3]);
+
+/* The configuration every command reads: frank_find_rc(rcfile), with
+ * "set keymap" looked up in frank_keymap_dirs(argv0).  NULL with err set
+ * ("file:line: message").  Caller frees with config_free(). */
+struct config *frank_config_load(const char *rcfile, const char *argv0, struct lib_err *err);
 
 #endif

@@ -91,6 +91,9 @@ int store_index_add(struct store_index *ix, char *const *paths, struct store_pro
 		    size_t n, struct lib_err *err);
 /* Forgets a file (deleted), or moves it (renamed for flags: tags follow). */
 int store_index_remove(struct store_index *ix, const char *path, struct lib_err *err);
+/* Makes everything indexed so far durable (close and open again); done
+ * before a folder's state says it is in step with the index. */
+int store_index_commit(struct store_index *ix, struct lib_err *err);
 int store_index_rename(struct store_index *ix, const char *from, const char *to,
 		       struct lib_err *err);
 void store_props_release(struct store_props *props);

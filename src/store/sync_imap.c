@@ -771,6 +771,8 @@ static int sync_folder_steps(struct folder *f, struct lib_err *err)
 		return -1;
 	f->st.uidnext = mb.uidnext;
 	f->st.modseq = mb.highestmodseq;
+	if (store_index_commit(f->as->index, err) < 0)
+		return -1;
 	f->st.clean = 1;
 	if (store_state_save(f->dir, &f->st, err) < 0)
 		return -1;

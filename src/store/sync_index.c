@@ -170,3 +170,28 @@ int store_index_reconcile(struct store_index *ix, const char *maildir,
 			  stats.removed);
 	return rc;
 }
+
+/* notmuch writes its atomic sections to disk only now and then, and for
+ * certain when the database is closed; a sync that is killed later would
+ * lose what it indexed while its state says the folder is done.  So the
+ * database is closed (committing everything) and opened again before a
+ * folder is marked done. */
+int store_index_commit(struct store_index *ix, struct lib_err *err)
+{
+	notmuch_status_t st = notmuch_database_close(ix->db);
+	notmuch_database_destroy(ix->db);
+	ix->db = NULL;
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return nm_fail("cannot write the index", ix->root, st, err);
+	char *msg = NULL;
+	st = notmuch_database_open_with_config(ix->root, NOTMUCH_DATABASE_MODE_READ_WRITE, "", NULL,
+					       &ix->db, &msg);
+	if (st != NOTMUCH_STATUS_SUCCESS) {
+		lib_err_set(err, "%s: cannot open the notmuch index again: %s", ix->root,
+			    msg ? strtok(msg, "\n") : notmuch_status_to_string(st));
+		free(msg);
+		return -1;
+	}
+	free(msg);
+	return 0;
+}

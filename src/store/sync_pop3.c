@@ -163,6 +163,8 @@ int sync_pop3_account(struct sync_account *as, struct lib_err *err)
 	    pop3_list(pop, &entries, &n, &has_uidl, err) < 0 ||
 	    fetch_all(&ps, pop, entries, n, has_uidl, err) < 0)
 		goto out;
+	if (store_index_commit(as->index, err) < 0)
+		goto out;
 	ps.st.clean = 1;
 	if (store_state_save(ps.dir, &ps.st, err) < 0)
 		goto out;

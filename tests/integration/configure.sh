@@ -17,7 +17,8 @@ t_check "configure fails when dependencies are missing" test "$rc" -eq 1
 for dep in "ncursesw (Debian: libncurses-dev)" "openssl (>= 3.0) (Debian: libssl-dev)" \
 	"gmime-3.0 (Debian: libgmime-3.0-dev)" "libpsl (Debian: libpsl-dev)" \
 	"libevent (Debian: libevent-dev)" "libevent_openssl (Debian: libevent-dev)" \
-	"libunbound (Debian: libunbound-dev)" "cmocka (>= 1.1) (Debian: libcmocka-dev)"; do
+	"libunbound (Debian: libunbound-dev)" "libmagic (Debian: libmagic-dev)" \
+	"cmocka (>= 1.1) (Debian: libcmocka-dev)"; do
 	t_contains "the missing list names $dep" "$T_TMP/missing.out" "$dep"
 done
 t_contains "it says how to install them" "$T_TMP/missing.out" "./configure --install-deps"
