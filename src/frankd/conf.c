@@ -682,6 +682,8 @@ static void describe(const struct conf_number *n, const char *prefix, struct lib
 		snprintf(value, sizeof value, "%lluh", v / 3600);
 	else if (n->unit == UNIT_SECONDS && v % 60 == 0 && v)
 		snprintf(value, sizeof value, "%llum", v / 60);
+	else if (n->unit == UNIT_SECONDS)
+		snprintf(value, sizeof value, "%llus", v);
 	else
 		snprintf(value, sizeof value, "%llu", v);
 	lib_buf_printf(out, "%s %s %s\t%s\n", prefix, n->name, value, n->help);

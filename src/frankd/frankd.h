@@ -427,6 +427,10 @@ void frankd_route(const struct frankd_conf *conf, const char *address, struct fr
  * its send_as patterns; case-insensitive). */
 int frankd_may_send_as(const struct frankd_user *user, const char *address);
 
+/* The wait after try number attempts (1, 2, ...) failed: retry->first,
+ * doubling each time, at most retry->max. */
+unsigned frankd_retry_delay(const struct frankd_retry *retry, unsigned attempts);
+
 /* The domain of local@domain (after the last '@'), or "" when none. */
 const char *frankd_address_domain(const char *address);
 

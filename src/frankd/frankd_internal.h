@@ -101,8 +101,6 @@ void frankd_runner_kick(struct frankd_runner *r, const char *id);
 void frankd_runner_flush(struct frankd_runner *r);
 void frankd_runner_scan(struct frankd_runner *r);
 int frankd_runner_delete(struct frankd_runner *r, const char *id, struct lib_err *err);
-/* The wait before try number attempts + 1 (the retry schedule). */
-unsigned frankd_retry_delay(const struct frankd_retry *retry, unsigned attempts);
 
 /* --- The control socket (control.c) ----------------------------------------------- */
 

@@ -167,6 +167,10 @@ static int alist_flush(struct alist *a, struct lib_err *err)
 		lib_buf_release(&addr);
 		return 0;
 	}
+	if (memchr(addr.data, '\0', addr.len)) {
+		lib_buf_release(&addr);
+		return lib_err_set(err, "NUL byte in an address");
+	}
 	if (*a->n >= FRANKD_ADDRESS_LIST_MAX) {
 		lib_buf_release(&addr);
 		return lib_err_set(err, "more than %d addresses", FRANKD_ADDRESS_LIST_MAX);

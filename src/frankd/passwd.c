@@ -149,16 +149,15 @@ int frankd_passwords_parse(const char *file, const char *text, size_t len,
 	for (int lineno = 1; p < end; lineno++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (memchr(p, '\0', n)) {
+			frankd_passwords_release(&pw);
+			return lib_err_set(err, "%s:%d: NUL byte", file, lineno);
+		}
 		char *line = lib_xstrndup(p, n);
 		p += n + (nl != NULL);
 		const char *s = line + strspn(line, " \t");
-		if (!*s || *s == '#' || memchr(line, '\0', n) != NULL) {
-			int nul = memchr(line, '\0', n) != NULL;
+		if (!*s || *s == '#') {
 			free(line);
-			if (nul) {
-				frankd_passwords_release(&pw);
-				return lib_err_set(err, "%s:%d: NUL byte", file, lineno);
-			}
 			continue;
 		}
 		struct frankd_app_password e = { 0 };

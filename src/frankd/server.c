@@ -40,6 +40,18 @@ static SSL_CTX *tls_context(const struct frankd_conf *conf, struct lib_err *err)
 	return net_tls_server_ctx_new(conf->certificate, conf->key, err);
 }
 
+/* Every user's Maildir, and its Junk folder for quarantine, exist from
+ * the start: a reader may open them before the first message comes. */
+static void make_maildirs(const struct frankd_conf *conf)
+{
+	for (size_t i = 0; i < conf->nusers; i++) {
+		struct lib_err err;
+		if (frankd_maildir_make(conf->users[i].maildir, "", &err) < 0 ||
+		    frankd_maildir_make(conf->users[i].maildir, "Junk", &err) < 0)
+			frankd_log(FRANKD_LOG_WARN, "user %s: %s", conf->users[i].name, err.msg);
+	}
+}
+
 /* --- listeners ---------------------------------------------------------------- */
 
 static void peer_text(const struct sockaddr *sa, char *out, size_t size)
@@ -192,6 +204,7 @@ static void reload(struct frankd_server *srv)
 	frankd_conf_free(srv->conf);
 	srv->conf = conf;
 	frankd_log_setup(conf->log_syslog, conf->log_debug);
+	make_maildirs(conf);
 	frankd_log(FRANKD_LOG_INFO, "reloaded the configuration from %s (%zu users, %zu domains)",
 		   srv->conf_path, conf->nusers, conf->ndomains);
 }
@@ -234,6 +247,7 @@ static int start(struct frankd_server *srv, struct lib_err *err)
 			   removed == 1 ? "" : "s");
 	if (!(srv->tls = tls_context(conf, err)))
 		return -1;
+	make_maildirs(conf);
 	if (conf->zone_file) { /* read now, so a broken zone stops the start */
 		struct net_dns *dns = net_dns_new(NULL, err);
 		int rc = dns ? net_dns_load_zone_file(dns, conf->zone_file, err) : -1;
