@@ -35,7 +35,6 @@ struct frankd_auth {
 	unsigned char key[32];
 	struct cache_entry cache[CACHE_SIZE];
 	size_t cache_next;
-	char label[FRANKD_LABEL_MAX + 1];
 	struct frankd_ratelimit *by_ip, *by_user;
 };
 
@@ -129,53 +128,142 @@ static void remember(struct frankd_auth *a, const unsigned char d[32], const cha
 {
 	struct cache_entry *e = &a->cache[a->cache_next++ % CACHE_SIZE];
 	memcpy(e->digest, d, 32);
-	strncpy(e->label, label, FRANKD_LABEL_MAX);
-	e->label[FRANKD_LABEL_MAX] = '\0';
+	snprintf(e->label, sizeof e->label, "%s", label);
 	e->used = 1;
 }
 
-enum frankd_auth_result frankd_auth_check(struct frankd_auth *a, const struct frankd_conf *conf,
+/* What a check needs off the loop: copies, so that a reload of the
+ * password file or the configuration meanwhile changes nothing under it. */
+struct frankd_auth_job {
+	char *ip, *login, *user;   /* user: NULL when the login names nobody */
+	char *password;
+	struct frankd_passwords entries; /* the user's, copied */
+	unsigned char digest[32];
+	int found;                 /* 1 match, 0 none, -1 KDF error */
+	char label[FRANKD_LABEL_MAX + 1];
+	struct lib_err error;
+};
+
+static void copy_entries(const struct frankd_passwords *from, const char *user,
+			 struct frankd_passwords *to)
+{
+	for (size_t i = 0; i < from->count; i++) {
+		if (strcmp(from->items[i].user, user) != 0)
+			continue;
+		to->items = lib_xrealloc(to->items, (to->count + 1) * sizeof *to->items);
+		struct frankd_app_password *e = &to->items[to->count++];
+		*e = from->items[i];
+		e->user = lib_xstrdup(e->user);
+		e->label = lib_xstrdup(e->label);
+	}
+}
+
+static void job_free(struct frankd_auth_job *job)
+{
+	free(job->ip);
+	free(job->login);
+	free(job->user);
+	frankd_password_free(job->password);
+	frankd_passwords_release(&job->entries);
+	lib_secure_zero(job, sizeof *job);
+	free(job);
+}
+
+enum frankd_auth_result frankd_auth_begin(struct frankd_auth *a, const struct frankd_conf *conf,
 					  const char *ip, const char *login, const char *password,
-					  const char **user, const char **label, const char **why)
+					  struct frankd_auth_outcome *out, struct frankd_auth_job **job)
 {
 	time_t now = time(NULL);
 	const struct frankd_limits *lim = &conf->limits;
-	*why = NULL;
+	memset(out, 0, sizeof *out);
+	*job = NULL;
 	if (frankd_ratelimit_blocked(a->by_ip, ip, now, lim->auth_failures, lim->auth_window) ||
 	    frankd_ratelimit_blocked(a->by_user, login, now, lim->auth_failures, lim->auth_window)) {
-		*why = "too many failures";
+		out->why = "too many failures";
 		return FRANKD_AUTH_BLOCKED;
 	}
 	if (refresh(a, conf->password_file) < 0) {
-		*why = "the password file cannot be read";
+		out->why = "the password file cannot be read";
 		return FRANKD_AUTH_TEMPFAIL;
 	}
 	const struct frankd_user *u = login_user(conf, login);
-	unsigned char d[32];
-	const char *found = NULL;
-	struct lib_err err;
 	if (u) {
+		unsigned char d[32];
 		digest(a, u->name, password, d);
-		found = cached(a, d);
-		if (!found) {
-			int rc = frankd_passwords_check(&a->pw, u->name, password, &found, &err);
-			if (rc < 0) {
-				frankd_log(FRANKD_LOG_ERROR, "passwords: %s", err.msg);
-				*why = "password check failed";
-				return FRANKD_AUTH_TEMPFAIL;
-			}
-			if (rc == 1)
-				remember(a, d, found);
+		const char *label = cached(a, d);
+		if (label) {
+			snprintf(out->user, sizeof out->user, "%s", u->name);
+			snprintf(out->label, sizeof out->label, "%s", label);
+			return FRANKD_AUTH_OK;
 		}
 	}
-	if (!found) {
-		frankd_ratelimit_fail(a->by_ip, ip, now, lim->auth_window);
-		frankd_ratelimit_fail(a->by_user, login, now, lim->auth_window);
-		*why = u ? "wrong password" : "no such user";
-		return FRANKD_AUTH_FAIL;
+	struct frankd_auth_job *j = lib_xcalloc(1, sizeof *j);
+	j->ip = lib_xstrdup(ip);
+	j->login = lib_xstrdup(login);
+	j->password = lib_xstrdup(password);
+	if (u) {
+		j->user = lib_xstrdup(u->name);
+		copy_entries(&a->pw, u->name, &j->entries);
+		digest(a, u->name, password, j->digest);
 	}
-	snprintf(a->label, sizeof a->label, "%s", found);
-	*user = u->name;
-	*label = a->label;
-	return FRANKD_AUTH_OK;
+	*job = j;
+	return FRANKD_AUTH_PENDING;
+}
+
+void frankd_auth_job_work(void *arg)
+{
+	struct frankd_auth_job *j = arg;
+	struct lib_err err;
+	const char *label = NULL;
+	if (!j->user || !j->entries.count) {
+		/* the same work as a real check, so that the time taken does
+		 * not tell whether the user exists */
+		static const unsigned char salt[FRANKD_PASSWD_SALT_LEN];
+		struct frankd_passwords dummy = { NULL, 0 };
+		struct frankd_app_password e = { (char *)"-", (char *)"-", FRANKD_SCRYPT_LOG2_N,
+						 FRANKD_SCRYPT_R, FRANKD_SCRYPT_P, { 0 }, { 0 }, 0 };
+		memcpy(e.salt, salt, sizeof salt);
+		dummy.items = &e;
+		dummy.count = 1;
+		frankd_passwords_check(&dummy, "-", j->password, &label, &err);
+		j->found = 0;
+		return;
+	}
+	j->found = frankd_passwords_check(&j->entries, j->user, j->password, &label, &err);
+	if (j->found == 1)
+		snprintf(j->label, sizeof j->label, "%s", label);
+	else if (j->found < 0)
+		j->error = err;
+}
+
+enum frankd_auth_result frankd_auth_finish(struct frankd_auth *a, const struct frankd_conf *conf,
+					   struct frankd_auth_job *j,
+					   struct frankd_auth_outcome *out)
+{
+	enum frankd_auth_result r;
+	memset(out, 0, sizeof *out);
+	if (j->found < 0) {
+		frankd_log(FRANKD_LOG_ERROR, "passwords: %s", j->error.msg);
+		out->why = "password check failed";
+		r = FRANKD_AUTH_TEMPFAIL;
+	} else if (j->found == 1) {
+		remember(a, j->digest, j->label);
+		snprintf(out->user, sizeof out->user, "%s", j->user);
+		snprintf(out->label, sizeof out->label, "%s", j->label);
+		r = FRANKD_AUTH_OK;
+	} else {
+		time_t now = time(NULL);
+		frankd_ratelimit_fail(a->by_ip, j->ip, now, conf->limits.auth_window);
+		frankd_ratelimit_fail(a->by_user, j->login, now, conf->limits.auth_window);
+		out->why = j->user ? "wrong password" : "no such user";
+		r = FRANKD_AUTH_FAIL;
+	}
+	job_free(j);
+	return r;
+}
+
+void frankd_auth_job_free(struct frankd_auth_job *j)
+{
+	if (j)
+		job_free(j);
 }

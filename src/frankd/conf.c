@@ -71,6 +71,8 @@ static const struct conf_number limits[] = {
 	  "on SIGTERM, how long sessions may go on" },
 	{ "hops", LIMIT(hops), 0, UNIT_COUNT, 1, 1000, 50,
 	  "Received fields before a message is refused as a loop (554)" },
+	{ "workers", LIMIT(workers), 0, UNIT_COUNT, 1, 64, 4,
+	  "threads for fsync and scrypt (the loop itself is one)" },
 };
 
 static const struct conf_number retries[] = {

@@ -67,6 +67,7 @@ struct frankd_limits {
 	unsigned auth_window;    /* ...in this many seconds before 454 */
 	unsigned drain_timeout;  /* SIGTERM: seconds sessions get to finish */
 	unsigned hops;           /* Received headers before 554 (a loop) */
+	unsigned workers;        /* threads for fsync and scrypt */
 };
 
 /* The retry schedule (relay uses it fully; local delivery retries too). */

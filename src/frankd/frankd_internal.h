@@ -9,6 +9,8 @@
 
 #include "frankd.h"
 
+struct event_base;
+
 /* --- Files (file.c) ------------------------------------------------------- */
 
 /* Writes all of data, retrying on EINTR: 0 or -1 with errno. */
@@ -34,27 +36,57 @@ enum frankd_auth_result {
 	FRANKD_AUTH_FAIL,     /* wrong user or password: 535 */
 	FRANKD_AUTH_BLOCKED,  /* too many failures from the address or for the user: 454 */
 	FRANKD_AUTH_TEMPFAIL, /* the password file cannot be read: 454 */
+	FRANKD_AUTH_PENDING,  /* the check must run (scrypt): on a worker */
 };
 
 /* The password file (read again whenever it changes, so a revoked password
  * fails at once), a cache of recent successes (keyed digests, never the
  * passwords) so that a client sending mail after mail does not pay scrypt
- * each time, and the failure counts per address and per user. */
+ * each time, and the failure counts per address and per user.  Used from
+ * the loop only; the scrypt of a check runs on a worker. */
 struct frankd_auth;
+struct frankd_auth_job;
+
+struct frankd_auth_outcome {
+	char user[65];   /* OK: the user's name */
+	char label[FRANKD_LABEL_MAX + 1]; /* OK: the password's label */
+	const char *why; /* otherwise: for the log (never the password) */
+};
 
 struct frankd_auth *frankd_auth_new(void);
 void frankd_auth_free(struct frankd_auth *a);
 /* Checks login (a user name, or one of a user's addresses) and password
- * from client ip.  OK: *user is the user's name (owned by conf), *label
- * the password's label (valid until the next call).  *why says what
- * failed, for the log (never the password). */
-enum frankd_auth_result frankd_auth_check(struct frankd_auth *a, const struct frankd_conf *conf,
+ * from client ip.  Decides at once (the cache, the rate limits), or
+ * returns PENDING with *job: run frankd_auth_job_work(job) on a worker,
+ * then frankd_auth_finish() in the loop, which frees the job. */
+enum frankd_auth_result frankd_auth_begin(struct frankd_auth *a, const struct frankd_conf *conf,
 					  const char *ip, const char *login, const char *password,
-					  const char **user, const char **label, const char **why);
+					  struct frankd_auth_outcome *out, struct frankd_auth_job **job);
+void frankd_auth_job_work(void *job);
+enum frankd_auth_result frankd_auth_finish(struct frankd_auth *a, const struct frankd_conf *conf,
+					   struct frankd_auth_job *job,
+					   struct frankd_auth_outcome *out);
+/* Frees a job that will not be finished. */
+void frankd_auth_job_free(struct frankd_auth_job *job);
+
+/* --- Worker threads (pool.c) ---------------------------------------------------- */
+
+struct frankd_pool;
+
+struct frankd_pool *frankd_pool_new(struct event_base *base, unsigned threads,
+				    struct lib_err *err);
+/* work(arg) runs on a worker, then done(arg) in the loop. */
+void frankd_pool_submit(struct frankd_pool *p, void (*work)(void *arg), void (*done)(void *arg),
+			void *arg);
+/* Jobs submitted whose done has not run yet. */
+unsigned frankd_pool_in_flight(const struct frankd_pool *p);
+/* idle(arg) runs in the loop each time the last job out is done. */
+void frankd_pool_on_idle(struct frankd_pool *p, void (*idle)(void *arg), void *arg);
+/* Waits for every job, runs their done callbacks, and frees the pool. */
+void frankd_pool_free(struct frankd_pool *p);
 
 /* --- The server (server.c) and its sessions (session.c) ----------------------- */
 
-struct event_base;
 struct frankd_runner;
 struct smtp_session;
 
@@ -73,6 +105,9 @@ struct frankd_server {
 	struct frankd_queue *queue;
 	struct frankd_runner *runner;
 	struct frankd_auth *auth;
+	struct frankd_pool *pool;
+	struct frankd_conf **retired; /* replaced by SIGHUP, kept while jobs may use them */
+	size_t nretired;
 	struct frankd_control *control;
 	struct event *signals[5];
 	struct event *drain_timer;
@@ -89,6 +124,7 @@ void frankd_sessions_shutdown(struct frankd_server *srv);
 void frankd_sessions_free(struct frankd_server *srv);
 /* The server calls this when a session has gone (to exit when draining). */
 void frankd_server_session_gone(struct frankd_server *srv);
+
 
 /* --- Delivery (runner.c) ------------------------------------------------------- */
 

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,7 +97,7 @@ static int copy_message(int fd, const char *prefix, size_t prefix_len, int msg_f
  * the host (the Maildir recipe), as Dovecot writes them. */
 static char *unique_name(const char *hostname)
 {
-	static unsigned long counter;
+	static atomic_ulong counter; /* deliveries run on several workers */
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
 	char host[256];
@@ -111,7 +112,7 @@ static char *unique_name(const char *hostname)
 	}
 	host[n] = '\0';
 	return lib_xasprintf("%lld.M%06ldP%ldQ%lu.%s", (long long)tv.tv_sec, (long)tv.tv_usec,
-			     (long)getpid(), ++counter, host);
+			     (long)getpid(), (unsigned long)atomic_fetch_add(&counter, 1) + 1, host);
 }
 
 int frankd_maildir_deliver(const char *maildir, const char *folder, const char *hostname,

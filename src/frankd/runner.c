@@ -27,14 +27,30 @@
 struct due {
 	char id[FRANKD_QUEUE_ID_LEN + 1];
 	time_t when;
+	int forced; /* flush: every waiting recipient, whatever its next try */
+	int busy;   /* a worker is trying it */
 };
 
 struct frankd_runner {
 	struct frankd_server *srv;
 	struct due *items;
 	size_t count;
+	unsigned busy;      /* tries out on the workers */
+	unsigned max_busy;  /* at most this many, so commits wait little */
 	struct event *timer;
 	struct event *scan_timer;
+};
+
+/* One try of one message, on a worker: it owns copies of what it reads,
+ * and the configuration stays alive until its done callback. */
+struct delivery {
+	struct frankd_runner *r;
+	const struct frankd_conf *conf;
+	struct frankd_queue *queue;
+	char id[FRANKD_QUEUE_ID_LEN + 1];
+	int forced;
+	int gone;     /* not in the queue any more (finished or unreadable) */
+	time_t next;  /* else when it is due again */
 };
 
 unsigned frankd_retry_delay(const struct frankd_retry *retry, unsigned attempts)
@@ -58,6 +74,8 @@ static void forget(struct frankd_runner *r, const char *id)
 	struct due *d = find(r, id);
 	if (!d)
 		return;
+	if (d->busy)
+		r->busy--;
 	*d = r->items[--r->count];
 }
 
@@ -67,6 +85,7 @@ static void set_due(struct frankd_runner *r, const char *id, time_t when)
 	if (!d) {
 		r->items = lib_xrealloc(r->items, (r->count + 1) * sizeof *r->items);
 		d = &r->items[r->count++];
+		memset(d, 0, sizeof *d);
 		memcpy(d->id, id, sizeof d->id);
 	}
 	d->when = when;
@@ -75,14 +94,17 @@ static void set_due(struct frankd_runner *r, const char *id, time_t when)
 /* Sets the timer for the earliest due message. */
 static void arm(struct frankd_runner *r)
 {
-	if (!r->count) {
+	time_t first = 0, now = time(NULL);
+	int any = 0;
+	for (size_t i = 0; i < r->count; i++)
+		if (!r->items[i].busy && (!any || r->items[i].when < first)) {
+			first = r->items[i].when;
+			any = 1;
+		}
+	if (!any || r->busy >= r->max_busy) { /* a done callback arms it again */
 		evtimer_del(r->timer);
 		return;
 	}
-	time_t first = r->items[0].when, now = time(NULL);
-	for (size_t i = 1; i < r->count; i++)
-		if (r->items[i].when < first)
-			first = r->items[i].when;
 	struct timeval tv = { first > now ? first - now : 0, 0 };
 	evtimer_add(r->timer, &tv);
 }
@@ -98,15 +120,15 @@ static void delivery_prefix(const struct frankd_envelope *env, const char *rcpt,
 	lib_buf_append(out, env->headers.data ? env->headers.data : "", env->headers.len);
 }
 
-static void defer(struct frankd_runner *r, struct frankd_rcpt *rcpt, const char *why,
+static void defer(const struct delivery *d, struct frankd_rcpt *rcpt, const char *why,
 		  time_t now)
 {
 	rcpt->status = FRANKD_RCPT_DEFERRED;
-	rcpt->next_try = now + frankd_retry_delay(&r->srv->conf->retry, rcpt->attempts);
+	rcpt->next_try = now + frankd_retry_delay(&d->conf->retry, rcpt->attempts);
 	frankd_rcpt_set_error(rcpt, why);
 }
 
-static void deliver_local(struct frankd_runner *r, const struct frankd_envelope *env,
+static void deliver_local(const struct delivery *d, const struct frankd_envelope *env,
 			  struct frankd_rcpt *rcpt, const struct frankd_user *user, int msg_fd,
 			  time_t now)
 {
@@ -114,9 +136,9 @@ static void deliver_local(struct frankd_runner *r, const struct frankd_envelope 
 	struct lib_err err;
 	char *name = NULL;
 	delivery_prefix(env, rcpt->address, &prefix);
-	if (frankd_maildir_deliver(user->maildir, "", r->srv->conf->hostname, prefix.data,
-				   prefix.len, msg_fd, &name, &err) < 0) {
-		defer(r, rcpt, err.msg, now);
+	if (frankd_maildir_deliver(user->maildir, "", d->conf->hostname, prefix.data, prefix.len,
+				   msg_fd, &name, &err) < 0) {
+		defer(d, rcpt, err.msg, now);
 		frankd_log(FRANKD_LOG_WARN, "%s: deferred <%s>: %s (try %u)", env->id, rcpt->address,
 			   err.msg, rcpt->attempts);
 	} else {
@@ -132,27 +154,27 @@ static void deliver_local(struct frankd_runner *r, const struct frankd_envelope 
 /* The relay's hook: a remote recipient.  The relay (MX lookup or the
  * smarthost, with retries and bounces) is not built yet, so the recipient
  * waits, saying so. */
-static void relay_recipient(struct frankd_runner *r, const struct frankd_envelope *env,
+static void relay_recipient(const struct delivery *d, const struct frankd_envelope *env,
 			    struct frankd_rcpt *rcpt, time_t now)
 {
-	defer(r, rcpt, "relay not implemented yet", now);
+	defer(d, rcpt, "relay not implemented yet", now);
 	frankd_log(FRANKD_LOG_INFO, "%s: deferred <%s>: remote, relay not implemented yet",
 		   env->id, rcpt->address);
 }
 
-static void try_recipient(struct frankd_runner *r, const struct frankd_envelope *env,
+static void try_recipient(const struct delivery *d, const struct frankd_envelope *env,
 			  struct frankd_rcpt *rcpt, int msg_fd, time_t now)
 {
 	struct frankd_route route;
-	frankd_route(r->srv->conf, rcpt->address, &route);
+	frankd_route(d->conf, rcpt->address, &route);
 	rcpt->route = route.kind;
 	rcpt->attempts++;
 	switch (route.kind) {
 	case FRANKD_ROUTE_LOCAL:
-		deliver_local(r, env, rcpt, route.user, msg_fd, now);
+		deliver_local(d, env, rcpt, route.user, msg_fd, now);
 		break;
 	case FRANKD_ROUTE_REMOTE:
-		relay_recipient(r, env, rcpt, now);
+		relay_recipient(d, env, rcpt, now);
 		break;
 	case FRANKD_ROUTE_NO_USER: /* the configuration changed since RCPT */
 		rcpt->status = FRANKD_RCPT_FAILED;
@@ -188,31 +210,33 @@ static time_t next_due(const struct frankd_envelope *env)
 	return next;
 }
 
-static void finish(struct frankd_runner *r, struct frankd_envelope *env)
+static void finish(struct delivery *d, struct frankd_envelope *env)
 {
 	struct lib_err err;
 	bounce_failed(env);
-	if (frankd_queue_remove(r->srv->queue, env->id, &err) < 0)
+	if (frankd_queue_remove(d->queue, env->id, &err) < 0)
 		frankd_log(FRANKD_LOG_ERROR, "%s: %s", env->id, err.msg);
 	else
 		frankd_log(FRANKD_LOG_INFO, "%s: removed from the queue", env->id);
-	forget(r, env->id);
+	d->gone = 1;
 }
 
-static void try_message(struct frankd_runner *r, const char *id, int forced)
+/* The work of a try, on a worker. */
+static void try_message(void *arg)
 {
+	struct delivery *d = arg;
 	struct frankd_envelope env;
 	struct lib_err err;
-	if (frankd_queue_load(r->srv->queue, id, &env, &err) < 0) {
-		frankd_log(FRANKD_LOG_ERROR, "%s: %s", id, err.msg);
-		forget(r, id);
+	if (frankd_queue_load(d->queue, d->id, &env, &err) < 0) {
+		frankd_log(FRANKD_LOG_ERROR, "%s: %s", d->id, err.msg);
+		d->gone = 1;
 		return;
 	}
-	int msg_fd = frankd_queue_open_message(r->srv->queue, id, &err);
+	int msg_fd = frankd_queue_open_message(d->queue, d->id, &err);
 	if (msg_fd < 0) {
-		frankd_log(FRANKD_LOG_ERROR, "%s: %s", id, err.msg);
+		frankd_log(FRANKD_LOG_ERROR, "%s: %s", d->id, err.msg);
 		frankd_envelope_release(&env);
-		forget(r, id);
+		d->gone = 1;
 		return;
 	}
 	time_t now = time(NULL);
@@ -220,19 +244,51 @@ static void try_message(struct frankd_runner *r, const char *id, int forced)
 		struct frankd_rcpt *rcpt = &env.rcpts[i];
 		int waiting = rcpt->status == FRANKD_RCPT_PENDING ||
 			      rcpt->status == FRANKD_RCPT_DEFERRED;
-		if (waiting && (forced || rcpt->next_try <= now))
-			try_recipient(r, &env, rcpt, msg_fd, now);
+		if (waiting && (d->forced || rcpt->next_try <= now))
+			try_recipient(d, &env, rcpt, msg_fd, now);
 	}
 	close(msg_fd);
 	if (frankd_envelope_finished(&env)) {
-		finish(r, &env);
-	} else if (frankd_queue_store(r->srv->queue, &env, &err) < 0) {
-		frankd_log(FRANKD_LOG_ERROR, "%s: %s", id, err.msg);
-		set_due(r, id, now + r->srv->conf->retry.first);
+		finish(d, &env);
+	} else if (frankd_queue_store(d->queue, &env, &err) < 0) {
+		frankd_log(FRANKD_LOG_ERROR, "%s: %s", d->id, err.msg);
+		d->next = now + d->conf->retry.first;
 	} else {
-		set_due(r, id, next_due(&env));
+		d->next = next_due(&env);
 	}
 	frankd_envelope_release(&env);
+}
+
+/* Back in the loop: the try's outcome goes into the list of due messages. */
+static void try_done(void *arg)
+{
+	struct delivery *d = arg;
+	struct frankd_runner *r = d->r;
+	struct due *due = find(r, d->id);
+	if (due && due->busy) {
+		due->busy = 0;
+		r->busy--;
+	}
+	if (d->gone)
+		forget(r, d->id);
+	else if (due)
+		due->when = d->next;
+	free(d);
+	arm(r);
+}
+
+static void start_try(struct frankd_runner *r, struct due *due)
+{
+	struct delivery *d = lib_xcalloc(1, sizeof *d);
+	d->r = r;
+	d->conf = r->srv->conf;
+	d->queue = r->srv->queue;
+	memcpy(d->id, due->id, sizeof d->id);
+	d->forced = due->forced;
+	due->forced = 0;
+	due->busy = 1;
+	r->busy++;
+	frankd_pool_submit(r->srv->pool, try_message, try_done, d);
 }
 
 static void on_timer(evutil_socket_t fd, short what, void *arg)
@@ -240,18 +296,9 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 	(void)fd, (void)what;
 	struct frankd_runner *r = arg;
 	time_t now = time(NULL);
-	for (int tries = 0; tries < TRIES_PER_TURN; tries++) {
-		struct due *d = NULL;
-		for (size_t i = 0; i < r->count && !d; i++)
-			if (r->items[i].when <= now)
-				d = &r->items[i];
-		if (!d)
-			break;
-		char id[FRANKD_QUEUE_ID_LEN + 1];
-		memcpy(id, d->id, sizeof id);
-		d->when = now + 1; /* not again this turn, whatever happens */
-		try_message(r, id, 0);
-	}
+	for (size_t i = 0; i < r->count && r->busy < r->max_busy; i++)
+		if (!r->items[i].busy && r->items[i].when <= now)
+			start_try(r, &r->items[i]);
 	arm(r);
 }
 
@@ -301,6 +348,7 @@ struct frankd_runner *frankd_runner_new(struct frankd_server *srv)
 {
 	struct frankd_runner *r = lib_xcalloc(1, sizeof *r);
 	r->srv = srv;
+	r->max_busy = srv->conf->limits.workers;
 	r->timer = evtimer_new(srv->base, on_timer, r);
 	r->scan_timer = evtimer_new(srv->base, on_scan, r);
 	struct timeval tv = { 0, 0 };
@@ -327,19 +375,20 @@ void frankd_runner_kick(struct frankd_runner *r, const char *id)
 void frankd_runner_flush(struct frankd_runner *r)
 {
 	frankd_runner_scan(r);
-	size_t n = r->count;
-	frankd_log(FRANKD_LOG_INFO, "queue: flush: trying %zu message%s now", n, n == 1 ? "" : "s");
-	char (*ids)[FRANKD_QUEUE_ID_LEN + 1] = lib_xcalloc(n ? n : 1, sizeof *ids);
-	for (size_t i = 0; i < n; i++)
-		memcpy(ids[i], r->items[i].id, sizeof ids[i]);
-	for (size_t i = 0; i < n; i++)
-		try_message(r, ids[i], 1);
-	free(ids);
+	frankd_log(FRANKD_LOG_INFO, "queue: flush: trying %zu message%s now", r->count,
+		   r->count == 1 ? "" : "s");
+	for (size_t i = 0; i < r->count; i++) {
+		r->items[i].when = 0;
+		r->items[i].forced = 1;
+	}
 	arm(r);
 }
 
 int frankd_runner_delete(struct frankd_runner *r, const char *id, struct lib_err *err)
 {
+	const struct due *d = find(r, id);
+	if (d && d->busy)
+		return lib_err_set(err, "%s is being delivered right now; try again", id);
 	if (frankd_queue_remove(r->srv->queue, id, err) < 0)
 		return -1;
 	forget(r, id);

@@ -164,6 +164,25 @@ static void drain(struct frankd_server *srv)
 	evtimer_add(srv->drain_timer, &tv);
 }
 
+/* Frees the configurations SIGHUP replaced once no job can read them. */
+static void free_retired(struct frankd_server *srv)
+{
+	if (srv->pool && frankd_pool_in_flight(srv->pool) > 0)
+		return;
+	for (size_t i = 0; i < srv->nretired; i++)
+		frankd_conf_free(srv->retired[i]);
+	free(srv->retired);
+	srv->retired = NULL;
+	srv->nretired = 0;
+}
+
+static void on_pool_idle(void *arg)
+{
+	struct frankd_server *srv = arg;
+	if (srv->nretired)
+		free_retired(srv);
+}
+
 static int same_listens(const struct frankd_conf *a, const struct frankd_conf *b)
 {
 	if (a->nlistens != b->nlistens)
@@ -198,11 +217,14 @@ static void reload(struct frankd_server *srv)
 		conf->queue_dir = lib_xstrdup(srv->conf->queue_dir);
 	}
 	/* Sessions hold no pointers into the old configuration, and a TLS
-	 * session keeps its context alive by reference. */
+	 * session keeps its context alive by reference; jobs on the workers
+	 * may read the old one until they are done. */
 	SSL_CTX_free(srv->tls);
 	srv->tls = tls;
-	frankd_conf_free(srv->conf);
+	srv->retired = lib_xrealloc(srv->retired, (srv->nretired + 1) * sizeof *srv->retired);
+	srv->retired[srv->nretired++] = srv->conf;
 	srv->conf = conf;
+	free_retired(srv);
 	frankd_log_setup(conf->log_syslog, conf->log_debug);
 	make_maildirs(conf);
 	frankd_log(FRANKD_LOG_INFO, "reloaded the configuration from %s (%zu users, %zu domains)",
@@ -258,6 +280,9 @@ static int start(struct frankd_server *srv, struct lib_err *err)
 	if (!(srv->base = event_base_new()))
 		return lib_err_set(err, "libevent: no event base");
 	srv->auth = frankd_auth_new();
+	if (!(srv->pool = frankd_pool_new(srv->base, conf->limits.workers, err)))
+		return -1;
+	frankd_pool_on_idle(srv->pool, on_pool_idle, srv);
 	srv->runner = frankd_runner_new(srv);
 	if (open_listeners(srv, err) < 0 || !(srv->control = frankd_control_new(srv, err)))
 		return -1;
@@ -272,6 +297,11 @@ static int start(struct frankd_server *srv, struct lib_err *err)
 static void stop(struct frankd_server *srv)
 {
 	srv->draining = 0; /* no loopexit from the sessions freed now */
+	if (srv->pool)
+		frankd_pool_on_idle(srv->pool, NULL, NULL);
+	frankd_pool_free(srv->pool); /* jobs finish and give back what they hold */
+	srv->pool = NULL;
+	free_retired(srv);
 	frankd_sessions_free(srv);
 	close_listeners(srv);
 	frankd_control_free(srv->control);

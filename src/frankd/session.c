@@ -36,11 +36,13 @@ enum smtp_state {
 	SMTP_STATE_MAIL,      /* MAIL taken: RCPT awaited */
 	SMTP_STATE_RCPT,      /* a recipient taken: more RCPT, or DATA */
 	SMTP_STATE_DATA,      /* the message text */
+	SMTP_STATE_WAIT,      /* a worker has the session's job (queue commit,
+				 password check); reading waits */
 	SMTP_STATE_QUIT,      /* closing once the replies are out */
 };
 
 static const char *const state_names[] = { "connected", "ready", "auth-plain", "auth-user",
-					   "auth-pass", "mail", "rcpt", "data", "quit" };
+					   "auth-pass", "mail", "rcpt", "data", "wait", "quit" };
 
 #define BIT(s) (1u << (s))
 #define IN_SESSION (BIT(SMTP_STATE_READY) | BIT(SMTP_STATE_MAIL) | BIT(SMTP_STATE_RCPT))
@@ -73,6 +75,8 @@ struct smtp_session {
 	int data_failed;
 	unsigned messages;
 	int free_scheduled;
+	int busy;            /* a job is out: the session must outlive it */
+	int free_pending;    /* the connection went while busy */
 };
 
 /* --- replies, states, closing ------------------------------------------------ */
@@ -115,6 +119,11 @@ static void free_later(evutil_socket_t fd, short what, void *arg)
 static void session_free_soon(struct smtp_session *s)
 {
 	struct timeval now = { 0, 0 };
+	if (s->busy) { /* the job's done callback comes back here */
+		s->free_pending = 1;
+		bufferevent_disable(s->bev, EV_READ | EV_WRITE);
+		return;
+	}
 	if (s->free_scheduled)
 		return;
 	s->free_scheduled = 1;
@@ -198,6 +207,42 @@ static int too_many_errors(struct smtp_session *s)
 	return 1;
 }
 
+/* --- jobs on the workers ----------------------------------------------------- */
+
+static void on_read(struct bufferevent *bev, void *arg);
+
+/* Hands work to a worker: the session reads nothing until it is back. */
+static void session_wait(struct smtp_session *s, void (*work)(void *), void (*done)(void *),
+			 void *job)
+{
+	s->busy = 1;
+	session_enter(s, SMTP_STATE_WAIT);
+	bufferevent_disable(s->bev, EV_READ);
+	frankd_pool_submit(s->srv->pool, work, done, job);
+}
+
+/* A job is back: 0 to go on, -1 when the session has gone meanwhile. */
+static int session_back(struct smtp_session *s, enum smtp_state state)
+{
+	s->busy = 0;
+	if (s->free_pending) {
+		s->free_pending = 0;
+		session_free_soon(s);
+		return -1;
+	}
+	session_enter(s, state);
+	return 0;
+}
+
+/* Reads on with what the client pipelined while the job was out. */
+static void session_resume(struct smtp_session *s)
+{
+	if (s->state == SMTP_STATE_QUIT || s->free_scheduled)
+		return;
+	bufferevent_enable(s->bev, EV_READ);
+	on_read(s->bev, s);
+}
+
 /* --- the command table ------------------------------------------------------ */
 
 struct smtp_command {
@@ -252,7 +297,6 @@ static int check_starttls(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
 	return 0;
 }
 
-static void on_read(struct bufferevent *bev, void *arg);
 static void on_written(struct bufferevent *bev, void *arg);
 static void on_event(struct bufferevent *bev, short what, void *arg);
 
@@ -307,35 +351,76 @@ static int check_auth(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
 	return 0;
 }
 
-static void auth_finish(struct smtp_session *s, const char *login, const char *password)
+static void auth_result(struct smtp_session *s, enum frankd_auth_result r,
+			const struct frankd_auth_outcome *o, const char *login)
 {
-	const char *user = NULL, *label = NULL, *why = NULL;
-	enum frankd_auth_result r = frankd_auth_check(s->srv->auth, s->srv->conf, s->ip, login,
-						      password, &user, &label, &why);
-	session_enter(s, SMTP_STATE_READY);
 	switch (r) {
 	case FRANKD_AUTH_OK:
-		s->auth_user = lib_xstrdup(user);
+		s->auth_user = lib_xstrdup(o->user);
 		frankd_log(FRANKD_LOG_INFO, "session %lu: auth ok: user %s (password %s) from %s",
-			   s->id, user, label, s->ip);
+			   s->id, o->user, o->label, s->ip);
 		reply(s, "235 2.7.0 Authentication successful");
 		return;
 	case FRANKD_AUTH_FAIL:
 		frankd_log(FRANKD_LOG_INFO, "session %lu: auth failed: user %.64s from %s: %s", s->id,
-			   login, s->ip, why);
+			   login, s->ip, o->why);
 		reply(s, "535 5.7.8 Authentication credentials invalid");
 		break;
 	case FRANKD_AUTH_BLOCKED:
 		frankd_log(FRANKD_LOG_WARN, "session %lu: auth refused: user %.64s from %s: %s",
-			   s->id, login, s->ip, why);
+			   s->id, login, s->ip, o->why);
 		reply(s, "454 4.7.0 Too many failed authentications, try again later");
 		break;
 	case FRANKD_AUTH_TEMPFAIL:
-		frankd_log(FRANKD_LOG_ERROR, "session %lu: auth unavailable: %s", s->id, why);
+	case FRANKD_AUTH_PENDING:
+		frankd_log(FRANKD_LOG_ERROR, "session %lu: auth unavailable: %s", s->id, o->why);
 		reply(s, "454 4.7.0 Temporary authentication failure");
 		break;
 	}
 	too_many_errors(s);
+}
+
+/* A password check on a worker, and whose it is. */
+struct auth_wait {
+	struct smtp_session *s;
+	struct frankd_auth_job *job;
+	char login[65];
+};
+
+static void auth_work(void *arg)
+{
+	frankd_auth_job_work(((struct auth_wait *)arg)->job);
+}
+
+static void auth_done(void *arg)
+{
+	struct auth_wait *w = arg;
+	struct smtp_session *s = w->s;
+	struct frankd_auth_outcome o;
+	enum frankd_auth_result r = frankd_auth_finish(s->srv->auth, s->srv->conf, w->job, &o);
+	if (session_back(s, SMTP_STATE_READY) == 0) {
+		auth_result(s, r, &o, w->login);
+		session_resume(s);
+	}
+	free(w);
+}
+
+static void auth_finish(struct smtp_session *s, const char *login, const char *password)
+{
+	struct frankd_auth_outcome o;
+	struct frankd_auth_job *job = NULL;
+	enum frankd_auth_result r = frankd_auth_begin(s->srv->auth, s->srv->conf, s->ip, login,
+						      password, &o, &job);
+	session_enter(s, SMTP_STATE_READY);
+	if (r != FRANKD_AUTH_PENDING) {
+		auth_result(s, r, &o, login);
+		return;
+	}
+	struct auth_wait *w = lib_xcalloc(1, sizeof *w);
+	w->s = s;
+	w->job = job;
+	snprintf(w->login, sizeof w->login, "%s", login);
+	session_wait(s, auth_work, auth_done, w);
 }
 
 static void auth_plain(struct smtp_session *s, const char *b64, size_t len)
@@ -592,10 +677,70 @@ static void added_headers(struct smtp_session *s, const char *id, time_t now)
 		frankd_date_format(now, &s->env.headers);
 }
 
+/* A queue commit on a worker: the writer and the envelope are the job's. */
+struct commit_wait {
+	struct smtp_session *s;
+	struct frankd_queue_writer *writer;
+	struct frankd_envelope env;
+	struct lib_err err;
+	int rc;
+};
+
+static void commit_work(void *arg)
+{
+	struct commit_wait *w = arg;
+	w->rc = frankd_queue_writer_commit(w->writer, &w->env, &w->err);
+}
+
+static void commit_done(void *arg)
+{
+	struct commit_wait *w = arg;
+	struct smtp_session *s = w->s;
+	frankd_queue_writer_free(w->writer); /* unlinks what was not committed */
+	struct frankd_envelope *env = &w->env;
+	if (w->rc < 0) {
+		frankd_log(FRANKD_LOG_ERROR, "session %lu: queue: %s", s->id, w->err.msg);
+	} else {
+		frankd_log(FRANKD_LOG_INFO,
+			   "session %lu: accepted %s from <%s> for %zu recipient%s, %zu bytes%s%s",
+			   s->id, env->id, env->sender, env->nrcpts, env->nrcpts == 1 ? "" : "s",
+			   env->size, env->auth_user ? ", user " : "",
+			   env->auth_user ? env->auth_user : "");
+		frankd_runner_kick(s->srv->runner, env->id);
+	}
+	if (session_back(s, SMTP_STATE_READY) == 0) {
+		if (w->rc < 0) {
+			reply(s, "451 4.3.0 Error writing the message to the queue, try again later");
+			too_many_errors(s);
+		} else {
+			s->messages++;
+			reply(s, "250 2.0.0 Ok: queued as %s", env->id);
+		}
+		session_resume(s);
+	}
+	frankd_envelope_release(env);
+	free(w);
+}
+
+/* The envelope of the message just read, moved out of the session. */
+static void take_envelope(struct smtp_session *s, struct frankd_envelope *env, time_t now)
+{
+	added_headers(s, frankd_queue_writer_id(s->writer), now);
+	*env = s->env;
+	frankd_envelope_init(&s->env);
+	env->created = (long long)now;
+	env->sender = s->sender;
+	s->sender = NULL;
+	env->auth_user = s->auth_user ? lib_xstrdup(s->auth_user) : NULL;
+	env->client = lib_xstrdup(s->ip);
+	env->helo = s->helo[0] ? lib_xstrdup(s->helo) : NULL;
+	env->body_8bit = s->body_8bit;
+	env->smtputf8 = s->smtputf8;
+}
+
 static void data_end(struct smtp_session *s)
 {
 	const struct frankd_conf *conf = s->srv->conf;
-	struct lib_err err;
 	session_enter(s, SMTP_STATE_READY);
 	if (frankd_data_reader_too_big(&s->data)) {
 		reply(s, "552 5.3.4 Message too big for system (limit %zu bytes)",
@@ -607,30 +752,14 @@ static void data_end(struct smtp_session *s)
 			   s->id, s->headers.received);
 		reply(s, "554 5.4.6 Too many hops (mail loop?)");
 	} else {
-		time_t now = time(NULL);
-		struct frankd_envelope *env = &s->env;
-		env->created = (long long)now;
-		env->sender = s->sender;
-		s->sender = NULL;
-		env->auth_user = s->auth_user ? lib_xstrdup(s->auth_user) : NULL;
-		env->client = lib_xstrdup(s->ip);
-		env->helo = s->helo[0] ? lib_xstrdup(s->helo) : NULL;
-		env->body_8bit = s->body_8bit;
-		env->smtputf8 = s->smtputf8;
-		added_headers(s, frankd_queue_writer_id(s->writer), now);
-		if (frankd_queue_writer_commit(s->writer, env, &err) < 0) {
-			frankd_log(FRANKD_LOG_ERROR, "session %lu: queue: %s", s->id, err.msg);
-			reply(s, "451 4.3.0 Error writing the message to the queue, try again later");
-		} else {
-			s->messages++;
-			frankd_log(FRANKD_LOG_INFO,
-				   "session %lu: accepted %s from <%s> for %zu recipient%s, %zu bytes%s%s",
-				   s->id, env->id, env->sender, env->nrcpts, env->nrcpts == 1 ? "" : "s",
-				   env->size, env->auth_user ? ", user " : "",
-				   env->auth_user ? env->auth_user : "");
-			reply(s, "250 2.0.0 Ok: queued as %s", env->id);
-			frankd_runner_kick(s->srv->runner, env->id);
-		}
+		struct commit_wait *w = lib_xcalloc(1, sizeof *w);
+		w->s = s;
+		take_envelope(s, &w->env, time(NULL));
+		w->writer = s->writer;
+		s->writer = NULL;
+		transaction_reset(s);
+		session_wait(s, commit_work, commit_done, w);
+		return;
 	}
 	transaction_reset(s);
 	too_many_errors(s);
@@ -656,7 +785,7 @@ static void read_data(struct smtp_session *s, struct evbuffer *in)
 			}
 		}
 		if (s->data.done)
-			data_end(s);
+			data_end(s); /* the session may wait for the queue now */
 	}
 	if (s->data_out.cap > 65536)
 		lib_buf_release(&s->data_out);
@@ -842,7 +971,8 @@ static void on_read(struct bufferevent *bev, void *arg)
 {
 	struct smtp_session *s = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	while (!s->free_scheduled && s->state != SMTP_STATE_QUIT && evbuffer_get_length(in) > 0) {
+	while (!s->free_scheduled && !s->busy && s->state != SMTP_STATE_QUIT &&
+	       evbuffer_get_length(in) > 0) {
 		if (evbuffer_get_length(bufferevent_get_output(s->bev)) > OUTPUT_HIGH) {
 			/* A client that sends without reading: wait for it. */
 			bufferevent_disable(s->bev, EV_READ);
@@ -869,7 +999,7 @@ static void on_written(struct bufferevent *bev, void *arg)
 		close_when_flushed(s);
 		return;
 	}
-	if (!(bufferevent_get_enabled(s->bev) & EV_READ)) {
+	if (!s->busy && !(bufferevent_get_enabled(s->bev) & EV_READ)) {
 		bufferevent_enable(s->bev, EV_READ);
 		on_read(s->bev, s);
 	}

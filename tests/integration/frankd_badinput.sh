@@ -12,7 +12,7 @@ t_need python3 timeout
 hostile() { # NAME SCENARIO [ARG]
 	name=$1
 	shift
-	timeout 120 python3 tests/tools/smtp_hostile.py "$FD_SMTP" "$@" >"$T_TMP/$name.out" 2>&1
+	timeout 120 python3 tests/tools/frankd_smtp_hostile.py "$FD_SMTP" "$@" >"$T_TMP/$name.out" 2>&1
 }
 rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$FD_PID/status"; }
 

@@ -8,7 +8,6 @@ t_tmpdir
 t_need python3 timeout od
 . tests/integration/frankd.lib
 
-COUNT=300
 KILLS=12
 fd_conf
 portfile=$T_TMP/port
@@ -17,7 +16,7 @@ start() {
 	echo "$FD_SMTP" >"$portfile.tmp" && mv "$portfile.tmp" "$portfile"
 }
 start
-timeout 900 python3 tests/tools/smtp_flood.py "$portfile" "$COUNT" "$T_TMP/acks" >"$T_TMP/flood.out" 2>&1 &
+timeout 900 python3 tests/tools/frankd_smtp_flood.py "$portfile" "$T_TMP/stop" "$T_TMP/acks" >"$T_TMP/flood.out" 2>&1 &
 flood=$!
 kills=0
 while [ $kills -lt $KILLS ] && kill -0 "$flood" 2>/dev/null; do
@@ -29,9 +28,13 @@ while [ $kills -lt $KILLS ] && kill -0 "$flood" 2>/dev/null; do
 	kills=$((kills + 1))
 	start
 done
+sleep 0.3
+touch "$T_TMP/stop"
 wait "$flood"
-t_check "the client got $COUNT messages accepted across $kills kills" test $? -eq 0
+t_check "the client kept sending across the kills" test $? -eq 0
 t_check "every kill happened" test $kills -eq $KILLS
+t_check "many messages were accepted meanwhile ($(sort -u "$T_TMP/acks" | wc -l))" \
+	test "$(sort -u "$T_TMP/acks" | wc -l)" -ge 50
 
 # Let the last start deliver what is queued.
 i=0
@@ -51,7 +54,9 @@ t_check "no acknowledged message is lost ($(wc -l <"$T_TMP/acked") acknowledged)
 t_check "no message arrived more than twice" test -z "$(uniq -c "$T_TMP/got" | awk '$1 > 2')"
 dups=$(uniq -d "$T_TMP/got" | wc -l)
 echo "# duplicates (in flight at a kill): $dups; kills: $kills"
-t_check "duplicates are few: at most two per kill (a lost 250, a copy not yet recorded)" test "$dups" -le $((2 * kills))
+# in flight at a kill: the one message whose 250 was lost, and a copy per
+# worker (limit workers, 4) written but not yet recorded
+t_check "duplicates are few: at most five per kill" test "$dups" -le $((5 * kills))
 half=0
 for f in "$FD/mail/bob/new/"*; do
 	n=$(sed -n 's/^Subject: durable-//p' "$f")

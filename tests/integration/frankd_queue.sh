@@ -65,8 +65,9 @@ t_check "an unknown option is a usage error (2)" t_rc_is badopt 2
 # --- queue list, flush, delete with the daemon running ------------------------------
 "$FRANKD" -c "$FD/frankd.conf" queue >"$T_TMP/q1.out" 2>&1
 t_contains "queue lists the waiting message" "$T_TMP/q1.out" "<alice@alice.test>"
-t_contains "...its recipient, state, route, tries, next try and last error" "$T_TMP/q1.out" \
-	"<dave@remote.test> deferred (remote, 1 try, next try in 59m): relay not implemented yet"
+t_contains "...its recipient, state, route, tries, next try" "$T_TMP/q1.out" \
+	"<dave@remote.test> deferred (remote, 1 try, next try in "
+t_contains "...and last error" "$T_TMP/q1.out" "m): relay not implemented yet"
 t_contains "...and the done ones" "$T_TMP/q1.out" "<bob@alice.test> delivered (local, 1 try)"
 t_contains "...and counts" "$T_TMP/q1.out" "1 message"
 id=$(sed -n 's/^\([0-9A-F]\{20\}\) .*/\1/p' "$T_TMP/q1.out" | head -n 1)

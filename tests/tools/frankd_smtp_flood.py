@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""smtp_flood.py PORTFILE COUNT ACKFILE: submits COUNT messages to frankd's
-inbound port (read from PORTFILE before each connection, since the test
+"""frankd_smtp_flood.py PORTFILE STOPFILE ACKFILE: submits messages to frankd's
+inbound port until STOPFILE exists (read from PORTFILE before each connection, since the test
 restarts frankd on new ports), each "Subject: durable-N" to bob@alice.test.
 When frankd answers 250 to the end of DATA, N is appended to ACKFILE (and
 fsynced); on any failure the same N is tried again on a new connection, as
@@ -19,12 +19,12 @@ def body(n):
 
 
 def main(argv):
-    portfile, count, ackfile = argv[1], int(argv[2]), argv[3]
+    portfile, stopfile, ackfile = argv[1], argv[2], argv[3]
     acks = open(ackfile, "a")
     s = None
     n = 1
     deadline = time.time() + 600
-    while n <= count and time.time() < deadline:
+    while not os.path.exists(stopfile) and time.time() < deadline:
         try:
             if s is None:
                 with open(portfile) as f:
@@ -40,7 +40,7 @@ def main(argv):
             s = None
             time.sleep(0.05)
     print("sent", n - 1)
-    return 0 if n > count else 1
+    return 0 if time.time() < deadline else 1
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""smtp_client.py PORT [--ca CERT] [--name HOST] [--ssl] STEP...: drives
+"""frankd_smtp_client.py PORT [--ca CERT] [--name HOST] [--ssl] STEP...: drives
 Python's smtplib against frankd on 127.0.0.1 for the integration tests.
 Each step prints one line, "STEP CODE TEXT" (the server's reply), so the
 shell checks what the server said.  The TLS certificate is verified against
@@ -57,7 +57,7 @@ def main(argv):
             implicit = True
             i += 1
         else:
-            print("usage: smtp_client.py PORT [--ca CERT] [--name HOST] [--ssl] STEP...")
+            print("usage: frankd_smtp_client.py PORT [--ca CERT] [--name HOST] [--ssl] STEP...")
             return 2
     ctx = ssl.create_default_context(cafile=ca)
     if implicit:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""smtp_hostile.py PORT SCENARIO: a hostile SMTP client on a raw socket for
+"""frankd_smtp_hostile.py PORT SCENARIO: a hostile SMTP client on a raw socket for
 frankd's bad-input tests.  It prints what the server answered, one line
 per reply ("reply CODE TEXT"), and "closed" when the server hung up.
 
