@@ -325,10 +325,11 @@ static void free_ids(char **ids, size_t n)
 	free(ids);
 }
 
+/* min_age 0 is any age: a file's time can be a second ahead of time(). */
 static int older_than(const char *path, unsigned min_age)
 {
 	struct stat st;
-	return stat(path, &st) == 0 && time(NULL) - st.st_mtime >= (time_t)min_age;
+	return min_age == 0 || (stat(path, &st) == 0 && time(NULL) - st.st_mtime >= (time_t)min_age);
 }
 
 static int is_in(char **ids, size_t n, const char *id)

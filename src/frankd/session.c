@@ -958,7 +958,9 @@ static int read_line(struct smtp_session *s, struct evbuffer *in)
 		too_many_errors(s);
 		return s->state != SMTP_STATE_QUIT;
 	}
-	char *line = lib_xstrndup(data, len);
+	char *line = lib_xmalloc(len + 1); /* not strndup: a line may hold NUL bytes */
+	memcpy(line, data, len);
+	line[len] = '\0';
 	evbuffer_drain(in, used);
 	struct bufferevent *before = s->bev;
 	command_line(s, line, len);

@@ -327,6 +327,7 @@ static void data_size_limit(void **state)
 	frankd_data_reader_init(&r, 18);
 	used = frankd_data_reader_feed(&r, in, strlen(in), &out);
 	assert_false(frankd_data_reader_too_big(&r));
+	lib_buf_release(&out);
 }
 
 /* --- headers ------------------------------------------------------------------- */
