@@ -169,12 +169,13 @@ static int queue_list(const struct frankd_conf *conf)
 	size_t shown = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct frankd_envelope env;
-		if (frankd_queue_load(q, ids[i], &env, &err) == 0) {
+		int rc = frankd_queue_load(q, ids[i], &env, &err);
+		if (rc == 0) {
 			if (!shown++)
 				printf("%-20s %6s %8s %s\n", "ID", "AGE", "SIZE", "SENDER");
 			print_entry(&env, now);
 			frankd_envelope_release(&env);
-		} else if (errno != ENOENT) { /* gone since the listing: delivered */
+		} else if (rc < 0) { /* 1: delivered since the listing */
 			fprintf(stderr, "frankd: %s\n", err.msg);
 		}
 		free(ids[i]);

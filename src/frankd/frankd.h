@@ -388,7 +388,9 @@ int frankd_queue_writer_commit(struct frankd_queue_writer *w, struct frankd_enve
 			       struct lib_err *err);
 void frankd_queue_writer_free(struct frankd_queue_writer *w);
 
-/* Reads ID.env.  -1 with err set when it is missing or corrupt. */
+/* Reads ID.env: 0, 1 with err set when there is no such message (it may
+ * have left the queue meanwhile), -1 with err set when it is corrupt or
+ * cannot be read. */
 int frankd_queue_load(struct frankd_queue *q, const char *id, struct frankd_envelope *env,
 		      struct lib_err *err);
 /* Rewrites ID.env atomically (tmp, fsync, rename, fsync the folder). */

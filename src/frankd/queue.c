@@ -222,6 +222,11 @@ int frankd_queue_load(struct frankd_queue *q, const char *id, struct frankd_enve
 	char *path = entry_path(q, id, "env"), *text = NULL;
 	size_t len = 0;
 	struct lib_err e;
+	if (access(path, F_OK) < 0 && errno == ENOENT) {
+		lib_err_set(err, "no message %s in the queue", id);
+		free(path);
+		return 1;
+	}
 	int rc = lib_read_file(path, ENVELOPE_MAX_BYTES, &text, &len, err);
 	if (rc == 0 && frankd_envelope_parse(text, len, env, &e) < 0)
 		rc = lib_err_set(err, "%s: %s", path, e.msg);

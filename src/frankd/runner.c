@@ -227,8 +227,10 @@ static void try_message(void *arg)
 	struct delivery *d = arg;
 	struct frankd_envelope env;
 	struct lib_err err;
-	if (frankd_queue_load(d->queue, d->id, &env, &err) < 0) {
-		frankd_log(FRANKD_LOG_ERROR, "%s: %s", d->id, err.msg);
+	int rc = frankd_queue_load(d->queue, d->id, &env, &err);
+	if (rc != 0) {
+		if (rc < 0)
+			frankd_log(FRANKD_LOG_ERROR, "%s: %s", d->id, err.msg);
 		d->gone = 1;
 		return;
 	}

@@ -146,6 +146,17 @@ t_check "inbound: bob has the message" test -n "$f"
 t_contains "inbound: Received says ESMTP (no TLS, no AUTH)" "$f" "with ESMTP id"
 t_lacks "inbound: no Message-ID is added to inbound mail" "$f" "@$FD_NAME>"
 
+inbound utf8 ehlo "raw:MAIL FROM:<jörg@remote.test>" \
+	"raw:MAIL FROM:<jörg@remote.test> SMTPUTF8 BODY=8BITMIME" "raw:RCPT TO:<bob@alice.test>" \
+	"data:$T_TMP/py-plain.eml" quit
+t_contains "SMTPUTF8 is announced" "$T_TMP/utf8.out" "SMTPUTF8"
+t_contains "a UTF-8 sender without SMTPUTF8 is 553 5.6.7" "$T_TMP/utf8.out" "raw 553 5.6.7"
+t_contains "with SMTPUTF8 it is taken" "$T_TMP/utf8.out" "raw 250 2.1.0 Ok"
+t_contains "...and the message too" "$T_TMP/utf8.out" "data 250 2.0.0 Ok: queued as"
+fd_log_wait "from <jörg@remote.test>"
+f=$(fd_wait_file bob "Return-Path: <jörg@remote.test>")
+t_contains "the Received field says UTF8SMTP" "$f" "with UTF8SMTP id"
+
 # --- authenticated relay: queued, deferred, visible --------------------------------
 client relay starttls "auth:PLAIN:alice:$PW" "send:alice@alice.test:dave@remote.test:$T_TMP/py-login.eml" quit
 t_contains "relay: an authenticated user may send to another domain" "$T_TMP/relay.out" "send 250 sent"

@@ -86,6 +86,7 @@ def main(argv):
                 method = s.auth_plain if mech == "PLAIN" else s.auth_login
                 code, msg = s.auth(mech, method, initial_response_ok=(mech == "PLAIN"))
             elif kind == "raw":
+                s.command_encoding = "utf-8"  # as smtplib does for SMTPUTF8
                 code, msg = s.docmd(rest)
             elif kind == "mail":
                 code, msg = s.mail(rest)

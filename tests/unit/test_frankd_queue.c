@@ -217,6 +217,8 @@ static void queue_write_commit_load(void **state)
 	assert_int_equal(count_files(msgs), 0);
 	assert_int_equal(frankd_queue_remove(q, id, &err), -1);
 	assert_non_null(strstr(err.msg, "no message"));
+	assert_int_equal(frankd_queue_load(q, id, &back, &err), 1);
+	assert_non_null(strstr(err.msg, "no message"));
 	assert_int_equal(frankd_queue_load(q, "nonsense", &back, &err), -1);
 
 	frankd_envelope_release(&env);
