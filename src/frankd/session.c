@@ -221,13 +221,18 @@ static void session_wait(struct smtp_session *s, void (*work)(void *), void (*do
 	frankd_pool_submit(s->srv->pool, work, done, job);
 }
 
-/* A job is back: 0 to go on, -1 when the session has gone meanwhile. */
+/* A job is back: 0 to go on, -1 when the session has gone or is closing
+ * (a timeout, the drain) meanwhile. */
 static int session_back(struct smtp_session *s, enum smtp_state state)
 {
 	s->busy = 0;
 	if (s->free_pending) {
 		s->free_pending = 0;
 		session_free_soon(s);
+		return -1;
+	}
+	if (s->state == SMTP_STATE_QUIT) {
+		close_when_flushed(s);
 		return -1;
 	}
 	session_enter(s, state);
