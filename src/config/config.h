@@ -311,4 +311,32 @@ struct config_option_info {
 size_t config_option_count(void);
 void config_option_info(size_t i, struct config_option_info *info);
 
+/* --- Other files in the frankrc syntax -------------------------------- */
+
+/* A configuration file whose commands are not frank's (frankd.conf) read
+ * with the frankrc tokenizer: comments, quotes, escapes, continuation
+ * lines; $VAR and ~ expansion through host (NULL: none, $ and ~ are plain).
+ * Each non-blank logical line becomes its words; the caller gives them
+ * meaning.  Owned by the caller: config_lines_release() frees the words
+ * (wiping them, since a word may be a secret). */
+#define CONFIG_LINE_MAX_WORDS 64
+
+struct config_line {
+	int line;     /* the first physical line number, for "file:line: ..." */
+	char **words; /* count >= 1 */
+	size_t count;
+};
+
+struct config_lines {
+	struct config_line *lines;
+	size_t count;
+};
+
+/* Parses text; source names it in errors.  Returns 0 with *out filled, or
+ * -1 with err set to "source:line: message" (*out untouched). */
+int config_lines_parse(const char *source, const char *text, size_t len,
+		       const struct config_host *host, struct config_lines *out,
+		       struct lib_err *err);
+void config_lines_release(struct config_lines *lines);
+
 #endif

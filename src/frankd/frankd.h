@@ -1,0 +1,561 @@
+/* frankd.h: the face of src/frankd, the mail daemon: its configuration,
+ * the SMTP grammar and DATA reader (pure functions over bytes), the queue,
+ * routing and Maildir delivery, app passwords, and the server on libevent.
+ * main.c, the unit tests, test tools and fuzzers use it.
+ *
+ * Ownership: every _new has its _free, which accepts NULL; a struct filled
+ * by a _parse or _load is emptied by its _release.  Functions that can fail
+ * return -1 (or NULL) and fill a caller-owned struct lib_err with one line. */
+#ifndef FRANK_FRANKD_H
+#define FRANK_FRANKD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "lib.h"
+
+/* ===================================================================== */
+/* Configuration (conf.c): frankd.conf, see frankd(8)                    */
+/* ===================================================================== */
+
+enum frankd_listen_mode {
+	FRANKD_MODE_SMTP,        /* inbound MX, port 25: local domains only */
+	FRANKD_MODE_SUBMISSION,  /* 587: STARTTLS, then AUTH (RFC 6409) */
+	FRANKD_MODE_SUBMISSIONS, /* 465: TLS from the first byte (RFC 8314) */
+};
+
+/* "smtp", "submission", "submissions". */
+const char *frankd_mode_str(enum frankd_listen_mode mode);
+
+struct frankd_listen {
+	char *address; /* "127.0.0.1", "::1", "*" */
+	char *port;    /* "2525"; "0" asks the system for a free port */
+	enum frankd_listen_mode mode;
+};
+
+/* A local user: the Maildir it receives into and the addresses it has. */
+struct frankd_user {
+	char *name;     /* the AUTH name */
+	char *maildir;
+	char **addresses; /* local@domain, lowercased domain: received and sent as */
+	size_t naddresses;
+	char **send_as;   /* more sender patterns: "x@d.test" or "*@d.test" */
+	size_t nsend_as;
+};
+
+struct frankd_dkim_key {
+	char *domain, *selector, *key_file;
+};
+
+struct frankd_smarthost {
+	char *host;  /* NULL: no smarthost, relay by MX */
+	char *port;
+	char *user;
+	char *password_file;
+};
+
+struct frankd_limits {
+	size_t message_size;     /* SIZE, 552 beyond it */
+	size_t recipients;       /* per message */
+	size_t line_length;      /* a command line, without CRLF */
+	unsigned errors;         /* error replies before 421 and disconnect */
+	unsigned connections;    /* sessions at once */
+	unsigned connections_per_ip;
+	unsigned timeout;        /* seconds of silence before 421 */
+	unsigned auth_failures;  /* failed AUTHs per IP and per user... */
+	unsigned auth_window;    /* ...in this many seconds before 454 */
+	unsigned drain_timeout;  /* SIGTERM: seconds sessions get to finish */
+	unsigned hops;           /* Received headers before 554 (a loop) */
+	unsigned workers;        /* threads for fsync and scrypt */
+};
+
+/* The retry schedule (relay uses it fully; local delivery retries too). */
+struct frankd_retry {
+	unsigned first;   /* seconds before the first retry */
+	unsigned max;     /* the longest wait between tries */
+	unsigned give_up; /* seconds after which a message bounces */
+	unsigned warn;    /* seconds after which the sender is warned */
+};
+
+struct frankd_conf {
+	char *file;       /* the file read, for messages */
+	char *hostname;
+	struct frankd_listen *listens;
+	size_t nlistens;
+	char *certificate, *key; /* made self-signed when both are absent */
+	char *queue_dir;
+	char *password_file;
+	char *zone_file;  /* offline DNS, or NULL */
+	int log_syslog;   /* 0: stderr */
+	int log_debug;
+	char recipient_delimiter; /* '\0': none */
+	char *postmaster; /* the user postmaster@ reaches */
+	char **domains;   /* local domains, lowercase */
+	size_t ndomains;
+	struct frankd_user *users;
+	size_t nusers;
+	struct frankd_dkim_key *dkim_keys;
+	size_t ndkim_keys;
+	struct frankd_smarthost smarthost;
+	struct frankd_limits limits;
+	struct frankd_retry retry;
+	unsigned queue_scan;  /* seconds between scans of the queue directory */
+};
+
+/* The defaults frankd(8) lists (listeners: none; frankd_conf_finish adds
+ * the default ones).  Free with frankd_conf_free. */
+struct frankd_conf *frankd_conf_new(void);
+void frankd_conf_free(struct frankd_conf *conf);
+
+/* Parses frankd.conf text (pure: no I/O; relative paths are taken from
+ * base_dir).  Returns 0, or -1 with err set to "file:line: message". */
+int frankd_conf_parse(struct frankd_conf *conf, const char *file, const char *base_dir,
+		      const char *text, size_t len, struct lib_err *err);
+
+/* Fills what the file left unset: hostname (the system's), listeners (25,
+ * 587, 465 when is_root, else 2525, 2587, 2465), certificate, key and
+ * password file next to the file (base_dir).  Checks the whole: users'
+ * addresses in local domains, the postmaster user.  0 or -1 with err. */
+int frankd_conf_finish(struct frankd_conf *conf, const char *base_dir, int is_root,
+		       struct lib_err *err);
+
+/* Reads and checks the file: a new conf, or NULL with err set. */
+struct frankd_conf *frankd_conf_load(const char *path, int is_root, struct lib_err *err);
+
+/* The limit and retry tables as lines "limit NAME DEFAULT<TAB>help", for
+ * frankd --help-config and the check that frankd(8) lists them all. */
+void frankd_conf_describe(struct lib_buf *out);
+
+const struct frankd_user *frankd_conf_user(const struct frankd_conf *conf, const char *name);
+int frankd_conf_is_local_domain(const struct frankd_conf *conf, const char *domain);
+
+/* ===================================================================== */
+/* SMTP commands (smtp_parse.c): RFC 5321, 3207, 4954, 6152, 6531, 1870  */
+/* ===================================================================== */
+
+enum frankd_smtp_verb {
+	FRANKD_SMTP_UNKNOWN = 0,
+	FRANKD_SMTP_HELO,
+	FRANKD_SMTP_EHLO,
+	FRANKD_SMTP_MAIL,
+	FRANKD_SMTP_RCPT,
+	FRANKD_SMTP_DATA,
+	FRANKD_SMTP_RSET,
+	FRANKD_SMTP_NOOP,
+	FRANKD_SMTP_QUIT,
+	FRANKD_SMTP_VRFY,
+	FRANKD_SMTP_EXPN,
+	FRANKD_SMTP_HELP,
+	FRANKD_SMTP_STARTTLS,
+	FRANKD_SMTP_AUTH,
+};
+
+const char *frankd_smtp_verb_str(enum frankd_smtp_verb verb);
+
+#define FRANKD_SMTP_PATH_MAX 512   /* an address, without the brackets */
+#define FRANKD_SMTP_DOMAIN_MAX 255 /* a HELO argument */
+#define FRANKD_SMTP_PARAMS_MAX 8   /* ESMTP parameters on MAIL or RCPT */
+#define FRANKD_SMTP_AUTH_MAX 12288 /* a SASL line (RFC 4954 4) */
+
+struct frankd_smtp_param {
+	char keyword[32]; /* uppercased */
+	char value[128];  /* "" when the parameter has no value */
+	int has_value;
+};
+
+/* One parsed command line.  Strings are copies, NUL-terminated. */
+struct frankd_smtp_cmd {
+	enum frankd_smtp_verb verb;
+	/* HELO/EHLO: the domain or address literal.  AUTH: the mechanism,
+	 * uppercased.  VRFY/EXPN/HELP/NOOP: ignored. */
+	char arg[FRANKD_SMTP_DOMAIN_MAX + 1];
+	/* MAIL/RCPT: the address without <> and source route; "" is the null
+	 * reverse-path (MAIL only).  RCPT TO:<Postmaster> gives "Postmaster". */
+	char address[FRANKD_SMTP_PATH_MAX + 1];
+	int address_utf8; /* the address holds non-ASCII (needs SMTPUTF8) */
+	struct frankd_smtp_param params[FRANKD_SMTP_PARAMS_MAX];
+	size_t nparams;
+	/* AUTH: the initial response as sent ("=" for an empty one), or "". */
+	const char *initial_response; /* points into the line given */
+	size_t initial_response_len;
+};
+
+/* Parses one command line (without its CRLF).  Returns 0 with cmd filled,
+ * or -1 with *reply set to the whole reply to send ("501 5.5.4 ..."; a
+ * static string).  An unknown verb is 0 with FRANKD_SMTP_UNKNOWN. */
+int frankd_smtp_parse(const char *line, size_t len, struct frankd_smtp_cmd *cmd,
+		      const char **reply);
+
+/* The parameter named keyword (uppercase), or NULL. */
+const struct frankd_smtp_param *frankd_smtp_param(const struct frankd_smtp_cmd *cmd,
+						  const char *keyword);
+
+/* Decodes strict base64 (RFC 4648, padded, no whitespace) into out (which
+ * holds at least len * 3 / 4 + 1 bytes; NUL-terminated).  -1 if invalid. */
+int frankd_base64_decode(const char *in, size_t len, unsigned char *out, size_t *out_len);
+/* The base64 text of data, caller frees. */
+char *frankd_base64_encode(const unsigned char *data, size_t len);
+
+/* A SASL PLAIN response (RFC 4616): authzid NUL authcid NUL passwd, in
+ * base64.  The strings are copied into the caller's buffers (each
+ * FRANKD_SMTP_AUTH_MAX + 1 bytes).  -1 when malformed. */
+int frankd_sasl_plain_decode(const char *b64, size_t len, char *authzid, char *authcid,
+			     char *password);
+
+/* ===================================================================== */
+/* DATA (smtp_data.c): the message text after DATA                       */
+/* ===================================================================== */
+
+/* A streaming reader for the text of RFC 5321 4.5.2: removes the
+ * transparency dot, turns every line ending (CRLF, or a bare LF, which is
+ * tolerated) into CRLF, and finds the end: a "." alone on a line, with CRLF
+ * before and after it.  A "." line ended by a bare LF, or after a bare LF,
+ * is data, not the end, so that no end-of-data sequence is read differently
+ * by frankd and the next server ("SMTP smuggling").  Bytes beyond max_size
+ * are counted but not written. */
+struct frankd_data_reader {
+	int state;
+	size_t size;     /* bytes of output so far, written or not */
+	size_t max_size; /* 0: no limit */
+	int done;        /* the end was found */
+};
+
+void frankd_data_reader_init(struct frankd_data_reader *r, size_t max_size);
+
+/* Reads in[0..len): appends the output to out and returns how many bytes
+ * it consumed, which is len unless the end came first (r->done: what
+ * follows belongs to the next command). */
+size_t frankd_data_reader_feed(struct frankd_data_reader *r, const char *in, size_t len,
+			       struct lib_buf *out);
+
+/* 1 once more than max_size bytes came. */
+int frankd_data_reader_too_big(const struct frankd_data_reader *r);
+
+/* ===================================================================== */
+/* Headers of a message (message.c)                                      */
+/* ===================================================================== */
+
+#define FRANKD_HEADER_NAME_MAX 64
+
+/* What a streaming look at the header section finds: fed the message in
+ * pieces (CRLF or LF line endings), it follows lines to the blank line
+ * that ends the header section. */
+struct frankd_header_scan {
+	int in_body;
+	int at_line_start;
+	int in_name;       /* reading a field name at the start of a line */
+	size_t name_len;
+	char name[FRANKD_HEADER_NAME_MAX + 1];
+	int has_date;
+	int has_message_id;
+	unsigned received;  /* Received fields: hops */
+};
+
+void frankd_header_scan_init(struct frankd_header_scan *hs);
+void frankd_header_scan_feed(struct frankd_header_scan *hs, const char *data, size_t len);
+
+/* What a Received field says (RFC 5321 4.4). */
+struct frankd_received {
+	const char *helo;      /* as the client gave it, or NULL (local) */
+	const char *client_ip; /* NULL for local injection */
+	const char *hostname;  /* ours */
+	const char *protocol;  /* "ESMTPSA", "UTF8SMTPS", "local" ... */
+	const char *tls;       /* "TLSv1.3 with cipher X", or NULL */
+	const char *id;        /* queue id */
+	const char *for_rcpt;  /* the one recipient, or NULL */
+	time_t when;
+};
+
+/* Appends "Received: ..." folded, with CRLF. */
+void frankd_received_format(const struct frankd_received *r, struct lib_buf *out);
+/* Appends "Date: <RFC 5322 date-time in local time>" with CRLF. */
+void frankd_date_format(time_t when, struct lib_buf *out);
+/* Appends "Message-ID: <...@hostname>" with CRLF (random, unique). */
+void frankd_message_id_format(const char *hostname, struct lib_buf *out);
+/* The RFC 5322 date-time text of when, in local time ("Tue, 1 Jul 2025
+ * 10:00:00 +0200"). */
+void frankd_rfc5322_date(time_t when, char *out, size_t size);
+
+/* The addr-specs of an address-list header body (To, Cc, Bcc; RFC 5322
+ * 3.4, groups, comments and quoted strings; obsolete forms tolerated):
+ * appended to *addrs (count *n, each a new string; the caller frees the
+ * strings and the array).  Returns -1 with err set for an unbalanced
+ * quote or bracket, or more than 1000 addresses. */
+int frankd_address_list_parse(const char *value, size_t len, char ***addrs, size_t *n,
+			      struct lib_err *err);
+
+/* ===================================================================== */
+/* The queue (envelope.c, queue.c)                                       */
+/* ===================================================================== */
+
+/* A recipient's state.  PENDING: not tried yet; DEFERRED: a temporary
+ * failure, tried again at next_try; DELIVERED: its copy is durable;
+ * FAILED: a permanent failure (a bounce is due). */
+enum frankd_rcpt_status {
+	FRANKD_RCPT_PENDING = 0,
+	FRANKD_RCPT_DEFERRED,
+	FRANKD_RCPT_DELIVERED,
+	FRANKD_RCPT_FAILED,
+};
+
+/* Where a recipient goes: decided when it is accepted, again at each try. */
+enum frankd_route_kind {
+	FRANKD_ROUTE_LOCAL = 0,   /* a local user's Maildir */
+	FRANKD_ROUTE_REMOTE,      /* another domain: relay (MX or smarthost) */
+	FRANKD_ROUTE_NO_USER,     /* a local domain without such a user */
+};
+
+const char *frankd_rcpt_status_str(enum frankd_rcpt_status status);
+const char *frankd_route_str(enum frankd_route_kind route);
+
+#define FRANKD_QUEUE_ID_LEN 20 /* 20 upper-case hex digits */
+
+struct frankd_rcpt {
+	char *address;
+	enum frankd_rcpt_status status;
+	enum frankd_route_kind route;
+	unsigned attempts;
+	long long next_try; /* time_t; 0: now */
+	char *last_error;   /* the last failure, one line, or NULL */
+};
+
+/* One queued message's envelope and state: the file ID.env beside the
+ * message bytes ID.msg (CRLF line endings, as received).  Headers frankd
+ * adds (Received, Date, Message-ID; DKIM-Signature later) are kept here
+ * and written before the message when it is delivered or relayed. */
+struct frankd_envelope {
+	char id[FRANKD_QUEUE_ID_LEN + 1];
+	long long created;
+	char *sender;      /* "" is the null reverse-path */
+	char *auth_user;   /* the authenticated user, or NULL */
+	char *client;      /* the client's address, or "local" */
+	char *helo;        /* or NULL */
+	int body_8bit;     /* BODY=8BITMIME */
+	int smtputf8;
+	size_t size;       /* bytes of ID.msg */
+	struct lib_buf headers; /* whole header lines with CRLF, or empty */
+	struct frankd_rcpt *rcpts;
+	size_t nrcpts;
+};
+
+void frankd_envelope_init(struct frankd_envelope *env);
+void frankd_envelope_release(struct frankd_envelope *env);
+void frankd_envelope_add_rcpt(struct frankd_envelope *env, const char *address,
+			      enum frankd_route_kind route);
+/* Sets a recipient's last error, with control characters made '?'. */
+void frankd_rcpt_set_error(struct frankd_rcpt *rcpt, const char *text);
+/* 1 when every recipient is DELIVERED or FAILED. */
+int frankd_envelope_finished(const struct frankd_envelope *env);
+
+/* The text form of ID.env (see envelope.c) and back.  Parsing is strict:
+ * -1 with err set ("line N: ...") on anything it did not write. */
+void frankd_envelope_format(const struct frankd_envelope *env, struct lib_buf *out);
+int frankd_envelope_parse(const char *text, size_t len, struct frankd_envelope *env,
+			  struct lib_err *err);
+
+/* 1 when id is a queue id (so it can name a file). */
+int frankd_queue_id_valid(const char *id);
+
+/* The queue directory: tmp/ for files being written, messages/ for
+ * ID.msg + ID.env pairs; ID.env is the commit point.  Every file is
+ * written to tmp/, fsynced, renamed into messages/, and messages/ is
+ * fsynced before anything is acknowledged. */
+struct frankd_queue;
+
+/* Opens dir, making it and its subfolders (mode 0700) when missing. */
+struct frankd_queue *frankd_queue_open(const char *dir, struct lib_err *err);
+void frankd_queue_close(struct frankd_queue *q);
+const char *frankd_queue_dir(const struct frankd_queue *q);
+
+/* Takes the queue's lock (one daemon per queue; fcntl, so a killed
+ * process lets go).  0, or -1 with err set ("frankd is already running on
+ * DIR") when another process holds it. */
+int frankd_queue_lock(struct frankd_queue *q, struct lib_err *err);
+
+/* A new message being written.  Free without commit to throw it away. */
+struct frankd_queue_writer;
+
+struct frankd_queue_writer *frankd_queue_writer_new(struct frankd_queue *q,
+						    struct lib_err *err);
+const char *frankd_queue_writer_id(const struct frankd_queue_writer *w);
+/* Buffers and writes the message bytes. */
+int frankd_queue_writer_write(struct frankd_queue_writer *w, const void *data, size_t len,
+			      struct lib_err *err);
+/* Makes the message durable with env (its id and size are set here):
+ * after 0 the message is in the queue and survives a crash. */
+int frankd_queue_writer_commit(struct frankd_queue_writer *w, struct frankd_envelope *env,
+			       struct lib_err *err);
+void frankd_queue_writer_free(struct frankd_queue_writer *w);
+
+/* Reads ID.env: 0, 1 with err set when there is no such message (it may
+ * have left the queue meanwhile), -1 with err set when it is corrupt or
+ * cannot be read. */
+int frankd_queue_load(struct frankd_queue *q, const char *id, struct frankd_envelope *env,
+		      struct lib_err *err);
+/* Rewrites ID.env atomically (tmp, fsync, rename, fsync the folder). */
+int frankd_queue_store(struct frankd_queue *q, const struct frankd_envelope *env,
+		       struct lib_err *err);
+/* Removes ID.env, then ID.msg, and fsyncs the folder.  -1 with err set
+ * when there is no such message. */
+int frankd_queue_remove(struct frankd_queue *q, const char *id, struct lib_err *err);
+/* Opens ID.msg for reading: an fd, or -1 with err set. */
+int frankd_queue_open_message(struct frankd_queue *q, const char *id, struct lib_err *err);
+/* The ids of the queued messages, oldest first (ids sort by time).  The
+ * caller frees each and the array. */
+int frankd_queue_list(struct frankd_queue *q, char ***ids, size_t *n, struct lib_err *err);
+/* After a crash: removes files in tmp/ older than min_age seconds, an
+ * ID.env without its ID.msg (never acknowledged), an ID.msg without
+ * ID.env older than min_age.  Calls log for each removal.  Returns how
+ * many files it removed. */
+int frankd_queue_recover(struct frankd_queue *q, unsigned min_age,
+			 void (*log)(const char *what, const char *name));
+
+/* ===================================================================== */
+/* Routing and local delivery (route.c, maildir.c)                        */
+/* ===================================================================== */
+
+struct frankd_route {
+	enum frankd_route_kind kind;
+	const struct frankd_user *user; /* LOCAL: who receives it */
+};
+
+/* Where address goes: a local user (the recipient delimiter's +tag and the
+ * case of the local part ignored; postmaster@ a local domain, and the bare
+ * "Postmaster", reach the postmaster user), a local domain without such a
+ * user, or another domain. */
+void frankd_route(const struct frankd_conf *conf, const char *address, struct frankd_route *out);
+
+/* 1 when user may use address as its envelope sender (its addresses, and
+ * its send_as patterns; case-insensitive). */
+int frankd_may_send_as(const struct frankd_user *user, const char *address);
+
+/* The wait after try number attempts (1, 2, ...) failed: retry->first,
+ * doubling each time, at most retry->max. */
+unsigned frankd_retry_delay(const struct frankd_retry *retry, unsigned attempts);
+
+/* The domain of local@domain (after the last '@'), or "" when none. */
+const char *frankd_address_domain(const char *address);
+
+/* Makes maildir (and folder, "" for the inbox or "Junk" for ".Junk")
+ * with tmp/, new/ and cur/ when missing.  0 or -1 with err set. */
+int frankd_maildir_make(const char *maildir, const char *folder, struct lib_err *err);
+
+/* Delivers one copy into the folder of maildir: the lines of prefix, then
+ * the message read from msg_fd (from its start), line endings made LF
+ * (Maildir's), written to tmp/, fsynced, renamed into new/ and new/
+ * fsynced.  On success the copy is durable and *name (caller frees) is
+ * its file name in new/. */
+int frankd_maildir_deliver(const char *maildir, const char *folder, const char *hostname,
+			   const char *prefix, size_t prefix_len, int msg_fd, char **name,
+			   struct lib_err *err);
+
+/* ===================================================================== */
+/* App passwords (passwd.c)                                              */
+/* ===================================================================== */
+
+/* scrypt (RFC 7914) through OpenSSL 3's EVP_KDF "SCRYPT". */
+#define FRANKD_SCRYPT_LOG2_N 15
+#define FRANKD_SCRYPT_R 8
+#define FRANKD_SCRYPT_P 1
+#define FRANKD_PASSWD_SALT_LEN 16
+#define FRANKD_PASSWD_HASH_LEN 32
+#define FRANKD_LABEL_MAX 32
+
+/* One line of the password file:
+ *   USER LABEL $scrypt$ln=15,r=8,p=1$SALT$HASH CREATED
+ * with SALT and HASH in base64 and CREATED in seconds since 1970. */
+struct frankd_app_password {
+	char *user;
+	char *label;
+	unsigned log2_n, r, p;
+	unsigned char salt[FRANKD_PASSWD_SALT_LEN];
+	unsigned char hash[FRANKD_PASSWD_HASH_LEN];
+	long long created;
+};
+
+struct frankd_passwords {
+	struct frankd_app_password *items;
+	size_t count;
+};
+
+/* Parses the file's text (comments with #).  -1 with err "file:line: ...". */
+int frankd_passwords_parse(const char *file, const char *text, size_t len,
+			   struct frankd_passwords *out, struct lib_err *err);
+void frankd_passwords_format(const struct frankd_passwords *pw, struct lib_buf *out);
+void frankd_passwords_release(struct frankd_passwords *pw);
+
+/* Reads path; a missing file is an empty list. */
+int frankd_passwords_load(const char *path, struct frankd_passwords *out, struct lib_err *err);
+/* Writes path atomically with mode 0600 (tmp, fsync, rename, fsync dir). */
+int frankd_passwords_save(const char *path, const struct frankd_passwords *pw,
+			  struct lib_err *err);
+
+/* Adds a new random password for user under label (NULL: "app", "app2"...)
+ * with cost log2_n (0: FRANKD_SCRYPT_LOG2_N); *password (caller frees
+ * with frankd_password_free) is the only time it is seen. */
+int frankd_passwords_add(struct frankd_passwords *pw, const char *user, const char *label,
+			 unsigned log2_n, char **password, struct lib_err *err);
+int frankd_passwords_revoke(struct frankd_passwords *pw, const char *user, const char *label,
+			    struct lib_err *err);
+/* 1 when password is one of user's (dashes and spaces in it ignored), with
+ * *label set to its label (owned by pw); 0 when not; -1 on a KDF error. */
+int frankd_passwords_check(const struct frankd_passwords *pw, const char *user,
+			   const char *password, const char **label, struct lib_err *err);
+/* Wipes and frees. */
+void frankd_password_free(char *password);
+
+/* ===================================================================== */
+/* Rate limits (ratelimit.c)                                             */
+/* ===================================================================== */
+
+/* Counts failures per key (an IP, a user) in fixed windows, in a table of
+ * bounded size: when it is full the oldest window makes room. */
+struct frankd_ratelimit;
+
+struct frankd_ratelimit *frankd_ratelimit_new(size_t capacity);
+void frankd_ratelimit_free(struct frankd_ratelimit *rl);
+/* 1 when key has limit or more failures in its current window. */
+int frankd_ratelimit_blocked(struct frankd_ratelimit *rl, const char *key, time_t now,
+			     unsigned limit, unsigned window);
+void frankd_ratelimit_fail(struct frankd_ratelimit *rl, const char *key, time_t now,
+			   unsigned window);
+
+/* ===================================================================== */
+/* Logging (log.c)                                                       */
+/* ===================================================================== */
+
+enum frankd_log_level { FRANKD_LOG_ERROR, FRANKD_LOG_WARN, FRANKD_LOG_INFO, FRANKD_LOG_DEBUG };
+
+/* To stderr (the default) or syslog (mail facility); debug lines only with
+ * debug set.  Every line has its control characters made '?'. */
+void frankd_log_setup(int use_syslog, int debug);
+void frankd_log(enum frankd_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ===================================================================== */
+/* The daemon (server.c) and its control socket (control.c)               */
+/* ===================================================================== */
+
+/* Runs the daemon on conf (taken over) read from conf_path (for SIGHUP)
+ * until SIGTERM has drained it: 0, or 1 after logging why it could not
+ * start. */
+int frankd_serve(struct frankd_conf *conf, const char *conf_path, int is_root);
+
+/* Sends one command ("flush", "kick", "delete ID") to the daemon of
+ * queue_dir over QUEUE/control and puts its one-line answer in reply.
+ * Returns 0, 1 when no daemon listens there, -1 with err set. */
+int frankd_control_send(const char *queue_dir, const char *command, char *reply,
+			size_t size, struct lib_err *err);
+
+/* ===================================================================== */
+/* Commands (cli.c): passwd, queue, sendmail                             */
+/* ===================================================================== */
+
+/* Each returns the exit status (0, 1 on error, 2 on usage) after printing
+ * its output and errors ("frankd: ..."). */
+int frankd_cmd_passwd(const struct frankd_conf *conf, int argc, char **argv);
+int frankd_cmd_queue(const struct frankd_conf *conf, int argc, char **argv);
+int frankd_cmd_sendmail(const struct frankd_conf *conf, int argc, char **argv);
+
+#endif

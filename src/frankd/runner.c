@@ -1,0 +1,400 @@
+/* runner.c: delivery of queued messages, in the server's loop.
+ *
+ * The runner keeps, for each queued message, when it is next due; one
+ * timer fires for the earliest.  A try reads ID.env (the truth is on disk),
+ * routes each recipient not yet done (route.c), delivers the local ones
+ * into Maildirs, and writes the new state back: a recipient is DELIVERED
+ * only after its copy is durable, and the message leaves the queue only
+ * when no recipient is left.  A crash between a delivery and the state
+ * write delivers that copy again on restart: at most a duplicate.
+ *
+ * Remote recipients are the relay's (MX or smarthost): relay_recipient()
+ * is the hook where it goes; until it exists, they stay DEFERRED with
+ * "relay not implemented yet", visible in frankd queue. */
+#include "frankd_internal.h"
+
+#include <event2/event.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TRIES_PER_TURN 64 /* then the loop gets a turn */
+#define RECOVER_AGE 3600  /* seconds before an orphaned file is removed */
+
+struct due {
+	char id[FRANKD_QUEUE_ID_LEN + 1];
+	time_t when;
+	int forced; /* flush: every waiting recipient, whatever its next try */
+	int busy;   /* a worker is trying it */
+};
+
+struct frankd_runner {
+	struct frankd_server *srv;
+	struct due *items;
+	size_t count;
+	unsigned busy;      /* tries out on the workers */
+	unsigned max_busy;  /* at most this many, so commits wait little */
+	struct event *timer;
+	struct event *scan_timer;
+};
+
+/* One try of one message, on a worker: it owns copies of what it reads,
+ * and the configuration stays alive until its done callback. */
+struct delivery {
+	struct frankd_runner *r;
+	const struct frankd_conf *conf;
+	struct frankd_queue *queue;
+	char id[FRANKD_QUEUE_ID_LEN + 1];
+	int forced;
+	int gone;     /* not in the queue any more (finished or unreadable) */
+	time_t next;  /* else when it is due again */
+};
+
+unsigned frankd_retry_delay(const struct frankd_retry *retry, unsigned attempts)
+{
+	unsigned long long delay = retry->first;
+	for (unsigned i = 1; i < attempts && delay < retry->max; i++)
+		delay *= 2;
+	return delay > retry->max ? retry->max : (unsigned)delay;
+}
+
+static struct due *find(struct frankd_runner *r, const char *id)
+{
+	for (size_t i = 0; i < r->count; i++)
+		if (strcmp(r->items[i].id, id) == 0)
+			return &r->items[i];
+	return NULL;
+}
+
+static void forget(struct frankd_runner *r, const char *id)
+{
+	struct due *d = find(r, id);
+	if (!d)
+		return;
+	if (d->busy)
+		r->busy--;
+	*d = r->items[--r->count];
+}
+
+static void set_due(struct frankd_runner *r, const char *id, time_t when)
+{
+	struct due *d = find(r, id);
+	if (!d) {
+		r->items = lib_xrealloc(r->items, (r->count + 1) * sizeof *r->items);
+		d = &r->items[r->count++];
+		memset(d, 0, sizeof *d);
+		memcpy(d->id, id, sizeof d->id);
+	}
+	d->when = when;
+}
+
+/* Sets the timer for the earliest due message. */
+static void arm(struct frankd_runner *r)
+{
+	time_t first = 0, now = time(NULL);
+	int any = 0;
+	for (size_t i = 0; i < r->count; i++)
+		if (!r->items[i].busy && (!any || r->items[i].when < first)) {
+			first = r->items[i].when;
+			any = 1;
+		}
+	if (!any || r->busy >= r->max_busy) { /* a done callback arms it again */
+		evtimer_del(r->timer);
+		return;
+	}
+	struct timeval tv = { first > now ? first - now : 0, 0 };
+	evtimer_add(r->timer, &tv);
+}
+
+/* --- one try ---------------------------------------------------------------- */
+
+/* What goes before the message in a Maildir: Return-Path and Delivered-To
+ * (RFC 5321 4.4, the final delivery's), then frankd's own header lines. */
+static void delivery_prefix(const struct frankd_envelope *env, const char *rcpt,
+			    struct lib_buf *out)
+{
+	lib_buf_printf(out, "Return-Path: <%s>\r\nDelivered-To: %s\r\n", env->sender, rcpt);
+	lib_buf_append(out, env->headers.data ? env->headers.data : "", env->headers.len);
+}
+
+static void defer(const struct delivery *d, struct frankd_rcpt *rcpt, const char *why,
+		  time_t now)
+{
+	rcpt->status = FRANKD_RCPT_DEFERRED;
+	rcpt->next_try = now + frankd_retry_delay(&d->conf->retry, rcpt->attempts);
+	frankd_rcpt_set_error(rcpt, why);
+}
+
+static void deliver_local(const struct delivery *d, const struct frankd_envelope *env,
+			  struct frankd_rcpt *rcpt, const struct frankd_user *user, int msg_fd,
+			  time_t now)
+{
+	struct lib_buf prefix = LIB_BUF_INIT;
+	struct lib_err err;
+	char *name = NULL;
+	delivery_prefix(env, rcpt->address, &prefix);
+	if (frankd_maildir_deliver(user->maildir, "", d->conf->hostname, prefix.data, prefix.len,
+				   msg_fd, &name, &err) < 0) {
+		defer(d, rcpt, err.msg, now);
+		frankd_log(FRANKD_LOG_WARN, "%s: deferred <%s>: %s (try %u)", env->id, rcpt->address,
+			   err.msg, rcpt->attempts);
+	} else {
+		rcpt->status = FRANKD_RCPT_DELIVERED;
+		frankd_rcpt_set_error(rcpt, NULL);
+		frankd_log(FRANKD_LOG_INFO, "%s: delivered <%s> to user %s (%s/new/%s)", env->id,
+			   rcpt->address, user->name, user->maildir, name);
+	}
+	free(name);
+	lib_buf_release(&prefix);
+}
+
+/* The relay's hook: a remote recipient.  The relay (MX lookup or the
+ * smarthost, with retries and bounces) is not built yet, so the recipient
+ * waits, saying so. */
+static void relay_recipient(const struct delivery *d, const struct frankd_envelope *env,
+			    struct frankd_rcpt *rcpt, time_t now)
+{
+	defer(d, rcpt, "relay not implemented yet", now);
+	frankd_log(FRANKD_LOG_INFO, "%s: deferred <%s>: remote, relay not implemented yet",
+		   env->id, rcpt->address);
+}
+
+static void try_recipient(const struct delivery *d, const struct frankd_envelope *env,
+			  struct frankd_rcpt *rcpt, int msg_fd, time_t now)
+{
+	struct frankd_route route;
+	frankd_route(d->conf, rcpt->address, &route);
+	rcpt->route = route.kind;
+	rcpt->attempts++;
+	switch (route.kind) {
+	case FRANKD_ROUTE_LOCAL:
+		deliver_local(d, env, rcpt, route.user, msg_fd, now);
+		break;
+	case FRANKD_ROUTE_REMOTE:
+		relay_recipient(d, env, rcpt, now);
+		break;
+	case FRANKD_ROUTE_NO_USER: /* the configuration changed since RCPT */
+		rcpt->status = FRANKD_RCPT_FAILED;
+		frankd_rcpt_set_error(rcpt, "550 5.1.1 no such user here");
+		frankd_log(FRANKD_LOG_INFO, "%s: failed <%s>: no such user", env->id, rcpt->address);
+		break;
+	}
+}
+
+/* The bounce's hook: recipients that failed for good.  DSNs (RFC 3464)
+ * come with the relay; until then the log says what was lost. */
+static void bounce_failed(const struct frankd_envelope *env)
+{
+	for (size_t i = 0; i < env->nrcpts; i++)
+		if (env->rcpts[i].status == FRANKD_RCPT_FAILED)
+			frankd_log(FRANKD_LOG_WARN, "%s: bounced <%s> (sender <%s>): %s; no DSN sent "
+						    "(not implemented yet)",
+				   env->id, env->rcpts[i].address, env->sender,
+				   env->rcpts[i].last_error ? env->rcpts[i].last_error : "failed");
+}
+
+/* The time the message is next due: its earliest waiting recipient. */
+static time_t next_due(const struct frankd_envelope *env)
+{
+	time_t next = 0;
+	for (size_t i = 0; i < env->nrcpts; i++) {
+		const struct frankd_rcpt *rc = &env->rcpts[i];
+		if (rc->status == FRANKD_RCPT_DELIVERED || rc->status == FRANKD_RCPT_FAILED)
+			continue;
+		if (!next || rc->next_try < next)
+			next = (time_t)rc->next_try;
+	}
+	return next;
+}
+
+static void finish(struct delivery *d, struct frankd_envelope *env)
+{
+	struct lib_err err;
+	bounce_failed(env);
+	if (frankd_queue_remove(d->queue, env->id, &err) < 0)
+		frankd_log(FRANKD_LOG_ERROR, "%s: %s", env->id, err.msg);
+	else
+		frankd_log(FRANKD_LOG_INFO, "%s: removed from the queue", env->id);
+	d->gone = 1;
+}
+
+/* The work of a try, on a worker. */
+static void try_message(void *arg)
+{
+	struct delivery *d = arg;
+	struct frankd_envelope env;
+	struct lib_err err;
+	int rc = frankd_queue_load(d->queue, d->id, &env, &err);
+	if (rc != 0) {
+		if (rc < 0)
+			frankd_log(FRANKD_LOG_ERROR, "%s: %s", d->id, err.msg);
+		d->gone = 1;
+		return;
+	}
+	int msg_fd = frankd_queue_open_message(d->queue, d->id, &err);
+	if (msg_fd < 0) {
+		frankd_log(FRANKD_LOG_ERROR, "%s: %s", d->id, err.msg);
+		frankd_envelope_release(&env);
+		d->gone = 1;
+		return;
+	}
+	time_t now = time(NULL);
+	for (size_t i = 0; i < env.nrcpts; i++) {
+		struct frankd_rcpt *rcpt = &env.rcpts[i];
+		int waiting = rcpt->status == FRANKD_RCPT_PENDING ||
+			      rcpt->status == FRANKD_RCPT_DEFERRED;
+		if (waiting && (d->forced || rcpt->next_try <= now))
+			try_recipient(d, &env, rcpt, msg_fd, now);
+	}
+	close(msg_fd);
+	if (frankd_envelope_finished(&env)) {
+		finish(d, &env);
+	} else if (frankd_queue_store(d->queue, &env, &err) < 0) {
+		frankd_log(FRANKD_LOG_ERROR, "%s: %s", d->id, err.msg);
+		d->next = now + d->conf->retry.first;
+	} else {
+		d->next = next_due(&env);
+	}
+	frankd_envelope_release(&env);
+}
+
+/* Back in the loop: the try's outcome goes into the list of due messages. */
+static void try_done(void *arg)
+{
+	struct delivery *d = arg;
+	struct frankd_runner *r = d->r;
+	struct due *due = find(r, d->id);
+	if (due && due->busy) {
+		due->busy = 0;
+		r->busy--;
+	}
+	if (d->gone)
+		forget(r, d->id);
+	else if (due)
+		due->when = d->next;
+	free(d);
+	arm(r);
+}
+
+static void start_try(struct frankd_runner *r, struct due *due)
+{
+	struct delivery *d = lib_xcalloc(1, sizeof *d);
+	d->r = r;
+	d->conf = r->srv->conf;
+	d->queue = r->srv->queue;
+	memcpy(d->id, due->id, sizeof d->id);
+	d->forced = due->forced;
+	due->forced = 0;
+	due->busy = 1;
+	r->busy++;
+	frankd_pool_submit(r->srv->pool, try_message, try_done, d);
+}
+
+static void on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	struct frankd_runner *r = arg;
+	time_t now = time(NULL);
+	for (size_t i = 0; i < r->count && r->busy < r->max_busy; i++)
+		if (!r->items[i].busy && r->items[i].when <= now)
+			start_try(r, &r->items[i]);
+	arm(r);
+}
+
+/* --- scanning the directory ------------------------------------------------- */
+
+static void log_recovery(const char *what, const char *name)
+{
+	frankd_log(FRANKD_LOG_WARN, "queue: removed %s: %s", what, name);
+}
+
+void frankd_runner_scan(struct frankd_runner *r)
+{
+	char **ids = NULL;
+	size_t n = 0;
+	struct lib_err err;
+	frankd_queue_recover(r->srv->queue, RECOVER_AGE, log_recovery);
+	if (frankd_queue_list(r->srv->queue, &ids, &n, &err) < 0) {
+		frankd_log(FRANKD_LOG_ERROR, "queue: %s", err.msg);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!find(r, ids[i])) {
+			struct frankd_envelope env;
+			time_t when = time(NULL);
+			if (frankd_queue_load(r->srv->queue, ids[i], &env, &err) == 0) {
+				when = next_due(&env);
+				frankd_envelope_release(&env);
+			}
+			set_due(r, ids[i], when);
+		}
+		free(ids[i]);
+	}
+	free(ids);
+	arm(r);
+}
+
+static void on_scan(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	struct frankd_runner *r = arg;
+	frankd_runner_scan(r);
+	struct timeval tv = { (time_t)r->srv->conf->queue_scan, 0 };
+	evtimer_add(r->scan_timer, &tv);
+}
+
+struct frankd_runner *frankd_runner_new(struct frankd_server *srv)
+{
+	struct frankd_runner *r = lib_xcalloc(1, sizeof *r);
+	r->srv = srv;
+	r->max_busy = srv->conf->limits.workers;
+	r->timer = evtimer_new(srv->base, on_timer, r);
+	r->scan_timer = evtimer_new(srv->base, on_scan, r);
+	struct timeval tv = { 0, 0 };
+	evtimer_add(r->scan_timer, &tv);
+	return r;
+}
+
+void frankd_runner_free(struct frankd_runner *r)
+{
+	if (!r)
+		return;
+	event_free(r->timer);
+	event_free(r->scan_timer);
+	free(r->items);
+	free(r);
+}
+
+void frankd_runner_kick(struct frankd_runner *r, const char *id)
+{
+	set_due(r, id, 0);
+	arm(r);
+}
+
+void frankd_runner_flush(struct frankd_runner *r)
+{
+	frankd_runner_scan(r);
+	frankd_log(FRANKD_LOG_INFO, "queue: flush: trying %zu message%s now", r->count,
+		   r->count == 1 ? "" : "s");
+	for (size_t i = 0; i < r->count; i++) {
+		r->items[i].when = 0;
+		r->items[i].forced = 1;
+	}
+	arm(r);
+}
+
+int frankd_runner_delete(struct frankd_runner *r, const char *id, struct lib_err *err)
+{
+	const struct due *d = find(r, id);
+	if (d && d->busy)
+		return lib_err_set(err, "%s is being delivered right now; try again", id);
+	if (frankd_queue_remove(r->srv->queue, id, err) < 0)
+		return -1;
+	forget(r, id);
+	arm(r);
+	frankd_log(FRANKD_LOG_INFO, "%s: deleted from the queue by frankd queue delete", id);
+	return 0;
+}

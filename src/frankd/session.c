@@ -1,0 +1,1124 @@
+/* session.c: one SMTP session (RFC 5321; submission RFC 6409; STARTTLS RFC
+ * 3207; AUTH RFC 4954), in OpenSMTPD's shape: an explicit state, a table
+ * of commands each with a check step and a proceed step, one read
+ * callback, and every state change through session_enter(), which logs it.
+ *
+ * Replies are queued on the bufferevent in the order commands came, so
+ * PIPELINING needs nothing more.  A message is streamed through the DATA
+ * reader into the queue writer; it is acknowledged (250) only after the
+ * queue has made it durable.  Bad input ends this session, never the
+ * daemon; memory stays bounded (a line over the limit is discarded as it
+ * arrives, a message over SIZE is counted but not kept). */
+#include "frankd_internal.h"
+
+#include "net.h"
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+
+#include <openssl/err.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+enum smtp_state {
+	SMTP_STATE_CONNECTED, /* greeted; EHLO/HELO awaited (again after STARTTLS) */
+	SMTP_STATE_READY,     /* EHLO done: MAIL, AUTH, STARTTLS... */
+	SMTP_STATE_AUTH_PLAIN, /* AUTH PLAIN: the response line awaited */
+	SMTP_STATE_AUTH_USER, /* AUTH LOGIN: the user name line */
+	SMTP_STATE_AUTH_PASS, /* AUTH LOGIN: the password line */
+	SMTP_STATE_MAIL,      /* MAIL taken: RCPT awaited */
+	SMTP_STATE_RCPT,      /* a recipient taken: more RCPT, or DATA */
+	SMTP_STATE_DATA,      /* the message text */
+	SMTP_STATE_WAIT,      /* a worker has the session's job (queue commit,
+				 password check); reading waits */
+	SMTP_STATE_QUIT,      /* closing once the replies are out */
+};
+
+static const char *const state_names[] = { "connected", "ready", "auth-plain", "auth-user",
+					   "auth-pass", "mail", "rcpt", "data", "wait", "quit" };
+
+#define BIT(s) (1u << (s))
+#define IN_SESSION (BIT(SMTP_STATE_READY) | BIT(SMTP_STATE_MAIL) | BIT(SMTP_STATE_RCPT))
+#define OUTPUT_HIGH (256 * 1024) /* replies waiting: stop reading until they go */
+
+struct smtp_session {
+	struct frankd_server *srv;
+	struct smtp_session *prev, *next;
+	unsigned long id;
+	struct bufferevent *bev;
+	enum smtp_state state;
+	enum frankd_listen_mode mode;
+	char ip[64];
+	char helo[FRANKD_SMTP_DOMAIN_MAX + 1];
+	int esmtp;
+	int tls;
+	char tls_info[128];
+	char *auth_user;     /* authenticated: the user's name */
+	char auth_login[FRANKD_SMTP_AUTH_MAX + 1]; /* AUTH LOGIN: the user so far */
+	unsigned errors;
+	int discarding;      /* a line over the limit: dropping bytes to its end */
+	/* the transaction */
+	char *sender;
+	int body_8bit, smtputf8;
+	struct frankd_envelope env; /* recipients gathered here */
+	struct frankd_queue_writer *writer;
+	struct frankd_data_reader data;
+	struct frankd_header_scan headers;
+	struct lib_buf data_out;
+	int data_failed;
+	unsigned messages;
+	int free_scheduled;
+	int busy;            /* a job is out: the session must outlive it */
+	int free_pending;    /* the connection went while busy */
+};
+
+/* --- replies, states, closing ------------------------------------------------ */
+
+static void session_free(struct smtp_session *s);
+
+static void reply(struct smtp_session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void reply(struct smtp_session *s, const char *fmt, ...)
+{
+	struct lib_buf line = LIB_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	lib_buf_vprintf(&line, fmt, ap);
+	va_end(ap);
+	frankd_log(FRANKD_LOG_DEBUG, "session %lu: S: %s", s->id, line.data);
+	if (line.data[0] == '4' || line.data[0] == '5')
+		s->errors++;
+	lib_buf_puts(&line, "\r\n");
+	bufferevent_write(s->bev, line.data, line.len);
+	lib_buf_release(&line);
+}
+
+static void session_enter(struct smtp_session *s, enum smtp_state state)
+{
+	if (s->state != state)
+		frankd_log(FRANKD_LOG_DEBUG, "session %lu: %s -> %s", s->id, state_names[s->state],
+			   state_names[state]);
+	s->state = state;
+}
+
+static void free_later(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	session_free(arg);
+}
+
+/* Frees from the loop, not from inside a callback of the bufferevent. */
+static void session_free_soon(struct smtp_session *s)
+{
+	struct timeval now = { 0, 0 };
+	if (s->busy) { /* the job's done callback comes back here */
+		s->free_pending = 1;
+		bufferevent_disable(s->bev, EV_READ | EV_WRITE);
+		return;
+	}
+	if (s->free_scheduled)
+		return;
+	s->free_scheduled = 1;
+	bufferevent_disable(s->bev, EV_READ | EV_WRITE);
+	event_base_once(s->srv->base, -1, EV_TIMEOUT, free_later, s, &now);
+}
+
+static void on_raw_drained(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+	if (info->n_deleted && evbuffer_get_length(buf) == 0) {
+		evbuffer_remove_cb(buf, on_raw_drained, arg);
+		session_free_soon(arg);
+	}
+}
+
+/* After the last reply has left: under TLS it may still sit, encrypted,
+ * in the socket's buffer below; free only once that is empty too. */
+static void close_when_flushed(struct smtp_session *s)
+{
+	if (evbuffer_get_length(bufferevent_get_output(s->bev)) > 0)
+		return; /* on_written comes back here */
+	struct bufferevent *under = bufferevent_get_underlying(s->bev);
+	struct evbuffer *raw = under ? bufferevent_get_output(under) : NULL;
+	if (raw && evbuffer_get_length(raw) > 0)
+		evbuffer_add_cb(raw, on_raw_drained, s);
+	else
+		session_free_soon(s);
+}
+
+static void session_close(struct smtp_session *s)
+{
+	session_enter(s, SMTP_STATE_QUIT);
+	bufferevent_disable(s->bev, EV_READ);
+	close_when_flushed(s);
+}
+
+static void transaction_reset(struct smtp_session *s)
+{
+	free(s->sender);
+	s->sender = NULL;
+	s->body_8bit = s->smtputf8 = 0;
+	frankd_envelope_release(&s->env);
+	frankd_queue_writer_free(s->writer);
+	s->writer = NULL;
+	lib_buf_release(&s->data_out);
+	s->data_failed = 0;
+}
+
+static void session_free(struct smtp_session *s)
+{
+	struct frankd_server *srv = s->srv;
+	if (s->state == SMTP_STATE_DATA)
+		frankd_log(FRANKD_LOG_INFO, "session %lu: connection lost during DATA from %s; "
+					    "the message is discarded",
+			   s->id, s->ip);
+	frankd_log(FRANKD_LOG_INFO, "session %lu: disconnect from %s (%u messages)", s->id, s->ip,
+		   s->messages);
+	transaction_reset(s);
+	free(s->auth_user);
+	lib_secure_zero(s->auth_login, sizeof s->auth_login);
+	bufferevent_free(s->bev);
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		srv->sessions = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	srv->nsessions--;
+	free(s);
+	frankd_server_session_gone(srv);
+}
+
+/* After an error reply: too many, and the session ends. */
+static int too_many_errors(struct smtp_session *s)
+{
+	if (s->errors < s->srv->conf->limits.errors)
+		return 0;
+	frankd_log(FRANKD_LOG_INFO, "session %lu: too many errors from %s", s->id, s->ip);
+	reply(s, "421 4.7.0 %s Too many errors, closing connection", s->srv->conf->hostname);
+	session_close(s);
+	return 1;
+}
+
+/* --- jobs on the workers ----------------------------------------------------- */
+
+static void on_read(struct bufferevent *bev, void *arg);
+
+/* Hands work to a worker: the session reads nothing until it is back. */
+static void session_wait(struct smtp_session *s, void (*work)(void *), void (*done)(void *),
+			 void *job)
+{
+	s->busy = 1;
+	session_enter(s, SMTP_STATE_WAIT);
+	bufferevent_disable(s->bev, EV_READ);
+	frankd_pool_submit(s->srv->pool, work, done, job);
+}
+
+/* A job is back: 0 to go on, -1 when the session has gone or is closing
+ * (a timeout, the drain) meanwhile. */
+static int session_back(struct smtp_session *s, enum smtp_state state)
+{
+	s->busy = 0;
+	if (s->free_pending) {
+		s->free_pending = 0;
+		session_free_soon(s);
+		return -1;
+	}
+	if (s->state == SMTP_STATE_QUIT) {
+		close_when_flushed(s);
+		return -1;
+	}
+	session_enter(s, state);
+	return 0;
+}
+
+/* Reads on with what the client pipelined while the job was out. */
+static void session_resume(struct smtp_session *s)
+{
+	if (s->state == SMTP_STATE_QUIT || s->free_scheduled)
+		return;
+	bufferevent_enable(s->bev, EV_READ);
+	on_read(s->bev, s);
+}
+
+/* --- the command table ------------------------------------------------------ */
+
+struct smtp_command {
+	enum frankd_smtp_verb verb;
+	unsigned states; /* where it may come */
+	const char *out_of_sequence;
+	/* 0 to go on, -1 after replying why not */
+	int (*check)(struct smtp_session *s, struct frankd_smtp_cmd *cmd);
+	void (*proceed)(struct smtp_session *s, struct frankd_smtp_cmd *cmd);
+};
+
+static int submission(const struct smtp_session *s)
+{
+	return s->mode != FRANKD_MODE_SMTP;
+}
+
+static void proceed_ehlo(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
+{
+	const struct frankd_conf *conf = s->srv->conf;
+	transaction_reset(s);
+	snprintf(s->helo, sizeof s->helo, "%s", cmd->arg);
+	s->esmtp = cmd->verb == FRANKD_SMTP_EHLO;
+	session_enter(s, SMTP_STATE_READY);
+	if (!s->esmtp) {
+		reply(s, "250 %s", conf->hostname);
+		return;
+	}
+	reply(s, "250-%s", conf->hostname);
+	reply(s, "250-PIPELINING");
+	reply(s, "250-SIZE %zu", conf->limits.message_size);
+	reply(s, "250-8BITMIME");
+	reply(s, "250-SMTPUTF8");
+	reply(s, "250-ENHANCEDSTATUSCODES");
+	if (!s->tls && s->srv->tls)
+		reply(s, "250-STARTTLS");
+	if (submission(s) && s->tls && !s->auth_user)
+		reply(s, "250-AUTH PLAIN LOGIN");
+	reply(s, "250 HELP");
+}
+
+static int check_starttls(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
+{
+	(void)cmd;
+	if (s->tls) {
+		reply(s, "503 5.5.1 TLS already active");
+		return -1;
+	}
+	if (!s->srv->tls) {
+		reply(s, "454 4.7.0 TLS not available");
+		return -1;
+	}
+	return 0;
+}
+
+static void on_written(struct bufferevent *bev, void *arg);
+static void on_event(struct bufferevent *bev, short what, void *arg);
+
+static void proceed_starttls(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
+{
+	(void)cmd;
+	/* Whatever the client pipelined after STARTTLS came in the clear:
+	 * it must not count as said inside TLS (CVE-2011-0411). */
+	struct evbuffer *in = bufferevent_get_input(s->bev);
+	size_t injected = evbuffer_get_length(in);
+	if (injected) {
+		frankd_log(FRANKD_LOG_WARN, "session %lu: %zu bytes after STARTTLS discarded", s->id,
+			   injected);
+		evbuffer_drain(in, injected);
+	}
+	reply(s, "220 2.0.0 Ready to start TLS");
+	SSL *ssl = SSL_new(s->srv->tls);
+	s->bev = bufferevent_openssl_filter_new(s->srv->base, s->bev, ssl,
+						BUFFEREVENT_SSL_ACCEPTING,
+						BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+	struct timeval idle = { (time_t)s->srv->conf->limits.timeout, 0 };
+	bufferevent_set_timeouts(s->bev, &idle, &idle);
+	bufferevent_setcb(s->bev, on_read, on_written, on_event, s);
+	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+	s->tls = 1;
+	s->helo[0] = '\0';
+	s->esmtp = 0;
+	transaction_reset(s);
+	session_enter(s, SMTP_STATE_CONNECTED);
+}
+
+/* --- AUTH ------------------------------------------------------------------- */
+
+static int check_auth(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
+{
+	if (!submission(s)) {
+		reply(s, "503 5.5.1 AUTH not available on this port");
+		return -1;
+	}
+	if (!s->tls) {
+		reply(s, "530 5.7.0 Must issue a STARTTLS command first");
+		return -1;
+	}
+	if (s->auth_user) {
+		reply(s, "503 5.5.1 Already authenticated");
+		return -1;
+	}
+	if (strcmp(cmd->arg, "PLAIN") != 0 && strcmp(cmd->arg, "LOGIN") != 0) {
+		reply(s, "504 5.5.4 Unrecognized authentication type");
+		return -1;
+	}
+	return 0;
+}
+
+static void auth_result(struct smtp_session *s, enum frankd_auth_result r,
+			const struct frankd_auth_outcome *o, const char *login)
+{
+	switch (r) {
+	case FRANKD_AUTH_OK:
+		s->auth_user = lib_xstrdup(o->user);
+		frankd_log(FRANKD_LOG_INFO, "session %lu: auth ok: user %s (password %s) from %s",
+			   s->id, o->user, o->label, s->ip);
+		reply(s, "235 2.7.0 Authentication successful");
+		return;
+	case FRANKD_AUTH_FAIL:
+		frankd_log(FRANKD_LOG_INFO, "session %lu: auth failed: user %.64s from %s: %s", s->id,
+			   login, s->ip, o->why);
+		reply(s, "535 5.7.8 Authentication credentials invalid");
+		break;
+	case FRANKD_AUTH_BLOCKED:
+		frankd_log(FRANKD_LOG_WARN, "session %lu: auth refused: user %.64s from %s: %s",
+			   s->id, login, s->ip, o->why);
+		reply(s, "454 4.7.0 Too many failed authentications, try again later");
+		break;
+	case FRANKD_AUTH_TEMPFAIL:
+	case FRANKD_AUTH_PENDING:
+		frankd_log(FRANKD_LOG_ERROR, "session %lu: auth unavailable: %s", s->id, o->why);
+		reply(s, "454 4.7.0 Temporary authentication failure");
+		break;
+	}
+	too_many_errors(s);
+}
+
+/* A password check on a worker, and whose it is. */
+struct auth_wait {
+	struct smtp_session *s;
+	struct frankd_auth_job *job;
+	char login[65];
+};
+
+static void auth_work(void *arg)
+{
+	frankd_auth_job_work(((struct auth_wait *)arg)->job);
+}
+
+static void auth_done(void *arg)
+{
+	struct auth_wait *w = arg;
+	struct smtp_session *s = w->s;
+	struct frankd_auth_outcome o;
+	enum frankd_auth_result r = frankd_auth_finish(s->srv->auth, s->srv->conf, w->job, &o);
+	if (session_back(s, SMTP_STATE_READY) == 0) {
+		auth_result(s, r, &o, w->login);
+		session_resume(s);
+	}
+	free(w);
+}
+
+static void auth_finish(struct smtp_session *s, const char *login, const char *password)
+{
+	struct frankd_auth_outcome o;
+	struct frankd_auth_job *job = NULL;
+	enum frankd_auth_result r = frankd_auth_begin(s->srv->auth, s->srv->conf, s->ip, login,
+						      password, &o, &job);
+	session_enter(s, SMTP_STATE_READY);
+	if (r != FRANKD_AUTH_PENDING) {
+		auth_result(s, r, &o, login);
+		return;
+	}
+	struct auth_wait *w = lib_xcalloc(1, sizeof *w);
+	w->s = s;
+	w->job = job;
+	snprintf(w->login, sizeof w->login, "%s", login);
+	session_wait(s, auth_work, auth_done, w);
+}
+
+static void auth_plain(struct smtp_session *s, const char *b64, size_t len)
+{
+	static char authzid[FRANKD_SMTP_AUTH_MAX + 1], authcid[FRANKD_SMTP_AUTH_MAX + 1],
+		password[FRANKD_SMTP_AUTH_MAX + 1];
+	if (frankd_sasl_plain_decode(b64, len, authzid, authcid, password) < 0) {
+		session_enter(s, SMTP_STATE_READY);
+		reply(s, "501 5.5.2 Cannot decode the AUTH PLAIN response");
+	} else if (authzid[0] && strcmp(authzid, authcid) != 0) {
+		session_enter(s, SMTP_STATE_READY);
+		reply(s, "535 5.7.8 Authorization identity not allowed");
+	} else {
+		auth_finish(s, authcid, password);
+	}
+	lib_secure_zero(authzid, sizeof authzid);
+	lib_secure_zero(authcid, sizeof authcid);
+	lib_secure_zero(password, sizeof password);
+}
+
+/* A base64 line of AUTH LOGIN into out; -1 after replying. */
+static int login_decode(struct smtp_session *s, const char *b64, size_t len, char *out)
+{
+	size_t n;
+	if (len > FRANKD_SMTP_AUTH_MAX ||
+	    frankd_base64_decode(b64, len, (unsigned char *)out, &n) < 0 || n == 0 ||
+	    memchr(out, '\0', n)) {
+		session_enter(s, SMTP_STATE_READY);
+		reply(s, "501 5.5.2 Cannot decode the AUTH LOGIN response");
+		return -1;
+	}
+	return 0;
+}
+
+static void proceed_auth(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
+{
+	int plain = strcmp(cmd->arg, "PLAIN") == 0;
+	const char *ir = cmd->initial_response;
+	size_t irlen = cmd->initial_response_len;
+	if (plain && irlen) {
+		auth_plain(s, ir, irlen);
+	} else if (plain) {
+		session_enter(s, SMTP_STATE_AUTH_PLAIN);
+		reply(s, "334 ");
+	} else if (irlen && !(irlen == 1 && ir[0] == '=')) {
+		if (login_decode(s, ir, irlen, s->auth_login) == 0) {
+			session_enter(s, SMTP_STATE_AUTH_PASS);
+			reply(s, "334 UGFzc3dvcmQ6"); /* "Password:" */
+		}
+	} else {
+		session_enter(s, SMTP_STATE_AUTH_USER);
+		reply(s, "334 VXNlcm5hbWU6"); /* "Username:" */
+	}
+}
+
+/* A line in an AUTH state: never logged, it holds a secret. */
+static void auth_line(struct smtp_session *s, const char *line, size_t len)
+{
+	if (len == 1 && line[0] == '*') {
+		session_enter(s, SMTP_STATE_READY);
+		reply(s, "501 5.0.0 Authentication cancelled");
+		return;
+	}
+	static char password[FRANKD_SMTP_AUTH_MAX + 1];
+	switch (s->state) {
+	case SMTP_STATE_AUTH_PLAIN:
+		auth_plain(s, line, len);
+		break;
+	case SMTP_STATE_AUTH_USER:
+		if (login_decode(s, line, len, s->auth_login) == 0) {
+			session_enter(s, SMTP_STATE_AUTH_PASS);
+			reply(s, "334 UGFzc3dvcmQ6");
+		}
+		break;
+	case SMTP_STATE_AUTH_PASS:
+		if (login_decode(s, line, len, password) == 0)
+			auth_finish(s, s->auth_login, password);
+		lib_secure_zero(password, sizeof password);
+		lib_secure_zero(s->auth_login, sizeof s->auth_login);
+		break;
+	default:
+		break;
+	}
+}
+
+/* --- MAIL, RCPT ------------------------------------------------------------------ */
+
+static int check_mail(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
+{
+	const struct frankd_conf *conf = s->srv->conf;
+	if (submission(s) && !s->auth_user) {
+		reply(s, "530 5.7.0 Authentication required");
+		return -1;
+	}
+	if (s->srv->draining) {
+		reply(s, "421 4.3.2 %s Service shutting down", conf->hostname);
+		session_close(s);
+		return -1;
+	}
+	int smtputf8 = 0, body_8bit = 0;
+	for (size_t i = 0; i < cmd->nparams; i++) {
+		const struct frankd_smtp_param *p = &cmd->params[i];
+		if (strcmp(p->keyword, "SIZE") == 0 && p->has_value) {
+			char *end;
+			unsigned long long size = strtoull(p->value, &end, 10);
+			if (*end || p->value[0] < '0' || p->value[0] > '9') {
+				reply(s, "501 5.5.4 Bad SIZE value");
+				return -1;
+			}
+			if (size > conf->limits.message_size) {
+				reply(s, "552 5.3.4 Message size exceeds fixed limit of %zu bytes",
+				      conf->limits.message_size);
+				return -1;
+			}
+		} else if (strcmp(p->keyword, "BODY") == 0 && p->has_value &&
+			   (strcasecmp(p->value, "7BIT") == 0 ||
+			    strcasecmp(p->value, "8BITMIME") == 0)) {
+			body_8bit = strcasecmp(p->value, "8BITMIME") == 0;
+		} else if (strcmp(p->keyword, "SMTPUTF8") == 0 && !p->has_value) {
+			smtputf8 = 1;
+		} else if (strcmp(p->keyword, "AUTH") == 0 && p->has_value) {
+			/* RFC 4954 5: taken, not trusted */
+		} else {
+			reply(s, "555 5.5.4 Unsupported option: %s", p->keyword);
+			return -1;
+		}
+	}
+	if (cmd->address_utf8 && !smtputf8) {
+		reply(s, "553 5.6.7 Non-ASCII address needs the SMTPUTF8 parameter");
+		return -1;
+	}
+	if (submission(s)) {
+		const struct frankd_user *u = frankd_conf_user(conf, s->auth_user);
+		if (!u || !frankd_may_send_as(u, cmd->address)) {
+			frankd_log(FRANKD_LOG_INFO, "session %lu: user %s may not send as <%s>", s->id,
+				   s->auth_user, cmd->address);
+			reply(s, "553 5.7.1 Sender address <%s> not allowed for user %s", cmd->address,
+			      s->auth_user);
+			return -1;
+		}
+	}
+	s->smtputf8 = smtputf8;
+	s->body_8bit = body_8bit;
+	return 0;
+}
+
+static void proceed_mail(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
+{
+	int smtputf8 = s->smtputf8, body_8bit = s->body_8bit;
+	transaction_reset(s);
+	s->smtputf8 = smtputf8;
+	s->body_8bit = body_8bit;
+	s->sender = lib_xstrdup(cmd->address);
+	frankd_envelope_init(&s->env);
+	session_enter(s, SMTP_STATE_MAIL);
+	reply(s, "250 2.1.0 Ok");
+}
+
+static int check_rcpt(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
+{
+	const struct frankd_conf *conf = s->srv->conf;
+	if (cmd->nparams) {
+		reply(s, "555 5.5.4 Unsupported option: %s", cmd->params[0].keyword);
+		return -1;
+	}
+	if (cmd->address_utf8 && !s->smtputf8) {
+		reply(s, "553 5.6.7 Non-ASCII address needs SMTPUTF8 on MAIL");
+		return -1;
+	}
+	if (s->env.nrcpts >= conf->limits.recipients) {
+		reply(s, "452 4.5.3 Too many recipients");
+		return -1;
+	}
+	struct frankd_route route;
+	frankd_route(conf, cmd->address, &route);
+	if (route.kind == FRANKD_ROUTE_REMOTE && !s->auth_user) {
+		frankd_log(FRANKD_LOG_INFO, "session %lu: relay denied: <%s> -> <%s> from %s", s->id,
+			   s->sender, cmd->address, s->ip);
+		reply(s, "550 5.7.1 <%s>: Relay access denied", cmd->address);
+		return -1;
+	}
+	if (route.kind == FRANKD_ROUTE_NO_USER) {
+		reply(s, "550 5.1.1 <%s>: Recipient address rejected: User unknown", cmd->address);
+		return -1;
+	}
+	return 0;
+}
+
+static void proceed_rcpt(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
+{
+	int twice = 0;
+	for (size_t i = 0; i < s->env.nrcpts && !twice; i++)
+		twice = strcasecmp(s->env.rcpts[i].address, cmd->address) == 0;
+	if (!twice) {
+		struct frankd_route route;
+		frankd_route(s->srv->conf, cmd->address, &route);
+		frankd_envelope_add_rcpt(&s->env, cmd->address, route.kind);
+	}
+	session_enter(s, SMTP_STATE_RCPT);
+	reply(s, "250 2.1.5 Ok");
+}
+
+/* --- DATA ------------------------------------------------------------------------ */
+
+static void proceed_data(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
+{
+	(void)cmd;
+	struct lib_err err;
+	s->writer = frankd_queue_writer_new(s->srv->queue, &err);
+	if (!s->writer) {
+		frankd_log(FRANKD_LOG_ERROR, "session %lu: queue: %s", s->id, err.msg);
+		reply(s, "451 4.3.0 Cannot write to the queue, try again later");
+		return;
+	}
+	frankd_data_reader_init(&s->data, s->srv->conf->limits.message_size);
+	frankd_header_scan_init(&s->headers);
+	s->data_failed = 0;
+	session_enter(s, SMTP_STATE_DATA);
+	reply(s, "354 End data with <CR><LF>.<CR><LF>");
+}
+
+/* "ESMTPSA", "UTF8SMTPS"...: RFC 3848 and RFC 6531 4.3. */
+static const char *protocol_name(const struct smtp_session *s)
+{
+	static char name[16];
+	if (!s->esmtp)
+		return "SMTP";
+	snprintf(name, sizeof name, "%s%s%s", s->smtputf8 ? "UTF8SMTP" : "ESMTP", s->tls ? "S" : "",
+		 s->auth_user ? "A" : "");
+	return name;
+}
+
+/* The header lines frankd adds, before the message: Received, and on
+ * submission Message-ID and Date when the message has none. */
+static void added_headers(struct smtp_session *s, const char *id, time_t now)
+{
+	const struct frankd_conf *conf = s->srv->conf;
+	struct frankd_received r = {
+		.helo = s->helo[0] ? s->helo : NULL,
+		.client_ip = s->ip,
+		.hostname = conf->hostname,
+		.protocol = protocol_name(s),
+		.tls = s->tls ? s->tls_info : NULL,
+		.id = id,
+		.for_rcpt = s->env.nrcpts == 1 ? s->env.rcpts[0].address : NULL,
+		.when = now,
+	};
+	frankd_received_format(&r, &s->env.headers);
+	if (!submission(s))
+		return;
+	if (!s->headers.has_message_id)
+		frankd_message_id_format(conf->hostname, &s->env.headers);
+	if (!s->headers.has_date)
+		frankd_date_format(now, &s->env.headers);
+}
+
+/* A queue commit on a worker: the writer and the envelope are the job's. */
+struct commit_wait {
+	struct smtp_session *s;
+	struct frankd_queue_writer *writer;
+	struct frankd_envelope env;
+	struct lib_err err;
+	int rc;
+};
+
+static void commit_work(void *arg)
+{
+	struct commit_wait *w = arg;
+	w->rc = frankd_queue_writer_commit(w->writer, &w->env, &w->err);
+}
+
+static void commit_done(void *arg)
+{
+	struct commit_wait *w = arg;
+	struct smtp_session *s = w->s;
+	frankd_queue_writer_free(w->writer); /* unlinks what was not committed */
+	struct frankd_envelope *env = &w->env;
+	if (w->rc < 0) {
+		frankd_log(FRANKD_LOG_ERROR, "session %lu: queue: %s", s->id, w->err.msg);
+	} else {
+		frankd_log(FRANKD_LOG_INFO,
+			   "session %lu: accepted %s from <%s> for %zu recipient%s, %zu bytes%s%s",
+			   s->id, env->id, env->sender, env->nrcpts, env->nrcpts == 1 ? "" : "s",
+			   env->size, env->auth_user ? ", user " : "",
+			   env->auth_user ? env->auth_user : "");
+		frankd_runner_kick(s->srv->runner, env->id);
+	}
+	if (session_back(s, SMTP_STATE_READY) == 0) {
+		if (w->rc < 0) {
+			reply(s, "451 4.3.0 Error writing the message to the queue, try again later");
+			too_many_errors(s);
+		} else {
+			s->messages++;
+			reply(s, "250 2.0.0 Ok: queued as %s", env->id);
+		}
+		session_resume(s);
+	}
+	frankd_envelope_release(env);
+	free(w);
+}
+
+/* The envelope of the message just read, moved out of the session. */
+static void take_envelope(struct smtp_session *s, struct frankd_envelope *env, time_t now)
+{
+	added_headers(s, frankd_queue_writer_id(s->writer), now);
+	*env = s->env;
+	frankd_envelope_init(&s->env);
+	env->created = (long long)now;
+	env->sender = s->sender;
+	s->sender = NULL;
+	env->auth_user = s->auth_user ? lib_xstrdup(s->auth_user) : NULL;
+	env->client = lib_xstrdup(s->ip);
+	env->helo = s->helo[0] ? lib_xstrdup(s->helo) : NULL;
+	env->body_8bit = s->body_8bit;
+	env->smtputf8 = s->smtputf8;
+}
+
+static void data_end(struct smtp_session *s)
+{
+	const struct frankd_conf *conf = s->srv->conf;
+	session_enter(s, SMTP_STATE_READY);
+	if (frankd_data_reader_too_big(&s->data)) {
+		reply(s, "552 5.3.4 Message too big for system (limit %zu bytes)",
+		      conf->limits.message_size);
+	} else if (s->data_failed) {
+		reply(s, "451 4.3.0 Error writing the message to the queue, try again later");
+	} else if (s->headers.received > conf->limits.hops) {
+		frankd_log(FRANKD_LOG_INFO, "session %lu: refused a message with %u Received fields",
+			   s->id, s->headers.received);
+		reply(s, "554 5.4.6 Too many hops (mail loop?)");
+	} else {
+		struct commit_wait *w = lib_xcalloc(1, sizeof *w);
+		w->s = s;
+		take_envelope(s, &w->env, time(NULL));
+		w->writer = s->writer;
+		s->writer = NULL;
+		transaction_reset(s);
+		session_wait(s, commit_work, commit_done, w);
+		return;
+	}
+	transaction_reset(s);
+	too_many_errors(s);
+}
+
+/* Streams what has come of the message through the reader into the queue. */
+static void read_data(struct smtp_session *s, struct evbuffer *in)
+{
+	while (s->state == SMTP_STATE_DATA && evbuffer_get_length(in) > 0) {
+		struct evbuffer_iovec v;
+		if (evbuffer_peek(in, -1, NULL, &v, 1) < 1)
+			break;
+		lib_buf_reset(&s->data_out);
+		size_t used = frankd_data_reader_feed(&s->data, v.iov_base, v.iov_len, &s->data_out);
+		evbuffer_drain(in, used);
+		if (s->data_out.len && !s->data_failed && !frankd_data_reader_too_big(&s->data)) {
+			struct lib_err err;
+			frankd_header_scan_feed(&s->headers, s->data_out.data, s->data_out.len);
+			if (frankd_queue_writer_write(s->writer, s->data_out.data, s->data_out.len,
+						      &err) < 0) {
+				frankd_log(FRANKD_LOG_ERROR, "session %lu: queue: %s", s->id, err.msg);
+				s->data_failed = 1;
+			}
+		}
+		if (s->data.done)
+			data_end(s); /* the session may wait for the queue now */
+	}
+	if (s->data_out.cap > 65536)
+		lib_buf_release(&s->data_out);
+}
+
+/* --- the others -------------------------------------------------------------------- */
+
+static void proceed_rset(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
+{
+	(void)cmd;
+	transaction_reset(s);
+	if (s->state != SMTP_STATE_CONNECTED)
+		session_enter(s, SMTP_STATE_READY);
+	reply(s, "250 2.0.0 Ok");
+}
+
+static void proceed_noop(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
+{
+	(void)cmd;
+	reply(s, "250 2.0.0 Ok");
+}
+
+static void proceed_quit(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
+{
+	(void)cmd;
+	reply(s, "221 2.0.0 Bye");
+	session_close(s);
+}
+
+static void proceed_vrfy(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
+{
+	(void)cmd;
+	reply(s, "252 2.5.0 Cannot VRFY user, but will accept message and attempt delivery");
+}
+
+static void proceed_expn(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
+{
+	(void)cmd;
+	reply(s, "502 5.5.1 EXPN not available");
+}
+
+static void proceed_help(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
+{
+	(void)cmd;
+	reply(s, "214-2.0.0 frankd: commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY");
+	reply(s, "214 2.0.0 HELP STARTTLS AUTH; see RFC 5321 and frankd(8)");
+}
+
+#define ANY_BUT_DATA (BIT(SMTP_STATE_CONNECTED) | IN_SESSION)
+
+static const struct smtp_command commands[] = {
+	{ FRANKD_SMTP_EHLO, ANY_BUT_DATA, NULL, NULL, proceed_ehlo },
+	{ FRANKD_SMTP_HELO, ANY_BUT_DATA, NULL, NULL, proceed_ehlo },
+	{ FRANKD_SMTP_STARTTLS, BIT(SMTP_STATE_READY), "503 5.5.1 Send EHLO first (and no mail "
+		"transaction before STARTTLS)", check_starttls, proceed_starttls },
+	{ FRANKD_SMTP_AUTH, BIT(SMTP_STATE_READY), "503 5.5.1 Send EHLO first (and no AUTH in "
+		"a mail transaction)", check_auth, proceed_auth },
+	{ FRANKD_SMTP_MAIL, BIT(SMTP_STATE_READY), "503 5.5.1 Send EHLO first (or a mail "
+		"transaction is already open)", check_mail, proceed_mail },
+	{ FRANKD_SMTP_RCPT, BIT(SMTP_STATE_MAIL) | BIT(SMTP_STATE_RCPT), "503 5.5.1 Need MAIL "
+		"before RCPT", check_rcpt, proceed_rcpt },
+	{ FRANKD_SMTP_DATA, BIT(SMTP_STATE_RCPT), NULL, NULL, proceed_data },
+	{ FRANKD_SMTP_RSET, ANY_BUT_DATA, NULL, NULL, proceed_rset },
+	{ FRANKD_SMTP_NOOP, ANY_BUT_DATA, NULL, NULL, proceed_noop },
+	{ FRANKD_SMTP_QUIT, ANY_BUT_DATA, NULL, NULL, proceed_quit },
+	{ FRANKD_SMTP_VRFY, ANY_BUT_DATA, NULL, NULL, proceed_vrfy },
+	{ FRANKD_SMTP_EXPN, ANY_BUT_DATA, NULL, NULL, proceed_expn },
+	{ FRANKD_SMTP_HELP, ANY_BUT_DATA, NULL, NULL, proceed_help },
+};
+
+static void command_out_of_sequence(struct smtp_session *s, const struct smtp_command *c)
+{
+	if (c->verb == FRANKD_SMTP_DATA)
+		reply(s, s->state == SMTP_STATE_MAIL ? "554 5.5.1 No valid recipients"
+						     : "503 5.5.1 Need MAIL and RCPT before DATA");
+	else
+		reply(s, "%s", c->out_of_sequence ? c->out_of_sequence : "503 5.5.1 Bad sequence");
+}
+
+/* Logs a command line, without what AUTH carries. */
+static void log_command(const struct smtp_session *s, const char *line, size_t len)
+{
+	if (len >= 4 && strncasecmp(line, "AUTH", 4) == 0) {
+		size_t mech = 5;
+		while (mech < len && line[mech] != ' ')
+			mech++;
+		frankd_log(FRANKD_LOG_DEBUG, "session %lu: C: %.*s%s", s->id, (int)(mech > len ? len : mech),
+			   line, mech < len ? " <secret>" : "");
+		return;
+	}
+	frankd_log(FRANKD_LOG_DEBUG, "session %lu: C: %.*s", s->id, (int)(len > 512 ? 512 : len),
+		   line);
+}
+
+static void command_line(struct smtp_session *s, const char *line, size_t len)
+{
+	if (s->state == SMTP_STATE_AUTH_PLAIN || s->state == SMTP_STATE_AUTH_USER ||
+	    s->state == SMTP_STATE_AUTH_PASS) {
+		auth_line(s, line, len);
+		too_many_errors(s);
+		return;
+	}
+	log_command(s, line, len);
+	struct frankd_smtp_cmd cmd;
+	const char *error;
+	if (frankd_smtp_parse(line, len, &cmd, &error) < 0) {
+		reply(s, "%s", error);
+		too_many_errors(s);
+		return;
+	}
+	const struct smtp_command *c = NULL;
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0] && !c; i++)
+		if (commands[i].verb == cmd.verb)
+			c = &commands[i];
+	if (!c)
+		reply(s, "500 5.5.2 Command unrecognized");
+	else if (!(c->states & BIT(s->state)))
+		command_out_of_sequence(s, c);
+	else if (!c->check || c->check(s, &cmd) == 0)
+		c->proceed(s, &cmd);
+	if (s->state != SMTP_STATE_QUIT)
+		too_many_errors(s);
+}
+
+/* --- I/O ---------------------------------------------------------------------------- */
+
+static int in_auth(const struct smtp_session *s)
+{
+	return s->state == SMTP_STATE_AUTH_PLAIN || s->state == SMTP_STATE_AUTH_USER ||
+	       s->state == SMTP_STATE_AUTH_PASS;
+}
+
+/* Drops bytes up to the end of an over-long line: 1 when that end came. */
+static int discard_line(struct smtp_session *s, struct evbuffer *in)
+{
+	struct evbuffer_ptr lf = evbuffer_search(in, "\n", 1, NULL);
+	if (lf.pos < 0) {
+		evbuffer_drain(in, evbuffer_get_length(in));
+		return 0;
+	}
+	evbuffer_drain(in, (size_t)lf.pos + 1);
+	s->discarding = 0;
+	return 1;
+}
+
+/* The next whole line from in, handled; 0 when more input is needed. */
+static int read_line(struct smtp_session *s, struct evbuffer *in)
+{
+	size_t limit = s->srv->conf->limits.line_length;
+	/* AUTH responses may be long (RFC 4954 4); other lines get the limit
+	 * below, once their verb is known. */
+	size_t max = limit > FRANKD_SMTP_AUTH_MAX + 8 ? limit : FRANKD_SMTP_AUTH_MAX + 8;
+	size_t avail = evbuffer_get_length(in), len = 0, used = 0;
+	size_t look = avail < max + 2 ? avail : max + 2;
+	const char *data = (const char *)evbuffer_pullup(in, (ev_ssize_t)look);
+	enum net_line_scan r = net_line_scan(data, look, max, &len, &used);
+	if (r == NET_LINE_MORE)
+		return 0;
+	int too_long = r == NET_LINE_TOO_LONG ||
+		       (len > limit && !in_auth(s) && !(len >= 5 && strncasecmp(data, "AUTH ", 5) == 0));
+	if (too_long) {
+		frankd_log(FRANKD_LOG_INFO, "session %lu: line too long from %s", s->id, s->ip);
+		reply(s, "500 5.5.2 Line too long (limit %zu)", limit);
+		if (r == NET_LINE_TOO_LONG) {
+			s->discarding = 1;
+			discard_line(s, in);
+		} else {
+			evbuffer_drain(in, used);
+		}
+		too_many_errors(s);
+		return s->state != SMTP_STATE_QUIT;
+	}
+	char *line = lib_xmalloc(len + 1); /* not strndup: a line may hold NUL bytes */
+	memcpy(line, data, len);
+	line[len] = '\0';
+	evbuffer_drain(in, used);
+	struct bufferevent *before = s->bev;
+	command_line(s, line, len);
+	lib_secure_zero(line, len);
+	free(line);
+	return s->bev == before; /* STARTTLS put a new bufferevent on top */
+}
+
+static void on_read(struct bufferevent *bev, void *arg)
+{
+	struct smtp_session *s = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	while (!s->free_scheduled && !s->busy && s->state != SMTP_STATE_QUIT &&
+	       evbuffer_get_length(in) > 0) {
+		if (evbuffer_get_length(bufferevent_get_output(s->bev)) > OUTPUT_HIGH) {
+			/* A client that sends without reading: wait for it. */
+			bufferevent_disable(s->bev, EV_READ);
+			return;
+		}
+		if (s->discarding) {
+			if (!discard_line(s, in))
+				return;
+		} else if (s->state == SMTP_STATE_DATA) {
+			read_data(s, in);
+		} else if (!read_line(s, in)) {
+			return;
+		}
+	}
+}
+
+static void on_written(struct bufferevent *bev, void *arg)
+{
+	struct smtp_session *s = arg;
+	(void)bev;
+	if (s->free_scheduled)
+		return;
+	if (s->state == SMTP_STATE_QUIT) {
+		close_when_flushed(s);
+		return;
+	}
+	if (!s->busy && !(bufferevent_get_enabled(s->bev) & EV_READ)) {
+		bufferevent_enable(s->bev, EV_READ);
+		on_read(s->bev, s);
+	}
+}
+
+static void tls_established(struct smtp_session *s)
+{
+	SSL *ssl = bufferevent_openssl_get_ssl(s->bev);
+	if (!ssl)
+		return;
+	snprintf(s->tls_info, sizeof s->tls_info, "%s with cipher %s", SSL_get_version(ssl),
+		 SSL_get_cipher_name(ssl));
+	frankd_log(FRANKD_LOG_INFO, "session %lu: TLS established with %s: %s", s->id, s->ip,
+		   s->tls_info);
+}
+
+static void on_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct smtp_session *s = arg;
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED) {
+		tls_established(s);
+		return;
+	}
+	if (s->free_scheduled)
+		return;
+	if (what & BEV_EVENT_TIMEOUT) {
+		if (s->state == SMTP_STATE_QUIT) {
+			session_free_soon(s);
+			return;
+		}
+		frankd_log(FRANKD_LOG_INFO, "session %lu: timeout from %s", s->id, s->ip);
+		reply(s, "421 4.4.2 %s Timeout, closing connection", s->srv->conf->hostname);
+		session_close(s);
+		return;
+	}
+	if (what & BEV_EVENT_ERROR) {
+		unsigned long e = bufferevent_get_openssl_error(s->bev);
+		if (e) {
+			char msg[256];
+			ERR_error_string_n(e, msg, sizeof msg);
+			frankd_log(FRANKD_LOG_INFO, "session %lu: TLS error with %s: %s", s->id, s->ip,
+				   msg);
+		}
+	}
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		session_free_soon(s);
+}
+
+static unsigned sessions_from(const struct frankd_server *srv, const char *ip)
+{
+	unsigned n = 0;
+	for (const struct smtp_session *s = srv->sessions; s; s = s->next)
+		n += strcmp(s->ip, ip) == 0;
+	return n;
+}
+
+void frankd_session_start(struct frankd_server *srv, int fd, const char *ip,
+			  enum frankd_listen_mode mode)
+{
+	const struct frankd_conf *conf = srv->conf;
+	struct smtp_session *s = lib_xcalloc(1, sizeof *s);
+	s->srv = srv;
+	s->id = ++srv->last_session_id;
+	s->mode = mode;
+	snprintf(s->ip, sizeof s->ip, "%s", ip);
+	unsigned from_ip = sessions_from(srv, ip);
+	if (mode == FRANKD_MODE_SUBMISSIONS) {
+		s->bev = bufferevent_openssl_socket_new(srv->base, fd, SSL_new(srv->tls),
+							BUFFEREVENT_SSL_ACCEPTING,
+							BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+		s->tls = 1;
+	} else {
+		s->bev = bufferevent_socket_new(srv->base, fd,
+						BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+	}
+	s->next = srv->sessions;
+	if (s->next)
+		s->next->prev = s;
+	srv->sessions = s;
+	srv->nsessions++;
+	struct timeval idle = { (time_t)conf->limits.timeout, 0 };
+	bufferevent_set_timeouts(s->bev, &idle, &idle);
+	bufferevent_setcb(s->bev, on_read, on_written, on_event, s);
+	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+	frankd_log(FRANKD_LOG_INFO, "session %lu: connect from %s (%s)", s->id, ip,
+		   frankd_mode_str(mode));
+	if (srv->nsessions > conf->limits.connections) {
+		reply(s, "421 4.3.2 %s Too many connections, try again later", conf->hostname);
+		session_close(s);
+	} else if (from_ip >= conf->limits.connections_per_ip) {
+		frankd_log(FRANKD_LOG_INFO, "session %lu: too many connections from %s", s->id, ip);
+		reply(s, "421 4.7.0 %s Too many connections from your address", conf->hostname);
+		session_close(s);
+	} else {
+		reply(s, "220 %s ESMTP frankd", conf->hostname);
+	}
+}
+
+void frankd_sessions_shutdown(struct frankd_server *srv)
+{
+	for (struct smtp_session *s = srv->sessions; s; s = s->next) {
+		if (s->state == SMTP_STATE_QUIT)
+			continue;
+		frankd_log(FRANKD_LOG_INFO, "session %lu: closed by shutdown", s->id);
+		reply(s, "421 4.3.2 %s Service shutting down", srv->conf->hostname);
+		session_close(s);
+	}
+}
+
+void frankd_sessions_free(struct frankd_server *srv)
+{
+	while (srv->sessions)
+		session_free(srv->sessions);
+}
