@@ -108,6 +108,25 @@ char *store_verdict_path(const char *mail_root, const char *sha256_hex)
 			     sha256_hex);
 }
 
+/* tmp + rename, so no reader sees half a file; not fsynced one by one:
+ * store_index_commit() syncs the file system once per folder, before the
+ * folder's state says its messages are done. */
+static int write_unsynced(const char *path, const char *text, struct lib_err *err)
+{
+	char *tmp = lib_xasprintf("%s.tmp", path);
+	int rc = 0;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	size_t len = strlen(text);
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len || close(fd) < 0 ||
+	    rename(tmp, path) < 0) {
+		rc = lib_err_set(err, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
 static int save_verdict(const struct store_verifier *v, const char *hex, const char *json,
 			struct lib_err *err)
 {
@@ -119,7 +138,7 @@ static int save_verdict(const struct store_verifier *v, const char *hex, const c
 	if ((mkdir(top, 0700) < 0 && errno != EEXIST) || (mkdir(dir, 0700) < 0 && errno != EEXIST))
 		rc = lib_err_set(err, "%s: %s", dir, strerror(errno));
 	else
-		rc = store_write_atomic(path, json, strlen(json), err);
+		rc = write_unsynced(path, json, err);
 	free(top);
 	free(dir);
 	free(path);
