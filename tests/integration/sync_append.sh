@@ -10,34 +10,16 @@
 t_tmpdir
 t_need timeout sha256sum /usr/sbin/dovecot
 . tests/integration/send_smtp.lib
-T_CLEANUP_HOOK=dovecot_stop
+# Both the SMTP server and Dovecot stop when the test ends.
+T_CLEANUP_HOOK="stop_servers; dovecot_stop"
 [ -x ./frank ] || { t_fail "frank is built" "run: make"; exit 1; }
-
-APY=
-for py in python3 /usr/bin/python3; do
-	if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import aiosmtpd' 2>/dev/null; then
-		APY=$py
-		break
-	fi
-done
-[ -n "$APY" ] || { t_fail "aiosmtpd is installed" "apt-get install -y python3-aiosmtpd"; exit 1; }
 
 dovecot_start "$T_TMP/dc" || { t_fail "Dovecot starts" "see above"; exit 1; }
 for sub in cur new tmp; do mkdir -p "$DC_MAIL/.Sent/$sub"; done
 dovecot_fix_owner
 
-OUT=$T_TMP/received
-mkdir -p "$OUT"
 # One certificate for both servers: the account pins one fingerprint.
-"$APY" tests/tools/smtp_aiosmtpd_server.py "$T_TMP/aio.port" "$OUT" "$DC_DIR/cert.crt" "$DC_DIR/cert.key" \
-	test Tr0ub4dor-3 2>"$T_TMP/aio.err" &
-pids="$pids $!"
-port=""
-for _ in $(seq 1 600); do
-	[ -s "$T_TMP/aio.port" ] && { port=$(cat "$T_TMP/aio.port"); break; }
-	sleep 0.05
-done
-[ -n "$port" ] || { t_fail "aiosmtpd starts" "$(cat "$T_TMP/aio.err")"; exit 1; }
+aiosmtpd_start "$DC_DIR/cert.crt" "$DC_DIR/cert.key" test Tr0ub4dor-3
 
 M=$T_TMP/Mail
 cat >"$T_TMP/frankrc" <<EOF
