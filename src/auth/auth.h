@@ -930,7 +930,9 @@ char *auth_arc_vouch_text(const struct auth_arc_vouch *vouch);
  *             resolved to the first);
  *   partial   the only authenticating signature has l= (part of the body
  *             is unsigned), or only a signature not aligned with From
- *             passes;
+ *             passes, or the author's signature broke in transit and a
+ *             passing ARC chain vouches that it passed before (a mailing
+ *             list's footer: the list's word, not the author's proof);
  *   none      nothing to verify (no signature, no DMARC policy);
  *   unknown   a temporary DNS error left the answer open, or the key of
  *             old mail is gone (revoked or removed, or its x= passed).
@@ -1071,8 +1073,12 @@ struct auth_message_verdict {
 	const struct auth_authres_list *authres; /* ->items[i]->trusted says */
 	size_t authres_not_recorded; /* fields beyond AUTH_MESSAGE_MAX_AUTHRES */
 	const struct auth_dns_cache *dns; /* every answer consulted, in order */
-	/* ARC (RFC 8617): the chain's verdict joins here once src/auth's ARC
-	 * part is merged. */
+	/* ARC (RFC 8617): the chain's verdict (NULL when not decided, e.g.
+	 * with error; cv none when the message has no ARC set), and, when a
+	 * DKIM signature of the author's domain broke on the way and a
+	 * passing chain vouches for it, what the chain says (else NULL). */
+	const struct auth_arc_result *arc;
+	const char *arc_vouch;
 };
 
 /* --- The verifier ------------------------------------------------------- */

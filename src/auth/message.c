@@ -92,6 +92,7 @@ struct auth_message_verifier *auth_message_verifier_new(const struct auth_messag
 	auth_dkim_reader_init(&v->reader);
 	struct auth_dkim_verify_options o = { .now = v->req.now };
 	v->dkim = auth_dkim_verifier_new(&o);
+	v->arc = auth_arc_validator_attach(v->dkim);
 	v->cache = auth_dns_cache_new();
 	v->client.index = -1;
 	return v;
@@ -118,6 +119,7 @@ void auth_message_verifier_free(struct auth_message_verifier *v)
 	free(v->dkim_view);
 	auth_dmarc_verdict_free(v->dmarc);
 	free(v->explanation);
+	free(v->arc_vouch);
 	free(v);
 }
 
@@ -315,6 +317,15 @@ static void step_dkim(struct auth_message_verifier *v)
 		v->dkim_done = 1;
 }
 
+static void step_arc(struct auth_message_verifier *v)
+{
+	struct auth_dns_need need;
+	if (!v->arc || auth_arc_validate_step(v->arc, v->cache, &need) == AUTH_DONE)
+		v->arc_done = 1;
+	else
+		add_pending(v, &need);
+}
+
 static void step_dmarc(struct auth_message_verifier *v)
 {
 	size_t n = auth_dkim_verifier_count(v->dkim);
@@ -375,6 +386,8 @@ enum auth_step auth_message_verify_step(struct auth_message_verifier *v,
 			step_spf(v);
 		if (!v->dkim_done)
 			step_dkim(v);
+		if (!v->arc_done)
+			step_arc(v);
 		if (v->spf_done && v->dkim_done)
 			step_dmarc(v);
 		else if (!v->dmarc)
@@ -395,15 +408,27 @@ size_t auth_message_verifier_needs(const struct auth_message_verifier *v,
 	for (size_t i = 0; i < v->pending_count; i++, n++)
 		if (n < max)
 			needs[n] = v->pending[i];
-	if (v->done || v->dkim_done || v->error)
+	if (v->done || v->error)
 		return n;
-	struct auth_dns_need keys[AUTH_DKIM_MAX_SIGNATURES];
-	size_t k = auth_dkim_verifier_needs(v->dkim, v->cache, keys, AUTH_DKIM_MAX_SIGNATURES);
-	for (size_t i = 0; i < k && i < AUTH_DKIM_MAX_SIGNATURES; i++) {
+	struct auth_dns_need keys[2 * AUTH_DKIM_MAX_SIGNATURES];
+	size_t k = 0;
+	if (!v->dkim_done)
+		k = auth_dkim_verifier_needs(v->dkim, v->cache, keys, AUTH_DKIM_MAX_SIGNATURES);
+	if (k > AUTH_DKIM_MAX_SIGNATURES)
+		k = AUTH_DKIM_MAX_SIGNATURES;
+	if (v->arc && !v->arc_done) {
+		size_t a = auth_arc_validator_needs(v->arc, v->cache, keys + k,
+						    AUTH_DKIM_MAX_SIGNATURES);
+		k += a < AUTH_DKIM_MAX_SIGNATURES ? a : AUTH_DKIM_MAX_SIGNATURES;
+	}
+	for (size_t i = 0; i < k; i++) {
 		int repeat = 0;
 		for (size_t j = 0; j < v->pending_count && !repeat; j++)
 			repeat = v->pending[j].type == keys[i].type &&
 				 strcasecmp(v->pending[j].name, keys[i].name) == 0;
+		for (size_t j = 0; j < i && !repeat; j++)
+			repeat = keys[j].type == keys[i].type &&
+				 strcasecmp(keys[j].name, keys[i].name) == 0;
 		if (repeat)
 			continue;
 		if (n < max)
@@ -520,6 +545,8 @@ static void settle_verdict(struct auth_message_verifier *v)
 	out->authres = &v->authres;
 	out->authres_not_recorded = v->authres_not_recorded;
 	out->dns = v->cache;
+	out->arc = v->arc ? auth_arc_validator_result(v->arc) : NULL;
+	out->arc_vouch = v->arc_vouch;
 }
 
 const struct auth_message_verdict *auth_message_verifier_verdict(

@@ -82,8 +82,25 @@ static const char *or_unknown(const char *s)
 	return s ? s : "(unknown)";
 }
 
+/* A passing ARC chain whose sealer reports that this signature passed
+ * when it saw the message: broken in transit, not forged at the source. */
+static int arc_vouches(struct auth_message_verifier *v, const struct auth_message_dkim *d)
+{
+	const struct auth_arc_result *arc = v->arc ? auth_arc_validator_result(v->arc) : NULL;
+	struct auth_arc_vouch vouch;
+	if (!arc || arc->cv != AUTH_ARC_PASS || !d->sig->domain ||
+	    !auth_arc_vouch_find(arc, d->sig->domain, &vouch))
+		return 0;
+	free(v->arc_vouch);
+	v->arc_vouch = auth_arc_vouch_text(&vouch);
+	say(v, AUTH_BADGE_PARTIAL, "DKIM broken in transit (%s); %s", d->sig->reason, v->arc_vouch);
+	return 1;
+}
+
 static void forged(struct auth_message_verifier *v, const struct auth_message_dkim *d)
 {
+	if (arc_vouches(v, d))
+		return;
 	say(v, AUTH_BADGE_FAILED,
 	    "the signature of %s does not verify (%s): the message was altered after it was "
 	    "signed",

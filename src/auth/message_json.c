@@ -36,6 +36,12 @@
  *             "not_recorded":N},
  *       R = {"authserv_id":S, "arc_instance":N, "results":[{"method":S,
  *            "result":S, "reason":S, "props":[[PTYPE.PROPERTY, VALUE]]}]}
+ *  "arc":{"cv":"none"|"pass"|"fail", "reason":S, "temporary":B,
+ *         "count":N, "oldest_pass":N, "vouch":S (null unless used),
+ *         "sets":[{"instance":N, "seal_cv":S, "seal":SIG,
+ *                  "message_signature":SIG, "results":S (the AAR)}]},
+ *       SIG = {"result":S, "reason":S, "domain":S, "selector":S} or null
+ *       ("arc" is null when the chain was not looked at)
  *  "dns":[{"name":S, "type":S, "rcode":"ANSWER"|"NXDOMAIN"|"NODATA"|
  *          "TEMPFAIL", "secure":B, "bogus":B, "cname":S, "why":S,
  *          "records":[S] (TXT text, addresses, "PREF HOST" for MX)}]}
@@ -296,6 +302,51 @@ static void dmarc(struct jw *w, const struct auth_dmarc_verdict *d)
 	end(w, '}');
 }
 
+/* ---- ARC ---------------------------------------------------------------------------- */
+
+static void arc_sig(struct jw *w, const char *k, const struct auth_dkim_signature *s)
+{
+	if (!s) {
+		str(w, k, NULL);
+		return;
+	}
+	begin(w, k, '{');
+	str(w, "result", auth_dkim_result_str(s->result));
+	str(w, "reason", s->reason);
+	str(w, "domain", s->domain);
+	str(w, "selector", s->selector);
+	end(w, '}');
+}
+
+static void arc(struct jw *w, const struct auth_message_verdict *v)
+{
+	const struct auth_arc_result *r = v->arc;
+	if (!r) {
+		str(w, "arc", NULL);
+		return;
+	}
+	begin(w, "arc", '{');
+	str(w, "cv", auth_arc_cv_str(r->cv));
+	str(w, "reason", r->reason);
+	boolean(w, "temporary", r->temporary);
+	num(w, "count", r->count);
+	num(w, "oldest_pass", r->oldest_pass);
+	str(w, "vouch", v->arc_vouch);
+	begin(w, "sets", '[');
+	for (unsigned i = 0; r->sets && i < r->count; i++) {
+		const struct auth_arc_set *set = &r->sets[i];
+		begin(w, NULL, '{');
+		num(w, "instance", set->instance);
+		str(w, "seal_cv", auth_arc_cv_str(set->seal_cv));
+		arc_sig(w, "seal", set->seal);
+		arc_sig(w, "message_signature", set->message_signature);
+		str(w, "results", set->results_text);
+		end(w, '}');
+	}
+	end(w, ']');
+	end(w, '}');
+}
+
 /* ---- Authentication-Results found in the message --------------------------------- */
 
 static void authres_one(struct jw *w, const struct auth_authres *ar)
@@ -391,6 +442,7 @@ char *auth_message_verdict_json(const struct auth_message_verdict *v)
 	end(&w, ']');
 	num(&w, "dkim_not_evaluated", (long long)v->dkim_not_evaluated);
 	dmarc(&w, v->dmarc);
+	arc(&w, v);
 	authres(&w, v);
 	begin(&w, "dns", '[');
 	size_t n = v->dns ? auth_dns_cache_count(v->dns) : 0;

@@ -43,7 +43,7 @@ struct message_request {
 	const struct auth_dmarc_psl *psl;
 };
 
-#define MESSAGE_MAX_NEEDS 4
+#define MESSAGE_MAX_NEEDS 6
 
 struct auth_message_verifier {
 	struct message_request req;
@@ -68,6 +68,9 @@ struct auth_message_verifier {
 	int spf_helo;                     /* the HELO identity was checked */
 	char *spf_result, *spf_domain, *spf_reason, *spf_authserv;
 	int dkim_done;
+	struct auth_arc_validator *arc;   /* rides on dkim; owned by it */
+	int arc_done;
+	char *arc_vouch;                  /* the vouch text, when one is used */
 	struct auth_message_dkim *dkim_view;
 	size_t dkim_count;
 	struct auth_dmarc_verdict *dmarc;

@@ -1,6 +1,7 @@
 /* message_report.c: the Authentication-Results field (RFC 8601) a
  * verdict comes to, with our authserv-id: one resinfo for SPF, one per
- * DKIM signature (dkim=none without any), one for DMARC.  A result that
+ * DKIM signature (dkim=none without any), one for DMARC, and arc= when the
+ * message has an ARC chain (RFC 8617 7.1).  A result that
  * is not a pass carries its reason as a comment. */
 #include "message_private.h"
 
@@ -56,6 +57,9 @@ char *auth_message_verdict_authres(const struct auth_message_verdict *v, int fol
 		add_dkim(ar, v);
 		if (v->dmarc)
 			add_dmarc(ar, v->dmarc);
+		if (v->arc && v->arc->count)
+			auth_authres_add(ar, "arc", auth_arc_cv_str(v->arc->cv),
+					 v->arc->cv == AUTH_ARC_PASS ? NULL : v->arc->reason);
 	}
 	char *field = auth_authres_format(ar, fold);
 	auth_authres_free(ar);

@@ -149,6 +149,7 @@ struct config_globals {
 	char *signature;
 	long timeout;
 	char *dns_zone_file;
+	int dns_offline;
 };
 
 /* One "account NAME { ... }" block: its own table of options. */

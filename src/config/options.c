@@ -79,11 +79,13 @@ static const struct config_option global_options[] = {
 	  "A file added to the end of new messages, unless the account has its own (not used "
 	  "yet: composing is to come)." },
 	{ "timeout", CONFIG_OPT_NUMBER, G(timeout), "30", NULL, NULL, 1, 3600, 0, 0, NULL,
-	  "Seconds to wait for a server before giving up (not used yet: the network clients "
-	  "are to come)." },
+	  "Seconds to wait for a server before giving up (frank sync, frank send)." },
 	{ "dns_zone_file", CONFIG_OPT_PATH, G(dns_zone_file), NULL, NULL, NULL, 0, 0, 0, 0, NULL,
-	  "A zone file (RFC 1035 master file) whose records answer before DNS does, for "
-	  "working offline (not used yet: verification is to come)." },
+	  "A zone file (RFC 1035 master file) whose records answer before DNS does when "
+	  "messages are verified on arrival (frank sync, frank verify --account)." },
+	{ "dns_offline", CONFIG_OPT_BOOL, G(dns_offline), "no", NULL, NULL, 0, 0, 0, 0, NULL,
+	  "Answer every DNS query of verification from dns_zone_file alone, never the "
+	  "network: a name it does not hold does not exist (the offline demo)." },
 };
 
 static const struct config_option account_options[] = {

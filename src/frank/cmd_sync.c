@@ -34,6 +34,8 @@ struct sync_view {
 	int quiet;
 	struct timespec start; /* of the folder being shown */
 	int line_open;         /* a progress line is on screen */
+	struct store_verifier *verifier; /* the account's, while it syncs */
+	size_t unverified;     /* messages its verifier could not check */
 };
 
 static void sync_usage(FILE *out)
@@ -158,6 +160,22 @@ static void sync_summary(const struct sync_view *v, const char *account,
 	       st->removed_here, st->removed_there);
 }
 
+/* Each new message is verified before it is indexed, in the sync's
+ * indexing thread (store.h); a message that cannot be verified is still
+ * kept and indexed, without a verdict. */
+static int sync_arrived(void *ctx, const struct store_arrival *m, struct store_props *props,
+			struct lib_err *err)
+{
+	struct sync_view *v = ctx;
+	(void)err;
+	struct lib_err why;
+	if (v->verifier && store_verifier_check(v->verifier, m->path, props, &why) < 0) {
+		lib_debug("sync %s: not verified: %s", m->path, why.msg);
+		v->unverified++;
+	}
+	return 0;
+}
+
 /* --- running --------------------------------------------------------------- */
 
 static int sync_one(const struct config *cfg, const struct config_account *acct,
@@ -173,12 +191,24 @@ static int sync_one(const struct config *cfg, const struct config_account *acct,
 	opts.mail_root = cfg->opt.mail_root;
 	opts.password = pw;
 	opts.io_timeout_ms = cfg->opt.timeout > 0 ? (int)(cfg->opt.timeout * 1000) : 0;
-	struct store_sync_hooks hooks = { sync_progress, NULL, view };
+	view->verifier = store_verifier_new(cfg, acct, &err);
+	if (!view->verifier) {
+		fprintf(stderr, "frank sync: %s: %s\n", acct->name, err.msg);
+		config_password_free(pw);
+		return -1;
+	}
+	view->unverified = 0;
+	struct store_sync_hooks hooks = { sync_progress, sync_arrived, view };
 	struct store_sync_stats st;
 	static volatile sig_atomic_t never;
 	int rc = cli->idle ? store_sync_idle(acct, &opts, &hooks, &never, &err)
 			   : store_sync_account(acct, &opts, &hooks, &st, &err);
 	config_password_free(pw);
+	store_verifier_free(view->verifier);
+	view->verifier = NULL;
+	if (view->unverified)
+		fprintf(stderr, "frank sync: %s: %zu new messages could not be verified (frank -d LOG "
+				"says why)\n", acct->name, view->unverified);
 	if (view->line_open) {
 		printf("\n");
 		view->line_open = 0;
@@ -223,7 +253,7 @@ int frank_cmd_sync(int argc, char **argv)
 			lib_err_set(&err, "no account named %s", cli.accounts[i]);
 			goto fail;
 		}
-	struct sync_view view = { isatty(STDOUT_FILENO), cli.quiet, { 0, 0 }, 0 };
+	struct sync_view view = { isatty(STDOUT_FILENO), cli.quiet, { 0, 0 }, 0, NULL, 0 };
 	if (cli.idle) {
 		const struct config_account *a =
 			cli.naccounts ? config_account_find(cfg, cli.accounts[0]) : config_default_account(cfg);

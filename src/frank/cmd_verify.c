@@ -136,7 +136,8 @@ static int verify_parse(int argc, char **argv, struct verify_options *o)
 /* ---- the account's trust, from the configuration ------------------------------- */
 
 /* What --account adds: its boundary host, its trusted authserv-ids, and
- * the configuration's zone file (answers first, then the network). */
+ * the configuration's zone file (answers first, then the network; alone
+ * with dns_offline). */
 static int verify_take_account(struct verify_options *o, struct config **cfg_out,
 			       const char **zone_file, struct lib_err *err)
 {
@@ -152,6 +153,11 @@ static int verify_take_account(struct verify_options *o, struct config **cfg_out
 	for (size_t i = 0; i < acct->authserv_ids.count && o->trust_count < MAX_LIST; i++)
 		o->trust[o->trust_count++] = acct->authserv_ids.items[i];
 	*zone_file = cfg->opt.dns_zone_file;
+	/* dns_offline: the zone alone answers, as --dns does. */
+	if (cfg->opt.dns_offline && cfg->opt.dns_zone_file && o->zone_count < MAX_LIST) {
+		o->zones[o->zone_count++] = cfg->opt.dns_zone_file;
+		*zone_file = NULL;
+	}
 	return 0;
 }
 

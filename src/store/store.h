@@ -192,6 +192,50 @@ int store_sync_idle(const struct config_account *acct, const struct store_sync_o
 		    const struct store_sync_hooks *hooks, volatile sig_atomic_t *stop,
 		    struct lib_err *err);
 
+/* --- Verification on arrival ------------------------------------------ */
+
+/* The properties a verified message carries in the index, each one short
+ * line (a notmuch property is a Xapian term: at most STORE_PROP_MAX bytes
+ * of value are kept):
+ *   frank.badge        "verified", "partial", "failed", "none", "unknown"
+ *                      (notmuch search property:frank.badge=failed)
+ *   frank.explanation  the badge's line of plain words (cut to fit)
+ *   frank.spf          SPF's result;  frank.dmarc  DMARC's result
+ *   frank.dkim         "RESULT DOMAIN", one per signature
+ *   frank.verdict      the SHA-256 (hex) of the message file: the whole
+ *                      verdict with its evidence, the JSON of
+ *                      auth_message_verdict_json(), is the file
+ *                      store_verdict_path(mail_root, that hash). */
+#define STORE_PROP_BADGE "frank.badge"
+#define STORE_PROP_EXPLANATION "frank.explanation"
+#define STORE_PROP_SPF "frank.spf"
+#define STORE_PROP_DKIM "frank.dkim"
+#define STORE_PROP_DMARC "frank.dmarc"
+#define STORE_PROP_VERDICT "frank.verdict"
+#define STORE_PROP_MAX 200
+#define STORE_VERDICT_DIR ".frank-verdicts"
+
+/* MAIL_ROOT/.frank-verdicts/AB/ABCD....json for a hash in hex.  Caller
+ * frees. */
+char *store_verdict_path(const char *mail_root, const char *sha256_hex);
+
+/* Verifies messages for acct: its trusted boundary host and authserv-ids,
+ * DNS through cfg's dns_zone_file (answering first) and the network,
+ * or the zone alone with dns_offline.  NULL with err set when the zone
+ * file cannot be read.  Not thread-safe: one caller at a time (the sync's
+ * indexing thread). */
+struct store_verifier;
+struct store_verifier *store_verifier_new(const struct config *cfg,
+					  const struct config_account *acct, struct lib_err *err);
+void store_verifier_free(struct store_verifier *verifier);
+
+/* Verifies the message file at path, writes its verdict file (atomically)
+ * and adds the properties above to props.  Returns 0, or -1 with err set when the
+ * file could not be read or the resolver failed (no properties added:
+ * the message is indexed without a verdict and shows as not verified). */
+int store_verifier_check(struct store_verifier *verifier, const char *path,
+			 struct store_props *props, struct lib_err *err);
+
 /* ===================================================================== */
 /* Writing messages: drafts, sent copies                                 */
 /* ===================================================================== */
