@@ -545,7 +545,10 @@ struct frankd_runner *frankd_runner_new(struct frankd_server *srv)
 {
 	struct frankd_runner *r = lib_xcalloc(1, sizeof *r);
 	r->srv = srv;
-	r->max_busy = srv->conf->limits.workers;
+	/* a relay try may block its worker on a slow next hop for minutes:
+	 * one worker is kept for the commits and password checks of sessions */
+	unsigned workers = srv->conf->limits.workers;
+	r->max_busy = workers > 1 ? workers - 1 : 1;
 	r->timer = evtimer_new(srv->base, on_timer, r);
 	r->scan_timer = evtimer_new(srv->base, on_scan, r);
 	struct timeval tv = { 0, 0 };
