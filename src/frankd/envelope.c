@@ -86,6 +86,15 @@ void frankd_rcpt_set_error(struct frankd_rcpt *rcpt, const char *text)
 	rcpt->last_error = text ? one_line(text) : NULL;
 }
 
+void frankd_envelope_prepend_header(struct frankd_envelope *env, const char *field)
+{
+	struct lib_buf b = LIB_BUF_INIT;
+	lib_buf_puts(&b, field);
+	lib_buf_append(&b, env->headers.data ? env->headers.data : "", env->headers.len);
+	lib_buf_release(&env->headers);
+	env->headers = b;
+}
+
 int frankd_envelope_finished(const struct frankd_envelope *env)
 {
 	for (size_t i = 0; i < env->nrcpts; i++)

@@ -601,6 +601,10 @@ struct net_dns_answer;
  * with err set when the zone file cannot be read. */
 struct net_dns *frankd_dns_open(const struct frankd_conf *conf, struct lib_err *err);
 
+/* Puts field (whole header lines with CRLF) before env's header lines
+ * (envelope.c). */
+void frankd_envelope_prepend_header(struct frankd_envelope *env, const char *field);
+
 /* --- inbound (port 25): SPF, DKIM, DMARC on the real session --------------- */
 
 enum frankd_inbound_action {

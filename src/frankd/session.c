@@ -697,16 +697,6 @@ struct commit_wait {
 	int rc;
 };
 
-/* Puts field (whole lines with CRLF) before the envelope's header lines. */
-static void prepend_header(struct frankd_envelope *env, const char *field)
-{
-	struct lib_buf b = LIB_BUF_INIT;
-	lib_buf_puts(&b, field);
-	lib_buf_append(&b, env->headers.data ? env->headers.data : "", env->headers.len);
-	lib_buf_release(&env->headers);
-	env->headers = b;
-}
-
 static int verify_inbound(struct commit_wait *w, const struct lib_buf *msg)
 {
 	struct frankd_envelope *env = &w->env;
@@ -714,7 +704,7 @@ static int verify_inbound(struct commit_wait *w, const struct lib_buf *msg)
 	if (frankd_inbound_verify(w->conf, env->client, env->helo, env->sender, msg->data,
 				  msg->len, &in, &w->err) < 0)
 		return -1;
-	prepend_header(env, in.authres);
+	frankd_envelope_prepend_header(env, in.authres);
 	if (in.action == FRANKD_INBOUND_REJECT) {
 		w->rejected = 1;
 		snprintf(w->why, sizeof w->why, "%s", in.why);
@@ -736,7 +726,7 @@ static void sign_submitted(struct commit_wait *w, const struct lib_buf *msg)
 		frankd_log(FRANKD_LOG_ERROR, "%s: not signed: %s", frankd_queue_writer_id(w->writer),
 			   err.msg);
 	if (field)
-		prepend_header(env, field);
+		frankd_envelope_prepend_header(env, field);
 	free(field);
 }
 

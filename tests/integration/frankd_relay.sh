@@ -127,6 +127,15 @@ for who in smtplib curl; do
 done
 t_lacks "A's log never shows the app password" "$a_LOG" "$PW"
 
+# frankd sendmail on A: signed like a submission
+printf 'From: alice@alice.test\nTo: bob@bob.test\nSubject: relayed from sendmail\n\nVia frankd sendmail.\n' |
+	"$FRANKD" -c "$T_TMP/a/frankd.conf" sendmail -f alice@alice.test bob@bob.test
+f=$(mta_wait_file "$INBOX" "Subject: relayed from sendmail")
+[ -n "$f" ] || f=/dev/null
+t_contains "sendmail: signed by A, B says dkim=pass" "$f" "dkim=pass header.d=alice.test"
+"$PY" tests/tools/dkimpy_check.py verify "$T_TMP/dkimpy.dns" <"$f" >"$T_TMP/dkimpy_sendmail.out" 2>&1
+t_check "sendmail: dkimpy verifies the signature" test $? -eq 0
+
 # --- forged From on B's port 25 ---------------------------------------------------------
 printf 'From: CEO <ceo@forged.test>\nTo: bob@bob.test\nSubject: forged reject\n\nPay this invoice.\n' >"$T_TMP/forged.eml"
 timeout 60 swaks --server 127.0.0.1 --port "$b_SMTP" --helo evil.example --from ceo@forged.test \
