@@ -45,6 +45,9 @@ static void decide(const struct frankd_conf *conf, const struct auth_dmarc_verdi
 	snprintf(out->why, sizeof out->why, "DMARC policy of %s (p=%s): %s",
 		 dmarc->policy_domain ? dmarc->policy_domain : "the author domain",
 		 auth_dmarc_policy_str(dmarc->published), dmarc->reason ? dmarc->reason : "fail");
+	for (char *p = out->why; *p; p++) /* it goes into an SMTP reply: one line */
+		if ((unsigned char)*p < 0x20 || *p == 0x7F)
+			*p = '?';
 }
 
 int frankd_inbound_verify(const struct frankd_conf *conf, const char *ip, const char *helo,

@@ -175,4 +175,16 @@ t_check "A's queue is empty again" test -z "$(ls "$T_TMP/a/queue/messages")"
 
 mta_stop a
 mta_stop b
+
+# --- dmarc_policy none: refused nowhere, the result recorded ------------------------------
+echo "dmarc_policy none" >>"$T_TMP/b/frankd.conf"
+mta_start b2 "$T_TMP/b/frankd.conf"
+printf 'From: CEO <ceo@forged.test>\nTo: bob@bob.test\nSubject: forged but accepted\n\nHi.\n' >"$T_TMP/forged2.eml"
+timeout 60 swaks --server 127.0.0.1 --port "$b2_SMTP" --helo evil.example --from ceo@forged.test \
+	--to bob@bob.test --data "$T_TMP/forged2.eml" >"$T_TMP/forged2.out" 2>&1
+t_contains "dmarc_policy none: p=reject is accepted" "$T_TMP/forged2.out" "250 2.0.0 Ok: queued as"
+f=$(mta_wait_file "$INBOX" "Subject: forged but accepted")
+[ -n "$f" ] || f=/dev/null
+t_contains "...into the inbox, with dmarc=fail recorded" "$f" "dmarc=fail"
+mta_stop b2
 t_done

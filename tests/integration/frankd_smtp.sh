@@ -10,7 +10,10 @@ t_tmpdir
 t_need swaks curl python3 openssl timeout
 . tests/integration/frankd.lib
 
-fd_conf "limit message_size 100k"
+# remote.test's MX is 127.0.0.1, where nothing listens on relay_port: a
+# relayed recipient stays deferred, visible in frankd queue
+printf '$ORIGIN remote.test.\n@ IN MX 10 mx.remote.test.\nmx IN A 127.0.0.1\n' >"$T_TMP/zone"
+fd_conf "limit message_size 100k" "zone_file $T_TMP/zone" "relay_port 9"
 fd_start
 t_check "frankd made its self-signed certificate" test -s "$FD_CERT"
 t_contains "the log says so" "$FD_LOG" "made a self-signed certificate for $FD_NAME"
@@ -160,10 +163,10 @@ t_contains "the Received field says UTF8SMTP" "$f" "with UTF8SMTP id"
 # --- authenticated relay: queued, deferred, visible --------------------------------
 client relay starttls "auth:PLAIN:alice:$PW" "send:alice@alice.test:dave@remote.test:$T_TMP/py-login.eml" quit
 t_contains "relay: an authenticated user may send to another domain" "$T_TMP/relay.out" "send 250 sent"
-fd_log_wait "deferred <dave@remote.test>: remote, relay not implemented yet"
+fd_log_wait "deferred <dave@remote.test>: mx.remote.test[127.0.0.1]: "
 "$FRANKD" -c "$FD/frankd.conf" queue >"$T_TMP/queue.out" 2>&1
 t_contains "relay: frankd queue shows the waiting recipient and why" "$T_TMP/queue.out" "<dave@remote.test> deferred (remote, 1 try, next try in"
-t_contains "relay: ...with the last error" "$T_TMP/queue.out" ": relay not implemented yet"
+t_contains "relay: ...with the last error" "$T_TMP/queue.out" ": mx.remote.test[127.0.0.1]: "
 
 # --- the log ------------------------------------------------------------------------
 t_lacks "the log never shows the app password" "$FD_LOG" "$PW"
