@@ -11,10 +11,10 @@
  *           / "dkim_key" DOMAIN SELECTOR PATH
  *           / "smarthost" HOST PORT *( "user" NAME / "password_file" PATH )
  *           / "limit" NAME VALUE / "retry" NAME DURATION
- *           / "queue_scan" DURATION
+ *           / "queue_scan" DURATION / "plaintext_auth" ("tls" / "loopback")
  *   user-block = "user" NAME "{" *( "maildir" PATH / "address" 1*ADDR
  *              / "send_as" 1*PATTERN ) "}"
- *   MODE = "smtp" / "submission" / "submissions"
+ *   MODE = "smtp" / "submission" / "submissions" / "pop3" / "pop3s"
  * Relative paths are taken from the folder of the file. */
 #include "frankd_internal.h"
 
@@ -156,6 +156,8 @@ const char *frankd_mode_str(enum frankd_listen_mode mode)
 	case FRANKD_MODE_SMTP: return "smtp";
 	case FRANKD_MODE_SUBMISSION: return "submission";
 	case FRANKD_MODE_SUBMISSIONS: return "submissions";
+	case FRANKD_MODE_POP3: return "pop3";
+	case FRANKD_MODE_POP3S: return "pop3s";
 	}
 	return "?";
 }
@@ -320,8 +322,13 @@ static int cmd_listen(struct conf_parser *ps, char **w, struct lib_err *err)
 		mode = FRANKD_MODE_SUBMISSION;
 	else if (strcmp(w[3], "submissions") == 0)
 		mode = FRANKD_MODE_SUBMISSIONS;
+	else if (strcmp(w[3], "pop3") == 0)
+		mode = FRANKD_MODE_POP3;
+	else if (strcmp(w[3], "pop3s") == 0)
+		mode = FRANKD_MODE_POP3S;
 	else
-		return lib_err_set(err, "listen: mode %s is not smtp, submission or submissions",
+		return lib_err_set(err, "listen: mode %s is not smtp, submission, submissions, "
+					"pop3 or pop3s",
 				   w[3]);
 	char *end;
 	long port = strtol(w[2], &end, 10);
@@ -480,6 +487,10 @@ static int cmd_single(struct conf_parser *ps, char **w, struct lib_err *err)
 		return choice(w[1], "stderr", "syslog", &c->log_syslog) < 0
 			       ? lib_err_set(err, "log: stderr or syslog, not %s", w[1])
 			       : 0;
+	if (strcmp(w[0], "plaintext_auth") == 0)
+		return choice(w[1], "tls", "loopback", &c->plaintext_loopback) < 0
+			       ? lib_err_set(err, "plaintext_auth: tls or loopback, not %s", w[1])
+			       : 0;
 	if (strcmp(w[0], "log_level") == 0)
 		return choice(w[1], "info", "debug", &c->log_debug) < 0
 			       ? lib_err_set(err, "log_level: info or debug, not %s", w[1])
@@ -531,7 +542,7 @@ static int command(struct conf_parser *ps, const struct config_line *l, struct l
 	if (strcmp(w[0], "user") == 0 && n == 3)
 		return cmd_user(ps, w, l->line, err);
 	static const char *const usage[][2] = {
-		{ "listen", "listen ADDRESS PORT smtp|submission|submissions" },
+		{ "listen", "listen ADDRESS PORT smtp|submission|submissions|pop3|pop3s" },
 		{ "domain", "domain NAME..." },
 		{ "dkim_key", "dkim_key DOMAIN SELECTOR KEYFILE" },
 		{ "smarthost", "smarthost HOST PORT [user NAME] [password_file PATH]" },

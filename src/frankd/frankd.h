@@ -23,9 +23,11 @@ enum frankd_listen_mode {
 	FRANKD_MODE_SMTP,        /* inbound MX, port 25: local domains only */
 	FRANKD_MODE_SUBMISSION,  /* 587: STARTTLS, then AUTH (RFC 6409) */
 	FRANKD_MODE_SUBMISSIONS, /* 465: TLS from the first byte (RFC 8314) */
+	FRANKD_MODE_POP3,        /* 110: POP3, STLS (RFC 1939, 2595) */
+	FRANKD_MODE_POP3S,       /* 995: POP3 with TLS from the first byte */
 };
 
-/* "smtp", "submission", "submissions". */
+/* "smtp", "submission", "submissions", "pop3", "pop3s". */
 const char *frankd_mode_str(enum frankd_listen_mode mode);
 
 struct frankd_listen {
@@ -101,6 +103,9 @@ struct frankd_conf {
 	struct frankd_limits limits;
 	struct frankd_retry retry;
 	unsigned queue_scan;  /* seconds between scans of the queue directory */
+	/* POP3 (pop3d.c): "plaintext_auth loopback" lets USER/PASS go without
+	 * TLS from 127.0.0.0/8 and ::1; the default, "tls", never. */
+	int plaintext_loopback;
 };
 
 /* The defaults frankd(8) lists (listeners: none; frankd_conf_finish adds
@@ -410,6 +415,50 @@ int frankd_queue_list(struct frankd_queue *q, char ***ids, size_t *n, struct lib
  * many files it removed. */
 int frankd_queue_recover(struct frankd_queue *q, unsigned min_age,
 			 void (*log)(const char *what, const char *name));
+
+/* ===================================================================== */
+/* POP3 commands (pop3d_parse.c): RFC 1939, 2449, 2595                   */
+/* ===================================================================== */
+
+enum frankd_pop3_verb {
+	FRANKD_POP3_UNKNOWN = 0,
+	FRANKD_POP3_USER, FRANKD_POP3_PASS, FRANKD_POP3_STAT, FRANKD_POP3_LIST,
+	FRANKD_POP3_UIDL, FRANKD_POP3_RETR, FRANKD_POP3_TOP, FRANKD_POP3_DELE,
+	FRANKD_POP3_RSET, FRANKD_POP3_NOOP, FRANKD_POP3_QUIT, FRANKD_POP3_CAPA,
+	FRANKD_POP3_STLS,
+};
+
+/* "USER", ... */
+const char *frankd_pop3_verb_str(enum frankd_pop3_verb verb);
+
+#define FRANKD_POP3_LINE_MAX 255    /* RFC 2449 4: a command line, with CRLF */
+#define FRANKD_POP3_NUMBER_MAX 999999999UL /* a message number or line count */
+
+struct frankd_pop3_cmd {
+	enum frankd_pop3_verb verb;
+	int has_number;          /* LIST, UIDL: a message number was given */
+	unsigned long number;    /* the message: LIST, UIDL, RETR, TOP, DELE */
+	unsigned long lines;     /* TOP: body lines */
+	/* USER: the name; PASS: the rest of the line (it may hold spaces).
+	 * NUL-terminated; holds no control characters. */
+	char arg[FRANKD_POP3_LINE_MAX + 1];
+};
+
+/* Parses one command line (without CRLF).  Returns 0 with cmd filled, or
+ * -1 with *error set to the "-ERR ..." line to send (static text). */
+int frankd_pop3_parse(const char *line, size_t len, struct frankd_pop3_cmd *cmd,
+		      const char **error);
+
+/* Appends the message text (LF or CRLF line ends) as a POP3 multi-line
+ * body: CRLF line ends, a "." doubled at the start of a line, and, when
+ * lines is set, only the header, the blank line and that many body lines
+ * (TOP).  The final "." line is not added.  Returns the bytes appended. */
+size_t frankd_pop3_body(const char *text, size_t len, const unsigned long *lines,
+			struct lib_buf *out);
+
+/* The size of text with CRLF line ends, the last line ended too (what
+ * LIST and STAT count: frankd_pop3_body's bytes without the added dots). */
+size_t frankd_crlf_size(const char *text, size_t len);
 
 /* ===================================================================== */
 /* Routing and local delivery (route.c, maildir.c)                        */
