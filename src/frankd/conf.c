@@ -14,7 +14,8 @@
  *           / "queue_scan" DURATION / "plaintext_auth" ("tls" / "loopback")
  *   user-block = "user" NAME "{" *( "maildir" PATH / "address" 1*ADDR
  *              / "send_as" 1*PATTERN ) "}"
- *   MODE = "smtp" / "submission" / "submissions" / "pop3" / "pop3s"
+ *   MODE = "smtp" / "submission" / "submissions" / "pop3" / "pop3s" / "imap"
+ *        / "imaps"
  * Relative paths are taken from the folder of the file. */
 #include "frankd_internal.h"
 
@@ -158,6 +159,8 @@ const char *frankd_mode_str(enum frankd_listen_mode mode)
 	case FRANKD_MODE_SUBMISSIONS: return "submissions";
 	case FRANKD_MODE_POP3: return "pop3";
 	case FRANKD_MODE_POP3S: return "pop3s";
+	case FRANKD_MODE_IMAP: return "imap";
+	case FRANKD_MODE_IMAPS: return "imaps";
 	}
 	return "?";
 }
@@ -326,9 +329,13 @@ static int cmd_listen(struct conf_parser *ps, char **w, struct lib_err *err)
 		mode = FRANKD_MODE_POP3;
 	else if (strcmp(w[3], "pop3s") == 0)
 		mode = FRANKD_MODE_POP3S;
+	else if (strcmp(w[3], "imap") == 0)
+		mode = FRANKD_MODE_IMAP;
+	else if (strcmp(w[3], "imaps") == 0)
+		mode = FRANKD_MODE_IMAPS;
 	else
 		return lib_err_set(err, "listen: mode %s is not smtp, submission, submissions, "
-					"pop3 or pop3s",
+					"pop3, pop3s, imap or imaps",
 				   w[3]);
 	char *end;
 	long port = strtol(w[2], &end, 10);
@@ -542,7 +549,7 @@ static int command(struct conf_parser *ps, const struct config_line *l, struct l
 	if (strcmp(w[0], "user") == 0 && n == 3)
 		return cmd_user(ps, w, l->line, err);
 	static const char *const usage[][2] = {
-		{ "listen", "listen ADDRESS PORT smtp|submission|submissions|pop3|pop3s" },
+		{ "listen", "listen ADDRESS PORT smtp|submission|submissions|pop3|pop3s|imap|imaps" },
 		{ "domain", "domain NAME..." },
 		{ "dkim_key", "dkim_key DOMAIN SELECTOR KEYFILE" },
 		{ "smarthost", "smarthost HOST PORT [user NAME] [password_file PATH]" },

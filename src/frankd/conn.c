@@ -353,7 +353,8 @@ int frankd_conn_open(struct frankd_conn *c, const struct frankd_conn_ops *ops,
 	c->id = ++srv->last_session_id;
 	snprintf(c->ip, sizeof c->ip, "%s", ip);
 	int options = BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS;
-	if (mode == FRANKD_MODE_SUBMISSIONS || mode == FRANKD_MODE_POP3S) {
+	if (mode == FRANKD_MODE_SUBMISSIONS || mode == FRANKD_MODE_POP3S ||
+	    mode == FRANKD_MODE_IMAPS) {
 		c->bev = bufferevent_openssl_socket_new(srv->base, fd, SSL_new(srv->tls),
 							BUFFEREVENT_SSL_ACCEPTING, options);
 		c->tls = 1;

@@ -228,6 +228,50 @@ int frankd_maildrop_read(struct frankd_maildrop *md, size_t index, size_t max_si
  * durable.  -1 with err when one could not be removed. */
 int frankd_maildrop_update(struct frankd_maildrop *md, struct lib_err *err);
 
+/* The size of the file at path with CRLF line ends, read in pieces. */
+int frankd_file_crlf_size(const char *path, size_t *size, struct lib_err *err);
+/* The file in maildir's cur/ or new/ with the base name base (renamed by
+ * a flag change meanwhile): its path (caller frees), with *file replaced
+ * by "cur/NAME:2,..." (freed first); NULL when there is none. */
+char *frankd_maildir_find(const char *maildir, const char *base, char **file);
+
+/* An IMAP session on an accepted socket (imapd.c). */
+void frankd_imap_start(struct frankd_server *srv, int fd, const char *ip,
+		       enum frankd_listen_mode mode);
+
+/* --- IMAP folders (mailbox.c) -------------------------------------------------- */
+
+struct frankd_mailbox_msg {
+	uint32_t uid;
+	char *file;     /* "new/NAME" or "cur/NAME:2,FS", as last seen */
+	unsigned flags; /* enum frankd_flag, from the name */
+};
+
+/* A Maildir folder as an IMAP session sees it: its messages by UID. */
+struct frankd_mailbox {
+	char *path;
+	uint32_t uidvalidity, uidnext;
+	struct frankd_mailbox_msg *msgs;
+	size_t count;
+};
+
+/* Reads the folder at path: its files, with UIDs from its uidlist.  Files
+ * new to the uidlist get the next UIDs (oldest first), and the uidlist is
+ * written (tmp, fsync, rename, fsync the folder) before they are seen, so
+ * a UID is never given twice.  A missing or broken uidlist starts a new
+ * UIDVALIDITY (the log says why).  0, or -1 with err. */
+int frankd_mailbox_load(const char *path, struct frankd_mailbox *mb, struct lib_err *err);
+void frankd_mailbox_release(struct frankd_mailbox *mb);
+/* The message with uid: its index, or -1. */
+long frankd_mailbox_find(const struct frankd_mailbox *mb, uint32_t uid);
+/* The message's path now (found again if renamed meanwhile; caller
+ * frees), or NULL when it is gone. */
+char *frankd_mailbox_msg_path(struct frankd_mailbox *mb, size_t index);
+/* Renames the message's file to hold flags (into cur/).  0, 1 when the
+ * file is gone (expunged meanwhile), -1 with err. */
+int frankd_mailbox_set_flags(struct frankd_mailbox *mb, size_t index, unsigned flags,
+			     struct lib_err *err);
+
 /* --- Delivery (runner.c) ------------------------------------------------------- */
 
 /* Tries queued messages: each new one at once, deferred ones at their next

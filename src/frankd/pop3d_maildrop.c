@@ -31,8 +31,7 @@ static char *unique_id(const char *name)
 	return lib_xasprintf("H%016llx", (unsigned long long)h);
 }
 
-/* The message's size with CRLF line ends, read in pieces. */
-static int file_crlf_size(const char *path, size_t *size, struct lib_err *err)
+int frankd_file_crlf_size(const char *path, size_t *size, struct lib_err *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -66,7 +65,7 @@ static void maildrop_add(struct frankd_maildrop *md, const char *sub, const char
 	char *path = lib_xasprintf("%s/%s", md->maildir, file);
 	struct stat st;
 	size_t size;
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || file_crlf_size(path, &size, err) < 0) {
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || frankd_file_crlf_size(path, &size, err) < 0) {
 		free(file); /* gone meanwhile, or not a message */
 		free(path);
 		return;
@@ -138,6 +137,30 @@ void frankd_maildrop_free(struct frankd_maildrop *md)
 	free(md);
 }
 
+char *frankd_maildir_find(const char *maildir, const char *base, char **file)
+{
+	static const char *const subs[] = { "cur", "new" };
+	size_t blen = strlen(base);
+	for (size_t i = 0; i < 2; i++) {
+		char *dpath = lib_xasprintf("%s/%s", maildir, subs[i]);
+		DIR *dir = opendir(dpath);
+		free(dpath);
+		struct dirent *de;
+		while (dir && (de = readdir(dir))) {
+			if (strncmp(de->d_name, base, blen) != 0 ||
+			    (de->d_name[blen] != ':' && de->d_name[blen] != '\0'))
+				continue;
+			free(*file);
+			*file = lib_xasprintf("%s/%s", subs[i], de->d_name);
+			closedir(dir);
+			return lib_xasprintf("%s/%s", maildir, *file);
+		}
+		if (dir)
+			closedir(dir);
+	}
+	return NULL;
+}
+
 /* The file of m now: where it was, or renamed within new/ or cur/. */
 static char *find_file(const struct frankd_maildrop *md, struct frankd_maildrop_message *m)
 {
@@ -145,26 +168,7 @@ static char *find_file(const struct frankd_maildrop *md, struct frankd_maildrop_
 	if (access(path, F_OK) == 0)
 		return path;
 	free(path);
-	static const char *const subs[] = { "cur", "new" };
-	size_t ulen = strlen(m->uid);
-	for (size_t i = 0; i < 2; i++) {
-		char *dpath = lib_xasprintf("%s/%s", md->maildir, subs[i]);
-		DIR *dir = opendir(dpath);
-		free(dpath);
-		struct dirent *de;
-		while (dir && (de = readdir(dir))) {
-			if (strncmp(de->d_name, m->uid, ulen) != 0 ||
-			    (de->d_name[ulen] != ':' && de->d_name[ulen] != '\0'))
-				continue;
-			free(m->file);
-			m->file = lib_xasprintf("%s/%s", subs[i], de->d_name);
-			closedir(dir);
-			return lib_xasprintf("%s/%s", md->maildir, m->file);
-		}
-		if (dir)
-			closedir(dir);
-	}
-	return NULL;
+	return frankd_maildir_find(md->maildir, m->uid, &m->file);
 }
 
 int frankd_maildrop_read(struct frankd_maildrop *md, size_t index, size_t max_size,

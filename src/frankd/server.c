@@ -76,6 +76,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	evutil_make_socket_nonblocking(fd);
 	if (fl->mode == FRANKD_MODE_POP3 || fl->mode == FRANKD_MODE_POP3S)
 		frankd_pop3_start(fl->srv, fd, ip, fl->mode);
+	else if (fl->mode == FRANKD_MODE_IMAP || fl->mode == FRANKD_MODE_IMAPS)
+		frankd_imap_start(fl->srv, fd, ip, fl->mode);
 	else
 		frankd_session_start(fl->srv, fd, ip, fl->mode);
 }
