@@ -15,9 +15,11 @@
  *           / "dns" ("offline" / "network") / "authserv_id" NAME
  *           / "dmarc_policy" ("follow" / "quarantine" / "none")
  *           / "relay_port" PORT
+ *           / "plaintext_auth" ("tls" / "loopback")
  *   user-block = "user" NAME "{" *( "maildir" PATH / "address" 1*ADDR
  *              / "send_as" 1*PATTERN ) "}"
- *   MODE = "smtp" / "submission" / "submissions"
+ *   MODE = "smtp" / "submission" / "submissions" / "pop3" / "pop3s" / "imap"
+ *        / "imaps"
  * Relative paths are taken from the folder of the file. */
 #include "frankd_internal.h"
 
@@ -159,6 +161,10 @@ const char *frankd_mode_str(enum frankd_listen_mode mode)
 	case FRANKD_MODE_SMTP: return "smtp";
 	case FRANKD_MODE_SUBMISSION: return "submission";
 	case FRANKD_MODE_SUBMISSIONS: return "submissions";
+	case FRANKD_MODE_POP3: return "pop3";
+	case FRANKD_MODE_POP3S: return "pop3s";
+	case FRANKD_MODE_IMAP: return "imap";
+	case FRANKD_MODE_IMAPS: return "imaps";
 	}
 	return "?";
 }
@@ -327,8 +333,17 @@ static int cmd_listen(struct conf_parser *ps, char **w, struct lib_err *err)
 		mode = FRANKD_MODE_SUBMISSION;
 	else if (strcmp(w[3], "submissions") == 0)
 		mode = FRANKD_MODE_SUBMISSIONS;
+	else if (strcmp(w[3], "pop3") == 0)
+		mode = FRANKD_MODE_POP3;
+	else if (strcmp(w[3], "pop3s") == 0)
+		mode = FRANKD_MODE_POP3S;
+	else if (strcmp(w[3], "imap") == 0)
+		mode = FRANKD_MODE_IMAP;
+	else if (strcmp(w[3], "imaps") == 0)
+		mode = FRANKD_MODE_IMAPS;
 	else
-		return lib_err_set(err, "listen: mode %s is not smtp, submission or submissions",
+		return lib_err_set(err, "listen: mode %s is not smtp, submission, submissions, "
+					"pop3, pop3s, imap or imaps",
 				   w[3]);
 	char *end;
 	long port = strtol(w[2], &end, 10);
@@ -519,6 +534,10 @@ static int cmd_single(struct conf_parser *ps, char **w, struct lib_err *err)
 		return choice(w[1], "stderr", "syslog", &c->log_syslog) < 0
 			       ? lib_err_set(err, "log: stderr or syslog, not %s", w[1])
 			       : 0;
+	if (strcmp(w[0], "plaintext_auth") == 0)
+		return choice(w[1], "tls", "loopback", &c->plaintext_loopback) < 0
+			       ? lib_err_set(err, "plaintext_auth: tls or loopback, not %s", w[1])
+			       : 0;
 	if (strcmp(w[0], "log_level") == 0)
 		return choice(w[1], "info", "debug", &c->log_debug) < 0
 			       ? lib_err_set(err, "log_level: info or debug, not %s", w[1])
@@ -570,7 +589,7 @@ static int command(struct conf_parser *ps, const struct config_line *l, struct l
 	if (strcmp(w[0], "user") == 0 && n == 3)
 		return cmd_user(ps, w, l->line, err);
 	static const char *const usage[][2] = {
-		{ "listen", "listen ADDRESS PORT smtp|submission|submissions" },
+		{ "listen", "listen ADDRESS PORT smtp|submission|submissions|pop3|pop3s|imap|imaps" },
 		{ "domain", "domain NAME..." },
 		{ "dkim_key", "dkim_key DOMAIN SELECTOR KEYFILE" },
 		{ "smarthost", "smarthost HOST PORT [user NAME] [password_file PATH]" },

@@ -23,9 +23,13 @@ enum frankd_listen_mode {
 	FRANKD_MODE_SMTP,        /* inbound MX, port 25: local domains only */
 	FRANKD_MODE_SUBMISSION,  /* 587: STARTTLS, then AUTH (RFC 6409) */
 	FRANKD_MODE_SUBMISSIONS, /* 465: TLS from the first byte (RFC 8314) */
+	FRANKD_MODE_POP3,        /* 110: POP3, STLS (RFC 1939, 2595) */
+	FRANKD_MODE_POP3S,       /* 995: POP3 with TLS from the first byte */
+	FRANKD_MODE_IMAP,        /* 143: IMAP4rev1, STARTTLS (RFC 3501) */
+	FRANKD_MODE_IMAPS,       /* 993: IMAP with TLS from the first byte */
 };
 
-/* "smtp", "submission", "submissions". */
+/* "smtp", "submission", "submissions", "pop3", "pop3s", "imap", "imaps". */
 const char *frankd_mode_str(enum frankd_listen_mode mode);
 
 struct frankd_listen {
@@ -125,6 +129,10 @@ struct frankd_conf {
 	struct frankd_retry retry;
 	unsigned queue_scan;  /* seconds between scans of the queue directory */
 	struct frankd_mta_conf mta;
+	/* POP3 and IMAP (pop3d.c, imapd.c): "plaintext_auth loopback" lets
+	 * USER/PASS, LOGIN and AUTHENTICATE go without TLS from 127.0.0.0/8
+	 * and ::1; the default, "tls", never. */
+	int plaintext_loopback;
 };
 
 /* The defaults frankd(8) lists (listeners: none; frankd_conf_finish adds
@@ -440,6 +448,274 @@ int frankd_queue_list(struct frankd_queue *q, char ***ids, size_t *n, struct lib
  * many files it removed. */
 int frankd_queue_recover(struct frankd_queue *q, unsigned min_age,
 			 void (*log)(const char *what, const char *name));
+
+/* ===================================================================== */
+/* POP3 commands (pop3d_parse.c): RFC 1939, 2449, 2595                   */
+/* ===================================================================== */
+
+enum frankd_pop3_verb {
+	FRANKD_POP3_UNKNOWN = 0,
+	FRANKD_POP3_USER, FRANKD_POP3_PASS, FRANKD_POP3_STAT, FRANKD_POP3_LIST,
+	FRANKD_POP3_UIDL, FRANKD_POP3_RETR, FRANKD_POP3_TOP, FRANKD_POP3_DELE,
+	FRANKD_POP3_RSET, FRANKD_POP3_NOOP, FRANKD_POP3_QUIT, FRANKD_POP3_CAPA,
+	FRANKD_POP3_STLS,
+};
+
+/* "USER", ... */
+const char *frankd_pop3_verb_str(enum frankd_pop3_verb verb);
+
+#define FRANKD_POP3_LINE_MAX 255    /* RFC 2449 4: a command line, with CRLF */
+#define FRANKD_POP3_NUMBER_MAX 999999999UL /* a message number or line count */
+
+struct frankd_pop3_cmd {
+	enum frankd_pop3_verb verb;
+	int has_number;          /* LIST, UIDL: a message number was given */
+	unsigned long number;    /* the message: LIST, UIDL, RETR, TOP, DELE */
+	unsigned long lines;     /* TOP: body lines */
+	/* USER: the name; PASS: the rest of the line (it may hold spaces).
+	 * NUL-terminated; holds no control characters. */
+	char arg[FRANKD_POP3_LINE_MAX + 1];
+};
+
+/* Parses one command line (without CRLF).  Returns 0 with cmd filled, or
+ * -1 with *error set to the "-ERR ..." line to send (static text). */
+int frankd_pop3_parse(const char *line, size_t len, struct frankd_pop3_cmd *cmd,
+		      const char **error);
+
+/* Appends the message text (LF or CRLF line ends) as a POP3 multi-line
+ * body: CRLF line ends, a "." doubled at the start of a line, and, when
+ * lines is set, only the header, the blank line and that many body lines
+ * (TOP).  The final "." line is not added.  Returns the bytes appended. */
+size_t frankd_pop3_body(const char *text, size_t len, const unsigned long *lines,
+			struct lib_buf *out);
+
+/* The size of text with CRLF line ends, the last line ended too (what
+ * LIST and STAT count: frankd_pop3_body's bytes without the added dots). */
+size_t frankd_crlf_size(const char *text, size_t len);
+
+/* ===================================================================== */
+/* IMAP commands (imapd_parse.c): RFC 3501                               */
+/* ===================================================================== */
+
+#define FRANKD_IMAP_TAG_MAX 64
+#define FRANKD_IMAP_TOKENS_MAX 512   /* atoms, strings and parentheses */
+#define FRANKD_IMAP_DEPTH_MAX 8      /* nested parentheses */
+#define FRANKD_IMAP_STAR UINT32_MAX  /* "*" in a sequence set */
+
+/* Where a command ends in the bytes a client sends: lines, each perhaps
+ * ending with a literal's announcement "{N}" (synchronizing: the client
+ * waits for "+") or "{N+}" (LITERAL+), then N bytes, then more line.
+ * Fed the stream in pieces, it keeps only counts. */
+enum frankd_imap_frame_status {
+	FRANKD_IMAP_FRAME_MORE,     /* everything given was taken: feed more */
+	FRANKD_IMAP_FRAME_CONTINUE, /* a synchronizing literal was announced:
+				       send "+ ...", then feed on */
+	FRANKD_IMAP_FRAME_DONE,     /* the command is whole: f->size bytes */
+	FRANKD_IMAP_FRAME_TOO_LONG, /* a line, a literal or the whole beyond its limit */
+};
+
+struct frankd_imap_framer {
+	size_t max_line;     /* a line of the command, without CRLF */
+	size_t max_size;     /* the whole command, literals too */
+	size_t size;         /* bytes of the command taken so far */
+	size_t line_len;     /* bytes of the current line */
+	size_t literal_left; /* bytes of a literal still to come */
+	char tail[24];       /* the end of the current line, for "{N}" */
+	size_t tail_len;
+};
+
+void frankd_imap_framer_init(struct frankd_imap_framer *f, size_t max_line, size_t max_size);
+/* Takes data[0..len) up to the end of the command or an event: *used says
+ * how many bytes.  After DONE or TOO_LONG, init again for the next. */
+enum frankd_imap_frame_status frankd_imap_frame_feed(struct frankd_imap_framer *f,
+						     const char *data, size_t len, size_t *used);
+
+enum frankd_imap_verb {
+	FRANKD_IMAP_UNKNOWN = 0,
+	FRANKD_IMAP_CAPABILITY, FRANKD_IMAP_NOOP, FRANKD_IMAP_LOGOUT, FRANKD_IMAP_STARTTLS,
+	FRANKD_IMAP_AUTHENTICATE, FRANKD_IMAP_LOGIN, FRANKD_IMAP_SELECT, FRANKD_IMAP_EXAMINE,
+	FRANKD_IMAP_LIST, FRANKD_IMAP_LSUB, FRANKD_IMAP_STATUS, FRANKD_IMAP_CHECK,
+	FRANKD_IMAP_CLOSE, FRANKD_IMAP_UNSELECT, FRANKD_IMAP_EXPUNGE, FRANKD_IMAP_SEARCH,
+	FRANKD_IMAP_FETCH, FRANKD_IMAP_STORE, FRANKD_IMAP_IDLE,
+};
+
+/* "CAPABILITY", ... */
+const char *frankd_imap_verb_str(enum frankd_imap_verb verb);
+
+enum frankd_imap_token_kind {
+	FRANKD_IMAP_ATOM,   /* an atom, a number, NIL; BODY[...]<...> is one */
+	FRANKD_IMAP_STRING, /* quoted or literal */
+	FRANKD_IMAP_LPAREN,   /* "(" */
+	FRANKD_IMAP_RPAREN, /* ")" */
+};
+
+struct frankd_imap_token {
+	enum frankd_imap_token_kind kind;
+	char *text;   /* a copy, NUL-terminated ("(" and ")" too) */
+	size_t len;   /* a literal may hold a NUL: len says */
+};
+
+/* One command: its tag, verb and arguments as tokens. */
+struct frankd_imap_cmd {
+	char tag[FRANKD_IMAP_TAG_MAX + 1];
+	enum frankd_imap_verb verb;
+	int uid;      /* UID FETCH, UID STORE, UID SEARCH */
+	struct frankd_imap_token *args;
+	size_t nargs;
+};
+
+/* Parses one whole command as framed (with its final CRLF, or without)
+ * (RFC 3501 9):
+ *   command = tag SP verb *(SP argument) CRLF
+ *   tag     = 1*<ASTRING-CHAR except "+">
+ *   argument = atom / quoted / literal / "(" [argument *(SP argument)] ")"
+ *   quoted  = DQUOTE *(<TEXT-CHAR except \ and DQUOTE> / "\" (\ / DQUOTE)) DQUOTE
+ *   literal = "{" number ["+"] "}" CRLF *OCTET
+ * An atom may hold "[...]" with spaces and parentheses inside (a fetch
+ * section) and "<...>" after it.  Returns 0, or -1 with *error the text of
+ * a BAD (static) and cmd->tag set when one was read ("" otherwise).
+ * Either way, release cmd. */
+int frankd_imap_parse(const char *data, size_t len, struct frankd_imap_cmd *cmd,
+		      const char **error);
+void frankd_imap_cmd_release(struct frankd_imap_cmd *cmd);
+
+/* A sequence set (RFC 3501 9: sequence-set), "*" as FRANKD_IMAP_STAR. */
+struct frankd_imap_range {
+	uint32_t first, last; /* as written, either order */
+};
+struct frankd_imap_seqset {
+	struct frankd_imap_range *ranges;
+	size_t count;
+};
+int frankd_imap_seqset_parse(const char *text, struct frankd_imap_seqset *set);
+void frankd_imap_seqset_release(struct frankd_imap_seqset *set);
+/* 1 when n is in the set, "*" being star (the largest number in use). */
+int frankd_imap_seqset_has(const struct frankd_imap_seqset *set, uint32_t n, uint32_t star);
+
+/* System flags (RFC 3501 2.3.2), as bits; the Maildir letter beside. */
+enum frankd_flag {
+	FRANKD_FLAG_ANSWERED = 1 << 0, /* R */
+	FRANKD_FLAG_FLAGGED = 1 << 1,  /* F */
+	FRANKD_FLAG_DELETED = 1 << 2,  /* T */
+	FRANKD_FLAG_SEEN = 1 << 3,     /* S */
+	FRANKD_FLAG_DRAFT = 1 << 4,    /* D */
+};
+
+/* A flag list's tokens (between the parentheses, or one flag) as bits:
+ * 0, or -1 for a keyword or anything else (frankd keeps system flags). */
+int frankd_imap_flags_parse(const struct frankd_imap_token *tokens, size_t n, unsigned *flags);
+/* "\Answered \Seen": IMAP's words for the flags, appended to out. */
+void frankd_imap_flags_format(unsigned flags, struct lib_buf *out);
+
+enum frankd_imap_fetch_bit {
+	FRANKD_FETCH_UID = 1 << 0,
+	FRANKD_FETCH_FLAGS = 1 << 1,
+	FRANKD_FETCH_INTERNALDATE = 1 << 2,
+	FRANKD_FETCH_RFC822_SIZE = 1 << 3,
+};
+
+enum frankd_imap_section_kind {
+	FRANKD_SECTION_ALL,    /* BODY[], RFC822 */
+	FRANKD_SECTION_HEADER, /* BODY[HEADER], RFC822.HEADER */
+	FRANKD_SECTION_TEXT,   /* BODY[TEXT], RFC822.TEXT */
+};
+
+/* One BODY[section]<partial> or RFC822[.HEADER|.TEXT]. */
+struct frankd_imap_section {
+	char name[48];   /* as the reply names it: "BODY[HEADER]<0>", "RFC822" */
+	enum frankd_imap_section_kind kind;
+	int peek;        /* BODY.PEEK, RFC822.HEADER: no \Seen */
+	int partial;
+	uint32_t offset, count;
+};
+
+#define FRANKD_IMAP_SECTIONS_MAX 8
+
+struct frankd_imap_fetch {
+	unsigned items;  /* enum frankd_imap_fetch_bit */
+	struct frankd_imap_section sections[FRANKD_IMAP_SECTIONS_MAX];
+	size_t nsections;
+};
+
+/* The fetch attributes (RFC 3501 6.4.5): one item or a parenthesized list
+ * of them, or ALL / FAST.  Parts of a MIME body ("BODY[1]"), ENVELOPE and
+ * BODYSTRUCTURE are not served: -1 with *error says so. */
+int frankd_imap_fetch_parse(const struct frankd_imap_token *tokens, size_t n,
+			    struct frankd_imap_fetch *fetch, const char **error);
+
+/* A search program (RFC 3501 6.4.4), the keys frankd serves. */
+enum frankd_imap_search_key {
+	FRANKD_SEARCH_ALL, FRANKD_SEARCH_AND, FRANKD_SEARCH_OR, FRANKD_SEARCH_NOT,
+	FRANKD_SEARCH_SEQSET, FRANKD_SEARCH_UID,
+	FRANKD_SEARCH_FLAG,    /* the flag set: SEEN, DELETED... */
+	FRANKD_SEARCH_UNFLAG,  /* clear: UNSEEN... */
+	FRANKD_SEARCH_HEADER,  /* field, value: FROM TO CC BCC SUBJECT HEADER */
+	FRANKD_SEARCH_BODY, FRANKD_SEARCH_TEXT,
+	FRANKD_SEARCH_BEFORE, FRANKD_SEARCH_ON, FRANKD_SEARCH_SINCE, /* INTERNALDATE */
+	FRANKD_SEARCH_LARGER, FRANKD_SEARCH_SMALLER,
+};
+
+struct frankd_imap_search {
+	enum frankd_imap_search_key key;
+	unsigned flag;
+	char *field, *value;     /* HEADER; BODY, TEXT: value */
+	long long day;           /* the dates: days since 1970-01-01 */
+	uint64_t number;         /* LARGER, SMALLER */
+	struct frankd_imap_seqset set;
+	struct frankd_imap_search *children; /* AND: any number, OR: 2, NOT: 1 */
+	size_t nchildren;
+};
+
+/* The keys after SEARCH [CHARSET UTF-8|US-ASCII]: a new AND node, or NULL
+ * with *error. */
+struct frankd_imap_search *frankd_imap_search_parse(const struct frankd_imap_token *tokens,
+						    size_t n, const char **error);
+void frankd_imap_search_free(struct frankd_imap_search *search);
+
+/* Days since 1970-01-01 of a date "1-Feb-2024": 0, or -1. */
+int frankd_imap_date_parse(const char *text, long long *day);
+/* "01-Feb-2024 10:00:00 +0000", the INTERNALDATE text of when (UTC). */
+void frankd_imap_datetime_format(long long when, char out[32]);
+
+/* Appends s as an IMAP string: quoted when it can be, else a literal. */
+void frankd_imap_string(struct lib_buf *out, const char *s, size_t len);
+
+/* ===================================================================== */
+/* Maildir folders for IMAP (mailbox.c, mailbox_uidlist.c)               */
+/* ===================================================================== */
+
+/* The file beside cur/, new/ and tmp/ that keeps a folder's UIDs:
+ *   uidlist = "frankd-uidlist 1 V" uidvalidity " N" uidnext LF *entry
+ *   entry   = uid SP name LF    ; by UID, ascending; uid < uidnext
+ * name is the file's Maildir base name (before ":2,"), which flag changes
+ * do not rename; the flags stay in the file name. */
+#define FRANKD_UIDLIST_FILE "frankd-uidlist"
+
+struct frankd_uidlist_entry {
+	uint32_t uid;
+	char *name;
+};
+
+struct frankd_uidlist {
+	uint32_t uidvalidity, uidnext;
+	struct frankd_uidlist_entry *entries;
+	size_t count;
+};
+
+/* Strict: -1 with err ("line N: ...") on anything it would not write. */
+int frankd_uidlist_parse(const char *text, size_t len, struct frankd_uidlist *out,
+			 struct lib_err *err);
+void frankd_uidlist_format(const struct frankd_uidlist *list, struct lib_buf *out);
+void frankd_uidlist_release(struct frankd_uidlist *list);
+
+/* The flags of a Maildir file name's info ("name:2,FRS"), and the name
+ * with other flags (letters frankd does not know are kept), caller frees. */
+unsigned frankd_maildir_flags(const char *file_name);
+char *frankd_maildir_with_flags(const char *file_name, unsigned flags);
+
+/* text with CRLF line ends (the last line ended too), appended to out:
+ * the bytes frankd_crlf_size counts. */
+void frankd_crlf_append(const char *text, size_t len, struct lib_buf *out);
 
 /* ===================================================================== */
 /* Routing and local delivery (route.c, maildir.c)                        */

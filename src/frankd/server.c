@@ -74,7 +74,12 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	char ip[INET6_ADDRSTRLEN + 1];
 	peer_text(sa, ip, sizeof ip);
 	evutil_make_socket_nonblocking(fd);
-	frankd_session_start(fl->srv, fd, ip, fl->mode);
+	if (fl->mode == FRANKD_MODE_POP3 || fl->mode == FRANKD_MODE_POP3S)
+		frankd_pop3_start(fl->srv, fd, ip, fl->mode);
+	else if (fl->mode == FRANKD_MODE_IMAP || fl->mode == FRANKD_MODE_IMAPS)
+		frankd_imap_start(fl->srv, fd, ip, fl->mode);
+	else
+		frankd_session_start(fl->srv, fd, ip, fl->mode);
 }
 
 static int bound_port(int fd)
@@ -139,7 +144,7 @@ static void on_drain_deadline(evutil_socket_t fd, short what, void *arg)
 		frankd_log(FRANKD_LOG_INFO, "drain deadline: closing %u session%s", srv->nsessions,
 			   srv->nsessions == 1 ? "" : "s");
 		srv->draining = 2;
-		frankd_sessions_shutdown(srv);
+		frankd_conns_shutdown(srv);
 		struct timeval grace = { 2, 0 }; /* for the 421s to leave */
 		evtimer_add(srv->drain_timer, &grace);
 		return;
@@ -302,7 +307,7 @@ static void stop(struct frankd_server *srv)
 	frankd_pool_free(srv->pool); /* jobs finish and give back what they hold */
 	srv->pool = NULL;
 	free_retired(srv);
-	frankd_sessions_free(srv);
+	frankd_conns_free(srv);
 	close_listeners(srv);
 	frankd_control_free(srv->control);
 	for (size_t i = 0; i < sizeof srv->signals / sizeof srv->signals[0]; i++)

@@ -15,10 +15,8 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 
-#include <openssl/err.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -46,24 +44,15 @@ static const char *const state_names[] = { "connected", "ready", "auth-plain", "
 
 #define BIT(s) (1u << (s))
 #define IN_SESSION (BIT(SMTP_STATE_READY) | BIT(SMTP_STATE_MAIL) | BIT(SMTP_STATE_RCPT))
-#define OUTPUT_HIGH (256 * 1024) /* replies waiting: stop reading until they go */
-
 struct smtp_session {
-	struct frankd_server *srv;
-	struct smtp_session *prev, *next;
-	unsigned long id;
-	struct bufferevent *bev;
+	struct frankd_conn conn; /* first: a conn is its session */
 	enum smtp_state state;
 	enum frankd_listen_mode mode;
-	char ip[64];
 	char helo[FRANKD_SMTP_DOMAIN_MAX + 1];
 	int esmtp;
-	int tls;
-	char tls_info[128];
 	char *auth_user;     /* authenticated: the user's name */
 	char auth_login[FRANKD_SMTP_AUTH_MAX + 1]; /* AUTH LOGIN: the user so far */
 	unsigned errors;
-	int discarding;      /* a line over the limit: dropping bytes to its end */
 	/* the transaction */
 	char *sender;
 	int body_8bit, smtputf8;
@@ -74,90 +63,35 @@ struct smtp_session {
 	struct lib_buf data_out;
 	int data_failed;
 	unsigned messages;
-	int free_scheduled;
-	int busy;            /* a job is out: the session must outlive it */
-	int free_pending;    /* the connection went while busy */
 };
 
 /* --- replies, states, closing ------------------------------------------------ */
-
-static void session_free(struct smtp_session *s);
 
 static void reply(struct smtp_session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 static void reply(struct smtp_session *s, const char *fmt, ...)
 {
-	struct lib_buf line = LIB_BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	lib_buf_vprintf(&line, fmt, ap);
+	char first = frankd_conn_vreply(&s->conn, fmt, ap);
 	va_end(ap);
-	frankd_log(FRANKD_LOG_DEBUG, "session %lu: S: %s", s->id, line.data);
-	if (line.data[0] == '4' || line.data[0] == '5')
+	if (first == '4' || first == '5')
 		s->errors++;
-	lib_buf_puts(&line, "\r\n");
-	bufferevent_write(s->bev, line.data, line.len);
-	lib_buf_release(&line);
 }
 
 static void session_enter(struct smtp_session *s, enum smtp_state state)
 {
 	if (s->state != state)
-		frankd_log(FRANKD_LOG_DEBUG, "session %lu: %s -> %s", s->id, state_names[s->state],
+		frankd_log(FRANKD_LOG_DEBUG, "session %lu: %s -> %s", s->conn.id, state_names[s->state],
 			   state_names[state]);
 	s->state = state;
-}
-
-static void free_later(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd, (void)what;
-	session_free(arg);
-}
-
-/* Frees from the loop, not from inside a callback of the bufferevent. */
-static void session_free_soon(struct smtp_session *s)
-{
-	struct timeval now = { 0, 0 };
-	if (s->busy) { /* the job's done callback comes back here */
-		s->free_pending = 1;
-		bufferevent_disable(s->bev, EV_READ | EV_WRITE);
-		return;
-	}
-	if (s->free_scheduled)
-		return;
-	s->free_scheduled = 1;
-	bufferevent_disable(s->bev, EV_READ | EV_WRITE);
-	event_base_once(s->srv->base, -1, EV_TIMEOUT, free_later, s, &now);
-}
-
-static void on_raw_drained(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
-{
-	if (info->n_deleted && evbuffer_get_length(buf) == 0) {
-		evbuffer_remove_cb(buf, on_raw_drained, arg);
-		session_free_soon(arg);
-	}
-}
-
-/* After the last reply has left: under TLS it may still sit, encrypted,
- * in the socket's buffer below; free only once that is empty too. */
-static void close_when_flushed(struct smtp_session *s)
-{
-	if (evbuffer_get_length(bufferevent_get_output(s->bev)) > 0)
-		return; /* on_written comes back here */
-	struct bufferevent *under = bufferevent_get_underlying(s->bev);
-	struct evbuffer *raw = under ? bufferevent_get_output(under) : NULL;
-	if (raw && evbuffer_get_length(raw) > 0)
-		evbuffer_add_cb(raw, on_raw_drained, s);
-	else
-		session_free_soon(s);
 }
 
 static void session_close(struct smtp_session *s)
 {
 	session_enter(s, SMTP_STATE_QUIT);
-	bufferevent_disable(s->bev, EV_READ);
-	close_when_flushed(s);
+	frankd_conn_close(&s->conn);
 }
 
 static void transaction_reset(struct smtp_session *s)
@@ -172,69 +106,48 @@ static void transaction_reset(struct smtp_session *s)
 	s->data_failed = 0;
 }
 
-static void session_free(struct smtp_session *s)
+static void session_free(struct frankd_conn *c)
 {
-	struct frankd_server *srv = s->srv;
+	struct smtp_session *s = (struct smtp_session *)c;
 	if (s->state == SMTP_STATE_DATA)
 		frankd_log(FRANKD_LOG_INFO, "session %lu: connection lost during DATA from %s; "
 					    "the message is discarded",
-			   s->id, s->ip);
-	frankd_log(FRANKD_LOG_INFO, "session %lu: disconnect from %s (%u messages)", s->id, s->ip,
+			   s->conn.id, s->conn.ip);
+	frankd_log(FRANKD_LOG_INFO, "session %lu: disconnect from %s (%u messages)", s->conn.id, s->conn.ip,
 		   s->messages);
 	transaction_reset(s);
 	free(s->auth_user);
 	lib_secure_zero(s->auth_login, sizeof s->auth_login);
-	bufferevent_free(s->bev);
-	if (s->prev)
-		s->prev->next = s->next;
-	else
-		srv->sessions = s->next;
-	if (s->next)
-		s->next->prev = s->prev;
-	srv->nsessions--;
 	free(s);
-	frankd_server_session_gone(srv);
 }
 
 /* After an error reply: too many, and the session ends. */
 static int too_many_errors(struct smtp_session *s)
 {
-	if (s->errors < s->srv->conf->limits.errors)
+	if (s->errors < s->conn.srv->conf->limits.errors)
 		return 0;
-	frankd_log(FRANKD_LOG_INFO, "session %lu: too many errors from %s", s->id, s->ip);
-	reply(s, "421 4.7.0 %s Too many errors, closing connection", s->srv->conf->hostname);
+	frankd_log(FRANKD_LOG_INFO, "session %lu: too many errors from %s", s->conn.id, s->conn.ip);
+	reply(s, "421 4.7.0 %s Too many errors, closing connection", s->conn.srv->conf->hostname);
 	session_close(s);
 	return 1;
 }
 
 /* --- jobs on the workers ----------------------------------------------------- */
 
-static void on_read(struct bufferevent *bev, void *arg);
-
 /* Hands work to a worker: the session reads nothing until it is back. */
 static void session_wait(struct smtp_session *s, void (*work)(void *), void (*done)(void *),
 			 void *job)
 {
-	s->busy = 1;
 	session_enter(s, SMTP_STATE_WAIT);
-	bufferevent_disable(s->bev, EV_READ);
-	frankd_pool_submit(s->srv->pool, work, done, job);
+	frankd_conn_job(&s->conn, work, done, job);
 }
 
 /* A job is back: 0 to go on, -1 when the session has gone or is closing
  * (a timeout, the drain) meanwhile. */
 static int session_back(struct smtp_session *s, enum smtp_state state)
 {
-	s->busy = 0;
-	if (s->free_pending) {
-		s->free_pending = 0;
-		session_free_soon(s);
+	if (frankd_conn_job_back(&s->conn) < 0)
 		return -1;
-	}
-	if (s->state == SMTP_STATE_QUIT) {
-		close_when_flushed(s);
-		return -1;
-	}
 	session_enter(s, state);
 	return 0;
 }
@@ -242,10 +155,7 @@ static int session_back(struct smtp_session *s, enum smtp_state state)
 /* Reads on with what the client pipelined while the job was out. */
 static void session_resume(struct smtp_session *s)
 {
-	if (s->state == SMTP_STATE_QUIT || s->free_scheduled)
-		return;
-	bufferevent_enable(s->bev, EV_READ);
-	on_read(s->bev, s);
+	frankd_conn_resume(&s->conn);
 }
 
 /* --- the command table ------------------------------------------------------ */
@@ -266,7 +176,7 @@ static int submission(const struct smtp_session *s)
 
 static void proceed_ehlo(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
 {
-	const struct frankd_conf *conf = s->srv->conf;
+	const struct frankd_conf *conf = s->conn.srv->conf;
 	transaction_reset(s);
 	snprintf(s->helo, sizeof s->helo, "%s", cmd->arg);
 	s->esmtp = cmd->verb == FRANKD_SMTP_EHLO;
@@ -281,9 +191,9 @@ static void proceed_ehlo(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
 	reply(s, "250-8BITMIME");
 	reply(s, "250-SMTPUTF8");
 	reply(s, "250-ENHANCEDSTATUSCODES");
-	if (!s->tls && s->srv->tls)
+	if (!s->conn.tls && s->conn.srv->tls)
 		reply(s, "250-STARTTLS");
-	if (submission(s) && s->tls && !s->auth_user)
+	if (submission(s) && s->conn.tls && !s->auth_user)
 		reply(s, "250-AUTH PLAIN LOGIN");
 	reply(s, "250 HELP");
 }
@@ -291,42 +201,22 @@ static void proceed_ehlo(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
 static int check_starttls(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
 {
 	(void)cmd;
-	if (s->tls) {
+	if (s->conn.tls) {
 		reply(s, "503 5.5.1 TLS already active");
 		return -1;
 	}
-	if (!s->srv->tls) {
+	if (!s->conn.srv->tls) {
 		reply(s, "454 4.7.0 TLS not available");
 		return -1;
 	}
 	return 0;
 }
 
-static void on_written(struct bufferevent *bev, void *arg);
-static void on_event(struct bufferevent *bev, short what, void *arg);
-
 static void proceed_starttls(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
 {
 	(void)cmd;
-	/* Whatever the client pipelined after STARTTLS came in the clear:
-	 * it must not count as said inside TLS (CVE-2011-0411). */
-	struct evbuffer *in = bufferevent_get_input(s->bev);
-	size_t injected = evbuffer_get_length(in);
-	if (injected) {
-		frankd_log(FRANKD_LOG_WARN, "session %lu: %zu bytes after STARTTLS discarded", s->id,
-			   injected);
-		evbuffer_drain(in, injected);
-	}
 	reply(s, "220 2.0.0 Ready to start TLS");
-	SSL *ssl = SSL_new(s->srv->tls);
-	s->bev = bufferevent_openssl_filter_new(s->srv->base, s->bev, ssl,
-						BUFFEREVENT_SSL_ACCEPTING,
-						BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
-	struct timeval idle = { (time_t)s->srv->conf->limits.timeout, 0 };
-	bufferevent_set_timeouts(s->bev, &idle, &idle);
-	bufferevent_setcb(s->bev, on_read, on_written, on_event, s);
-	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
-	s->tls = 1;
+	frankd_conn_starttls(&s->conn);
 	s->helo[0] = '\0';
 	s->esmtp = 0;
 	transaction_reset(s);
@@ -341,7 +231,7 @@ static int check_auth(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
 		reply(s, "503 5.5.1 AUTH not available on this port");
 		return -1;
 	}
-	if (!s->tls) {
+	if (!s->conn.tls) {
 		reply(s, "530 5.7.0 Must issue a STARTTLS command first");
 		return -1;
 	}
@@ -356,76 +246,34 @@ static int check_auth(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
 	return 0;
 }
 
-static void auth_result(struct smtp_session *s, enum frankd_auth_result r,
-			const struct frankd_auth_outcome *o, const char *login)
+static void auth_done(struct frankd_conn *c, enum frankd_auth_result r,
+		      const struct frankd_auth_outcome *o)
 {
+	struct smtp_session *s = (struct smtp_session *)c;
+	session_enter(s, SMTP_STATE_READY);
 	switch (r) {
 	case FRANKD_AUTH_OK:
 		s->auth_user = lib_xstrdup(o->user);
-		frankd_log(FRANKD_LOG_INFO, "session %lu: auth ok: user %s (password %s) from %s",
-			   s->id, o->user, o->label, s->ip);
 		reply(s, "235 2.7.0 Authentication successful");
 		return;
 	case FRANKD_AUTH_FAIL:
-		frankd_log(FRANKD_LOG_INFO, "session %lu: auth failed: user %.64s from %s: %s", s->id,
-			   login, s->ip, o->why);
 		reply(s, "535 5.7.8 Authentication credentials invalid");
 		break;
 	case FRANKD_AUTH_BLOCKED:
-		frankd_log(FRANKD_LOG_WARN, "session %lu: auth refused: user %.64s from %s: %s",
-			   s->id, login, s->ip, o->why);
 		reply(s, "454 4.7.0 Too many failed authentications, try again later");
 		break;
 	case FRANKD_AUTH_TEMPFAIL:
 	case FRANKD_AUTH_PENDING:
-		frankd_log(FRANKD_LOG_ERROR, "session %lu: auth unavailable: %s", s->id, o->why);
 		reply(s, "454 4.7.0 Temporary authentication failure");
 		break;
 	}
 	too_many_errors(s);
 }
 
-/* A password check on a worker, and whose it is. */
-struct auth_wait {
-	struct smtp_session *s;
-	struct frankd_auth_job *job;
-	char login[65];
-};
-
-static void auth_work(void *arg)
-{
-	frankd_auth_job_work(((struct auth_wait *)arg)->job);
-}
-
-static void auth_done(void *arg)
-{
-	struct auth_wait *w = arg;
-	struct smtp_session *s = w->s;
-	struct frankd_auth_outcome o;
-	enum frankd_auth_result r = frankd_auth_finish(s->srv->auth, s->srv->conf, w->job, &o);
-	if (session_back(s, SMTP_STATE_READY) == 0) {
-		auth_result(s, r, &o, w->login);
-		session_resume(s);
-	}
-	free(w);
-}
-
 static void auth_finish(struct smtp_session *s, const char *login, const char *password)
 {
-	struct frankd_auth_outcome o;
-	struct frankd_auth_job *job = NULL;
-	enum frankd_auth_result r = frankd_auth_begin(s->srv->auth, s->srv->conf, s->ip, login,
-						      password, &o, &job);
-	session_enter(s, SMTP_STATE_READY);
-	if (r != FRANKD_AUTH_PENDING) {
-		auth_result(s, r, &o, login);
-		return;
-	}
-	struct auth_wait *w = lib_xcalloc(1, sizeof *w);
-	w->s = s;
-	w->job = job;
-	snprintf(w->login, sizeof w->login, "%s", login);
-	session_wait(s, auth_work, auth_done, w);
+	session_enter(s, SMTP_STATE_WAIT);
+	frankd_conn_auth(&s->conn, login, password, auth_done);
 }
 
 static void auth_plain(struct smtp_session *s, const char *b64, size_t len)
@@ -515,12 +363,12 @@ static void auth_line(struct smtp_session *s, const char *line, size_t len)
 
 static int check_mail(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
 {
-	const struct frankd_conf *conf = s->srv->conf;
+	const struct frankd_conf *conf = s->conn.srv->conf;
 	if (submission(s) && !s->auth_user) {
 		reply(s, "530 5.7.0 Authentication required");
 		return -1;
 	}
-	if (s->srv->draining) {
+	if (s->conn.srv->draining) {
 		reply(s, "421 4.3.2 %s Service shutting down", conf->hostname);
 		session_close(s);
 		return -1;
@@ -560,7 +408,7 @@ static int check_mail(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
 	if (submission(s)) {
 		const struct frankd_user *u = frankd_conf_user(conf, s->auth_user);
 		if (!u || !frankd_may_send_as(u, cmd->address)) {
-			frankd_log(FRANKD_LOG_INFO, "session %lu: user %s may not send as <%s>", s->id,
+			frankd_log(FRANKD_LOG_INFO, "session %lu: user %s may not send as <%s>", s->conn.id,
 				   s->auth_user, cmd->address);
 			reply(s, "553 5.7.1 Sender address <%s> not allowed for user %s", cmd->address,
 			      s->auth_user);
@@ -586,7 +434,7 @@ static void proceed_mail(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
 
 static int check_rcpt(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
 {
-	const struct frankd_conf *conf = s->srv->conf;
+	const struct frankd_conf *conf = s->conn.srv->conf;
 	if (cmd->nparams) {
 		reply(s, "555 5.5.4 Unsupported option: %s", cmd->params[0].keyword);
 		return -1;
@@ -602,8 +450,8 @@ static int check_rcpt(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
 	struct frankd_route route;
 	frankd_route(conf, cmd->address, &route);
 	if (route.kind == FRANKD_ROUTE_REMOTE && !s->auth_user) {
-		frankd_log(FRANKD_LOG_INFO, "session %lu: relay denied: <%s> -> <%s> from %s", s->id,
-			   s->sender, cmd->address, s->ip);
+		frankd_log(FRANKD_LOG_INFO, "session %lu: relay denied: <%s> -> <%s> from %s", s->conn.id,
+			   s->sender, cmd->address, s->conn.ip);
 		reply(s, "550 5.7.1 <%s>: Relay access denied", cmd->address);
 		return -1;
 	}
@@ -621,7 +469,7 @@ static void proceed_rcpt(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
 		twice = strcasecmp(s->env.rcpts[i].address, cmd->address) == 0;
 	if (!twice) {
 		struct frankd_route route;
-		frankd_route(s->srv->conf, cmd->address, &route);
+		frankd_route(s->conn.srv->conf, cmd->address, &route);
 		frankd_envelope_add_rcpt(&s->env, cmd->address, route.kind);
 	}
 	session_enter(s, SMTP_STATE_RCPT);
@@ -634,13 +482,13 @@ static void proceed_data(struct smtp_session *s, struct frankd_smtp_cmd *cmd)
 {
 	(void)cmd;
 	struct lib_err err;
-	s->writer = frankd_queue_writer_new(s->srv->queue, &err);
+	s->writer = frankd_queue_writer_new(s->conn.srv->queue, &err);
 	if (!s->writer) {
-		frankd_log(FRANKD_LOG_ERROR, "session %lu: queue: %s", s->id, err.msg);
+		frankd_log(FRANKD_LOG_ERROR, "session %lu: queue: %s", s->conn.id, err.msg);
 		reply(s, "451 4.3.0 Cannot write to the queue, try again later");
 		return;
 	}
-	frankd_data_reader_init(&s->data, s->srv->conf->limits.message_size);
+	frankd_data_reader_init(&s->data, s->conn.srv->conf->limits.message_size);
 	frankd_header_scan_init(&s->headers);
 	s->data_failed = 0;
 	session_enter(s, SMTP_STATE_DATA);
@@ -653,7 +501,7 @@ static const char *protocol_name(const struct smtp_session *s)
 	static char name[16];
 	if (!s->esmtp)
 		return "SMTP";
-	snprintf(name, sizeof name, "%s%s%s", s->smtputf8 ? "UTF8SMTP" : "ESMTP", s->tls ? "S" : "",
+	snprintf(name, sizeof name, "%s%s%s", s->smtputf8 ? "UTF8SMTP" : "ESMTP", s->conn.tls ? "S" : "",
 		 s->auth_user ? "A" : "");
 	return name;
 }
@@ -662,13 +510,13 @@ static const char *protocol_name(const struct smtp_session *s)
  * submission Message-ID and Date when the message has none. */
 static void added_headers(struct smtp_session *s, const char *id, time_t now)
 {
-	const struct frankd_conf *conf = s->srv->conf;
+	const struct frankd_conf *conf = s->conn.srv->conf;
 	struct frankd_received r = {
 		.helo = s->helo[0] ? s->helo : NULL,
-		.client_ip = s->ip,
+		.client_ip = s->conn.ip,
 		.hostname = conf->hostname,
 		.protocol = protocol_name(s),
-		.tls = s->tls ? s->tls_info : NULL,
+		.tls = s->conn.tls ? s->conn.tls_info : NULL,
 		.id = id,
 		.for_rcpt = s->env.nrcpts == 1 ? s->env.rcpts[0].address : NULL,
 		.when = now,
@@ -751,14 +599,14 @@ static void commit_logged(const struct smtp_session *s, const struct commit_wait
 {
 	const struct frankd_envelope *env = &w->env;
 	if (w->rc < 0)
-		frankd_log(FRANKD_LOG_ERROR, "session %lu: queue: %s", s->id, w->err.msg);
+		frankd_log(FRANKD_LOG_ERROR, "session %lu: queue: %s", s->conn.id, w->err.msg);
 	else if (w->rejected)
-		frankd_log(FRANKD_LOG_INFO, "session %lu: refused a message from <%s>: %s", s->id,
+		frankd_log(FRANKD_LOG_INFO, "session %lu: refused a message from <%s>: %s", s->conn.id,
 			   env->sender, w->why);
 	else
 		frankd_log(FRANKD_LOG_INFO,
 			   "session %lu: accepted %s from <%s> for %zu recipient%s, %zu bytes%s%s%s%s",
-			   s->id, env->id, env->sender, env->nrcpts, env->nrcpts == 1 ? "" : "s",
+			   s->conn.id, env->id, env->sender, env->nrcpts, env->nrcpts == 1 ? "" : "s",
 			   env->size, env->auth_user ? ", user " : "",
 			   env->auth_user ? env->auth_user : "",
 			   env->quarantine ? ", quarantined: " : "", env->quarantine ? w->why : "");
@@ -772,7 +620,7 @@ static void commit_done(void *arg)
 	struct frankd_envelope *env = &w->env;
 	commit_logged(s, w);
 	if (w->rc == 0 && !w->rejected)
-		frankd_runner_kick(s->srv->runner, env->id);
+		frankd_runner_kick(s->conn.srv->runner, env->id);
 	if (session_back(s, SMTP_STATE_READY) == 0) {
 		if (w->rc < 0) {
 			reply(s, "451 4.3.0 Error writing the message to the queue, try again later");
@@ -800,7 +648,7 @@ static void take_envelope(struct smtp_session *s, struct frankd_envelope *env, t
 	env->sender = s->sender;
 	s->sender = NULL;
 	env->auth_user = s->auth_user ? lib_xstrdup(s->auth_user) : NULL;
-	env->client = lib_xstrdup(s->ip);
+	env->client = lib_xstrdup(s->conn.ip);
 	env->helo = s->helo[0] ? lib_xstrdup(s->helo) : NULL;
 	env->body_8bit = s->body_8bit;
 	env->smtputf8 = s->smtputf8;
@@ -808,7 +656,7 @@ static void take_envelope(struct smtp_session *s, struct frankd_envelope *env, t
 
 static void data_end(struct smtp_session *s)
 {
-	const struct frankd_conf *conf = s->srv->conf;
+	const struct frankd_conf *conf = s->conn.srv->conf;
 	session_enter(s, SMTP_STATE_READY);
 	if (frankd_data_reader_too_big(&s->data)) {
 		reply(s, "552 5.3.4 Message too big for system (limit %zu bytes)",
@@ -817,7 +665,7 @@ static void data_end(struct smtp_session *s)
 		reply(s, "451 4.3.0 Error writing the message to the queue, try again later");
 	} else if (s->headers.received > conf->limits.hops) {
 		frankd_log(FRANKD_LOG_INFO, "session %lu: refused a message with %u Received fields",
-			   s->id, s->headers.received);
+			   s->conn.id, s->headers.received);
 		reply(s, "554 5.4.6 Too many hops (mail loop?)");
 	} else {
 		struct commit_wait *w = lib_xcalloc(1, sizeof *w);
@@ -850,7 +698,7 @@ static void read_data(struct smtp_session *s, struct evbuffer *in)
 			frankd_header_scan_feed(&s->headers, s->data_out.data, s->data_out.len);
 			if (frankd_queue_writer_write(s->writer, s->data_out.data, s->data_out.len,
 						      &err) < 0) {
-				frankd_log(FRANKD_LOG_ERROR, "session %lu: queue: %s", s->id, err.msg);
+				frankd_log(FRANKD_LOG_ERROR, "session %lu: queue: %s", s->conn.id, err.msg);
 				s->data_failed = 1;
 			}
 		}
@@ -942,11 +790,11 @@ static void log_command(const struct smtp_session *s, const char *line, size_t l
 		size_t mech = 5;
 		while (mech < len && line[mech] != ' ')
 			mech++;
-		frankd_log(FRANKD_LOG_DEBUG, "session %lu: C: %.*s%s", s->id, (int)(mech > len ? len : mech),
+		frankd_log(FRANKD_LOG_DEBUG, "session %lu: C: %.*s%s", s->conn.id, (int)(mech > len ? len : mech),
 			   line, mech < len ? " <secret>" : "");
 		return;
 	}
-	frankd_log(FRANKD_LOG_DEBUG, "session %lu: C: %.*s", s->id, (int)(len > 512 ? 512 : len),
+	frankd_log(FRANKD_LOG_DEBUG, "session %lu: C: %.*s", s->conn.id, (int)(len > 512 ? 512 : len),
 		   line);
 }
 
@@ -988,202 +836,78 @@ static int in_auth(const struct smtp_session *s)
 	       s->state == SMTP_STATE_AUTH_PASS;
 }
 
-/* Drops bytes up to the end of an over-long line: 1 when that end came. */
-static int discard_line(struct smtp_session *s, struct evbuffer *in)
-{
-	struct evbuffer_ptr lf = evbuffer_search(in, "\n", 1, NULL);
-	if (lf.pos < 0) {
-		evbuffer_drain(in, evbuffer_get_length(in));
-		return 0;
-	}
-	evbuffer_drain(in, (size_t)lf.pos + 1);
-	s->discarding = 0;
-	return 1;
-}
-
 /* The next whole line from in, handled; 0 when more input is needed. */
 static int read_line(struct smtp_session *s, struct evbuffer *in)
 {
-	size_t limit = s->srv->conf->limits.line_length;
+	size_t limit = s->conn.srv->conf->limits.line_length;
 	/* AUTH responses may be long (RFC 4954 4); other lines get the limit
 	 * below, once their verb is known. */
 	size_t max = limit > FRANKD_SMTP_AUTH_MAX + 8 ? limit : FRANKD_SMTP_AUTH_MAX + 8;
-	size_t avail = evbuffer_get_length(in), len = 0, used = 0;
-	size_t look = avail < max + 2 ? avail : max + 2;
-	const char *data = (const char *)evbuffer_pullup(in, (ev_ssize_t)look);
-	enum net_line_scan r = net_line_scan(data, look, max, &len, &used);
-	if (r == NET_LINE_MORE)
+	char *line = NULL;
+	size_t len = 0;
+	enum frankd_conn_line r = frankd_conn_read_line(&s->conn, in, max, &line, &len);
+	if (r == FRANKD_CONN_LINE_MORE)
 		return 0;
-	int too_long = r == NET_LINE_TOO_LONG ||
-		       (len > limit && !in_auth(s) && !(len >= 5 && strncasecmp(data, "AUTH ", 5) == 0));
-	if (too_long) {
-		frankd_log(FRANKD_LOG_INFO, "session %lu: line too long from %s", s->id, s->ip);
-		reply(s, "500 5.5.2 Line too long (limit %zu)", limit);
-		if (r == NET_LINE_TOO_LONG) {
-			s->discarding = 1;
-			discard_line(s, in);
-		} else {
-			evbuffer_drain(in, used);
-		}
-		too_many_errors(s);
-		return s->state != SMTP_STATE_QUIT;
+	if (r == FRANKD_CONN_LINE && (len <= limit || in_auth(s) ||
+				      (len >= 5 && strncasecmp(line, "AUTH ", 5) == 0))) {
+		struct bufferevent *before = s->conn.bev;
+		command_line(s, line, len);
+		lib_secure_zero(line, len);
+		free(line);
+		return s->conn.bev == before; /* STARTTLS put a new bufferevent on top */
 	}
-	char *line = lib_xmalloc(len + 1); /* not strndup: a line may hold NUL bytes */
-	memcpy(line, data, len);
-	line[len] = '\0';
-	evbuffer_drain(in, used);
-	struct bufferevent *before = s->bev;
-	command_line(s, line, len);
-	lib_secure_zero(line, len);
-	free(line);
-	return s->bev == before; /* STARTTLS put a new bufferevent on top */
+	if (line) {
+		frankd_log(FRANKD_LOG_INFO, "session %lu: line too long from %s", s->conn.id,
+			   s->conn.ip);
+		lib_secure_zero(line, len);
+		free(line);
+	}
+	reply(s, "500 5.5.2 Line too long (limit %zu)", limit);
+	too_many_errors(s);
+	return s->state != SMTP_STATE_QUIT;
 }
 
-static void on_read(struct bufferevent *bev, void *arg)
+static int session_read(struct frankd_conn *c, struct evbuffer *in)
 {
-	struct smtp_session *s = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
-	while (!s->free_scheduled && !s->busy && s->state != SMTP_STATE_QUIT &&
-	       evbuffer_get_length(in) > 0) {
-		if (evbuffer_get_length(bufferevent_get_output(s->bev)) > OUTPUT_HIGH) {
-			/* A client that sends without reading: wait for it. */
-			bufferevent_disable(s->bev, EV_READ);
-			return;
-		}
-		if (s->discarding) {
-			if (!discard_line(s, in))
-				return;
-		} else if (s->state == SMTP_STATE_DATA) {
-			read_data(s, in);
-		} else if (!read_line(s, in)) {
-			return;
-		}
-	}
+	struct smtp_session *s = (struct smtp_session *)c;
+	if (s->state != SMTP_STATE_DATA)
+		return read_line(s, in);
+	read_data(s, in);
+	return 1;
 }
 
-static void on_written(struct bufferevent *bev, void *arg)
+static void session_timeout(struct frankd_conn *c)
 {
-	struct smtp_session *s = arg;
-	(void)bev;
-	if (s->free_scheduled)
-		return;
-	if (s->state == SMTP_STATE_QUIT) {
-		close_when_flushed(s);
-		return;
-	}
-	if (!s->busy && !(bufferevent_get_enabled(s->bev) & EV_READ)) {
-		bufferevent_enable(s->bev, EV_READ);
-		on_read(s->bev, s);
-	}
+	struct smtp_session *s = (struct smtp_session *)c;
+	reply(s, "421 4.4.2 %s Timeout, closing connection", c->srv->conf->hostname);
+	session_close(s);
 }
 
-static void tls_established(struct smtp_session *s)
+static void session_shutdown(struct frankd_conn *c)
 {
-	SSL *ssl = bufferevent_openssl_get_ssl(s->bev);
-	if (!ssl)
-		return;
-	snprintf(s->tls_info, sizeof s->tls_info, "%s with cipher %s", SSL_get_version(ssl),
-		 SSL_get_cipher_name(ssl));
-	frankd_log(FRANKD_LOG_INFO, "session %lu: TLS established with %s: %s", s->id, s->ip,
-		   s->tls_info);
+	struct smtp_session *s = (struct smtp_session *)c;
+	reply(s, "421 4.3.2 %s Service shutting down", c->srv->conf->hostname);
+	session_close(s);
 }
 
-static void on_event(struct bufferevent *bev, short what, void *arg)
-{
-	struct smtp_session *s = arg;
-	(void)bev;
-	if (what & BEV_EVENT_CONNECTED) {
-		tls_established(s);
-		return;
-	}
-	if (s->free_scheduled)
-		return;
-	if (what & BEV_EVENT_TIMEOUT) {
-		if (s->state == SMTP_STATE_QUIT) {
-			session_free_soon(s);
-			return;
-		}
-		frankd_log(FRANKD_LOG_INFO, "session %lu: timeout from %s", s->id, s->ip);
-		reply(s, "421 4.4.2 %s Timeout, closing connection", s->srv->conf->hostname);
-		session_close(s);
-		return;
-	}
-	if (what & BEV_EVENT_ERROR) {
-		unsigned long e = bufferevent_get_openssl_error(s->bev);
-		if (e) {
-			char msg[256];
-			ERR_error_string_n(e, msg, sizeof msg);
-			frankd_log(FRANKD_LOG_INFO, "session %lu: TLS error with %s: %s", s->id, s->ip,
-				   msg);
-		}
-	}
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
-		session_free_soon(s);
-}
-
-static unsigned sessions_from(const struct frankd_server *srv, const char *ip)
-{
-	unsigned n = 0;
-	for (const struct smtp_session *s = srv->sessions; s; s = s->next)
-		n += strcmp(s->ip, ip) == 0;
-	return n;
-}
+static const struct frankd_conn_ops smtp_ops = {
+	"session", session_read, session_timeout, session_shutdown, session_free,
+};
 
 void frankd_session_start(struct frankd_server *srv, int fd, const char *ip,
 			  enum frankd_listen_mode mode)
 {
 	const struct frankd_conf *conf = srv->conf;
 	struct smtp_session *s = lib_xcalloc(1, sizeof *s);
-	s->srv = srv;
-	s->id = ++srv->last_session_id;
 	s->mode = mode;
-	snprintf(s->ip, sizeof s->ip, "%s", ip);
-	unsigned from_ip = sessions_from(srv, ip);
-	if (mode == FRANKD_MODE_SUBMISSIONS) {
-		s->bev = bufferevent_openssl_socket_new(srv->base, fd, SSL_new(srv->tls),
-							BUFFEREVENT_SSL_ACCEPTING,
-							BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
-		s->tls = 1;
-	} else {
-		s->bev = bufferevent_socket_new(srv->base, fd,
-						BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
-	}
-	s->next = srv->sessions;
-	if (s->next)
-		s->next->prev = s;
-	srv->sessions = s;
-	srv->nsessions++;
-	struct timeval idle = { (time_t)conf->limits.timeout, 0 };
-	bufferevent_set_timeouts(s->bev, &idle, &idle);
-	bufferevent_setcb(s->bev, on_read, on_written, on_event, s);
-	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
-	frankd_log(FRANKD_LOG_INFO, "session %lu: connect from %s (%s)", s->id, ip,
-		   frankd_mode_str(mode));
-	if (srv->nsessions > conf->limits.connections) {
+	int over = frankd_conn_open(&s->conn, &smtp_ops, srv, fd, ip, mode);
+	if (over == 1) {
 		reply(s, "421 4.3.2 %s Too many connections, try again later", conf->hostname);
 		session_close(s);
-	} else if (from_ip >= conf->limits.connections_per_ip) {
-		frankd_log(FRANKD_LOG_INFO, "session %lu: too many connections from %s", s->id, ip);
+	} else if (over == 2) {
 		reply(s, "421 4.7.0 %s Too many connections from your address", conf->hostname);
 		session_close(s);
 	} else {
 		reply(s, "220 %s ESMTP frankd", conf->hostname);
 	}
-}
-
-void frankd_sessions_shutdown(struct frankd_server *srv)
-{
-	for (struct smtp_session *s = srv->sessions; s; s = s->next) {
-		if (s->state == SMTP_STATE_QUIT)
-			continue;
-		frankd_log(FRANKD_LOG_INFO, "session %lu: closed by shutdown", s->id);
-		reply(s, "421 4.3.2 %s Service shutting down", srv->conf->hostname);
-		session_close(s);
-	}
-}
-
-void frankd_sessions_free(struct frankd_server *srv)
-{
-	while (srv->sessions)
-		session_free(srv->sessions);
 }

@@ -86,10 +86,10 @@ fd_stop
 t_run check "$FRANKD" -c "$FD/frankd.conf" check
 t_check "frankd check accepts the configuration" t_rc_is check 0
 t_contains "...and says what it read" "$T_TMP/check.out" "ok: $FD_NAME, 3 listeners, 2 domains, 3 users"
-printf 'hostname x.test\nlisten 127.0.0.1 25 pop3\n' >"$T_TMP/bad.conf"
+printf 'hostname x.test\nlisten 127.0.0.1 25 gopher\n' >"$T_TMP/bad.conf"
 t_run bad "$FRANKD" -c "$T_TMP/bad.conf" check
 t_check "a bad configuration exits 1" t_rc_is bad 1
-t_contains "...with file:line: message" "$T_TMP/bad.err" "frankd: $T_TMP/bad.conf:2: listen: mode pop3 is not smtp, submission or submissions"
+t_contains "...with file:line: message" "$T_TMP/bad.err" "frankd: $T_TMP/bad.conf:2: listen: mode gopher is not smtp, submission, submissions, pop3, pop3s, imap or imaps"
 t_check "...in one line" t_one_line bad
 t_run missing "$FRANKD" -c "$T_TMP/none.conf" check
 t_check "a missing file exits 1" t_rc_is missing 1

@@ -136,10 +136,11 @@ static void conf_errors(void **state)
 	static const struct {
 		const char *text, *error;
 	} cases[] = {
-		{ "listen 127.0.0.1 25 pop3\n", "t.conf:1: listen: mode pop3 is not smtp, submission or "
-						"submissions" },
+		{ "listen 127.0.0.1 25 gopher\n", "t.conf:1: listen: mode gopher is not smtp, "
+						  "submission, submissions, pop3, pop3s, imap or imaps" },
+		{ "plaintext_auth always\n", "t.conf:1: plaintext_auth: tls or loopback, not always" },
 		{ "\nlisten 127.0.0.1 99999 smtp\n", "t.conf:2: listen: bad port 99999" },
-		{ "listen 127.0.0.1\n", "t.conf:1: usage: listen ADDRESS PORT smtp|submission|submissions" },
+		{ "listen 127.0.0.1\n", "t.conf:1: usage: listen ADDRESS PORT smtp|submission|submissions|pop3|pop3s|imap|imaps" },
 		{ "hostname bad_name\n", "t.conf:1: not a domain name: bad_name" },
 		{ "flavour vanilla\n", "t.conf:1: unknown command: flavour" },
 		{ "limit message_size 10X\n", "t.conf:1: message_size: bad value 10X (a number, with k, "

@@ -1,0 +1,54 @@
+/* imapd.h: what the files of frankd's IMAP server share (private to
+ * src/frankd): the session, and the commands on a selected folder. */
+#ifndef FRANK_IMAPD_H
+#define FRANK_IMAPD_H
+
+#include "frankd_internal.h"
+
+enum imap_state {
+	IMAP_STATE_NOT_AUTH,  /* greeted: CAPABILITY, STARTTLS, LOGIN, AUTHENTICATE */
+	IMAP_STATE_AUTH,      /* logged in, no folder selected */
+	IMAP_STATE_SELECTED,  /* a folder selected */
+	IMAP_STATE_SASL,      /* AUTHENTICATE PLAIN: the response line awaited */
+	IMAP_STATE_IDLE,      /* IDLE: "DONE" awaited */
+	IMAP_STATE_WAIT,      /* the password check is on a worker */
+	IMAP_STATE_LOGOUT,    /* closing once the replies are out */
+};
+
+struct imap_session {
+	struct frankd_conn conn; /* first: a conn is its session */
+	enum imap_state state;
+	enum imap_state resume;  /* after IDLE */
+	struct frankd_imap_framer framer;
+	struct lib_buf command;  /* the bytes of the command being framed */
+	char tag[FRANKD_IMAP_TAG_MAX + 1]; /* of AUTHENTICATE, IDLE */
+	char *user;              /* logged in as */
+	char *maildir;
+	struct frankd_mailbox box; /* the selected folder as the client knows it */
+	int read_only;           /* EXAMINE */
+	struct event *idle_timer;
+	unsigned errors;
+};
+
+/* A tagged or untagged line (CRLF added). */
+void imapd_reply(struct imap_session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Bytes as they are (a response with a literal). */
+void imapd_send(struct imap_session *s, const struct lib_buf *data);
+
+/* The folder's path for an IMAP name ("INBOX", "Archive/2024" is
+ * MAILDIR/.Archive.2024): caller frees; NULL when the name is not one
+ * frankd makes (a "." in it, empty parts...). */
+char *imapd_folder_path(const char *maildir, const char *name);
+
+/* Commands on the selected folder (imapd_fetch.c). */
+void imapd_fetch(struct imap_session *s, const struct frankd_imap_cmd *cmd);
+void imapd_store(struct imap_session *s, const struct frankd_imap_cmd *cmd);
+void imapd_search(struct imap_session *s, const struct frankd_imap_cmd *cmd);
+/* Removes the \Deleted messages; with report, says "* n EXPUNGE". */
+void imapd_expunge(struct imap_session *s, int report);
+/* Reads the folder again and tells the client what changed: EXPUNGE,
+ * FETCH FLAGS, EXISTS. */
+void imapd_refresh(struct imap_session *s);
+
+#endif

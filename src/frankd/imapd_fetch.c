@@ -1,0 +1,406 @@
+/* imapd_fetch.c: the IMAP commands on a selected folder: FETCH, STORE,
+ * SEARCH (and their UID forms), EXPUNGE, and telling the client what
+ * changed in the folder meanwhile (another session, a delivery).  The
+ * session's view (s->box) gives the sequence numbers; a message whose file
+ * went meanwhile is left out of a FETCH, and the next NOOP expunges it. */
+#include "imapd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MESSAGE_MAX ((size_t)1 << 30)
+
+/* The messages a set names: 1 for index i when it is in it.  -1 (after a
+ * BAD) when a sequence number is beyond the folder. */
+static int in_set(struct imap_session *s, const struct frankd_imap_seqset *set, int uid,
+		  size_t i)
+{
+	const struct frankd_mailbox *b = &s->box;
+	uint32_t star = uid ? (b->count ? b->msgs[b->count - 1].uid : 0) : (uint32_t)b->count;
+	return frankd_imap_seqset_has(set, uid ? b->msgs[i].uid : (uint32_t)(i + 1), star);
+}
+
+static int set_arg(struct imap_session *s, const struct frankd_imap_cmd *cmd,
+		   struct frankd_imap_seqset *set)
+{
+	if (cmd->nargs < 2 || cmd->args[0].kind != FRANKD_IMAP_ATOM ||
+	    frankd_imap_seqset_parse(cmd->args[0].text, set) < 0) {
+		imapd_reply(s, "%s BAD Bad sequence set", cmd->tag);
+		s->errors++;
+		return -1;
+	}
+	if (cmd->uid)
+		return 0;
+	for (size_t i = 0; i < set->count; i++) {
+		uint32_t a = set->ranges[i].first, b = set->ranges[i].last;
+		if ((a != FRANKD_IMAP_STAR && a > s->box.count) ||
+		    (b != FRANKD_IMAP_STAR && b > s->box.count)) {
+			frankd_imap_seqset_release(set);
+			imapd_reply(s, "%s BAD Invalid message sequence number", cmd->tag);
+			s->errors++;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* --- FETCH ---------------------------------------------------------------------- */
+
+/* The message's text with CRLF line ends (into text), and its date. */
+static int message_read(struct imap_session *s, size_t i, struct lib_buf *text, long long *date)
+{
+	char *path = frankd_mailbox_msg_path(&s->box, i);
+	char *data = NULL;
+	size_t len = 0;
+	struct lib_err err;
+	struct stat st;
+	if (!path || stat(path, &st) < 0 || lib_read_file(path, MESSAGE_MAX, &data, &len, &err) < 0) {
+		free(path);
+		return -1; /* gone meanwhile */
+	}
+	*date = (long long)st.st_mtime;
+	frankd_crlf_append(data, len, text);
+	free(data);
+	free(path);
+	return 0;
+}
+
+/* The bytes of a section within the CRLF text. */
+static void section_bytes(const struct lib_buf *text, const struct frankd_imap_section *sec,
+			  const char **start, size_t *len)
+{
+	const char *data = text->data ? text->data : "";
+	const char *end = text->len >= 4 ? strstr(data, "\r\n\r\n") : NULL;
+	size_t header = end ? (size_t)(end - data) + 4 : text->len;
+	if (text->len >= 2 && strncmp(data, "\r\n", 2) == 0)
+		header = 2; /* no header fields at all */
+	*start = data;
+	*len = text->len;
+	if (sec->kind == FRANKD_SECTION_HEADER)
+		*len = header;
+	else if (sec->kind == FRANKD_SECTION_TEXT)
+		*start = data + header, *len = text->len - header;
+	if (sec->partial) {
+		size_t off = sec->offset < *len ? sec->offset : *len;
+		*start += off;
+		*len -= off;
+		if (*len > sec->count)
+			*len = sec->count;
+	}
+}
+
+static void fetch_one(struct imap_session *s, size_t i, const struct frankd_imap_fetch *f,
+		      int uid)
+{
+	struct frankd_mailbox_msg *m = &s->box.msgs[i];
+	struct lib_buf text = LIB_BUF_INIT, out = LIB_BUF_INIT;
+	long long date = 0;
+	int need_text = f->nsections || (f->items & (FRANKD_FETCH_RFC822_SIZE |
+						     FRANKD_FETCH_INTERNALDATE));
+	if (need_text && message_read(s, i, &text, &date) < 0)
+		return;
+	unsigned items = f->items | (uid ? FRANKD_FETCH_UID : 0);
+	for (size_t k = 0; k < f->nsections; k++)
+		if (!f->sections[k].peek && !(m->flags & FRANKD_FLAG_SEEN) && !s->read_only) {
+			struct lib_err err;
+			if (frankd_mailbox_set_flags(&s->box, i, m->flags | FRANKD_FLAG_SEEN, &err) == 0)
+				items |= FRANKD_FETCH_FLAGS;
+		}
+	lib_buf_printf(&out, "* %zu FETCH (", i + 1);
+	const char *sep = "";
+	if (items & FRANKD_FETCH_UID)
+		lib_buf_printf(&out, "UID %u", m->uid), sep = " ";
+	if (items & FRANKD_FETCH_FLAGS) {
+		lib_buf_printf(&out, "%sFLAGS (", sep), sep = " ";
+		frankd_imap_flags_format(m->flags, &out);
+		lib_buf_putc(&out, ')');
+	}
+	if (items & FRANKD_FETCH_INTERNALDATE) {
+		char when[32];
+		frankd_imap_datetime_format(date, when);
+		lib_buf_printf(&out, "%sINTERNALDATE \"%s\"", sep, when), sep = " ";
+	}
+	if (items & FRANKD_FETCH_RFC822_SIZE)
+		lib_buf_printf(&out, "%sRFC822.SIZE %zu", sep, text.len), sep = " ";
+	for (size_t k = 0; k < f->nsections; k++) {
+		const char *start;
+		size_t len;
+		section_bytes(&text, &f->sections[k], &start, &len);
+		lib_buf_printf(&out, "%s%s {%zu}\r\n", sep, f->sections[k].name, len), sep = " ";
+		lib_buf_append(&out, start, len);
+	}
+	lib_buf_puts(&out, ")\r\n");
+	frankd_log(FRANKD_LOG_DEBUG, "imap %lu: S: * %zu FETCH (%zu bytes)", s->conn.id, i + 1,
+		   out.len);
+	imapd_send(s, &out);
+	lib_buf_release(&out);
+	lib_buf_release(&text);
+}
+
+void imapd_fetch(struct imap_session *s, const struct frankd_imap_cmd *cmd)
+{
+	struct frankd_imap_seqset set;
+	struct frankd_imap_fetch f;
+	const char *error;
+	if (set_arg(s, cmd, &set) < 0)
+		return;
+	if (frankd_imap_fetch_parse(cmd->args + 1, cmd->nargs - 1, &f, &error) < 0) {
+		imapd_reply(s, "%s BAD %s", cmd->tag, error);
+		s->errors++;
+	} else {
+		for (size_t i = 0; i < s->box.count; i++)
+			if (in_set(s, &set, cmd->uid, i))
+				fetch_one(s, i, &f, cmd->uid);
+		imapd_reply(s, "%s OK %sFETCH done", cmd->tag, cmd->uid ? "UID " : "");
+	}
+	frankd_imap_seqset_release(&set);
+}
+
+/* --- STORE ------------------------------------------------------------------------ */
+
+/* "FLAGS", "+FLAGS.SILENT"...: the mode ('=', '+', '-') and silence. */
+static int store_item(const char *item, char *mode, int *silent)
+{
+	*mode = *item == '+' || *item == '-' ? *item++ : '=';
+	*silent = 0;
+	if (strcasecmp(item, "FLAGS.SILENT") == 0)
+		*silent = 1;
+	else if (strcasecmp(item, "FLAGS") != 0)
+		return -1;
+	return 0;
+}
+
+void imapd_store(struct imap_session *s, const struct frankd_imap_cmd *cmd)
+{
+	struct frankd_imap_seqset set;
+	char mode;
+	int silent;
+	unsigned flags;
+	if (set_arg(s, cmd, &set) < 0)
+		return;
+	size_t first = 2, n = cmd->nargs > 2 ? cmd->nargs - 2 : 0;
+	if (n >= 2 && cmd->args[2].kind == FRANKD_IMAP_LPAREN &&
+	    cmd->args[cmd->nargs - 1].kind == FRANKD_IMAP_RPAREN)
+		first = 3, n -= 2;
+	if (cmd->nargs < 3 || store_item(cmd->args[1].text, &mode, &silent) < 0 ||
+	    frankd_imap_flags_parse(cmd->args + first, n, &flags) < 0) {
+		imapd_reply(s, "%s BAD Syntax: STORE set [+-]FLAGS[.SILENT] (system flags)",
+			    cmd->tag);
+		s->errors++;
+	} else if (s->read_only) {
+		imapd_reply(s, "%s NO [READ-ONLY] Folder is read-only", cmd->tag);
+	} else {
+		for (size_t i = 0; i < s->box.count; i++) {
+			if (!in_set(s, &set, cmd->uid, i))
+				continue;
+			struct frankd_mailbox_msg *m = &s->box.msgs[i];
+			unsigned to = mode == '=' ? flags : mode == '+' ? m->flags | flags
+									: m->flags & ~flags;
+			struct lib_err err;
+			int rc = frankd_mailbox_set_flags(&s->box, i, to, &err);
+			if (rc < 0)
+				frankd_log(FRANKD_LOG_ERROR, "imap %lu: %s", s->conn.id, err.msg);
+			if (rc != 0 || silent)
+				continue;
+			struct lib_buf line = LIB_BUF_INIT;
+			lib_buf_printf(&line, "* %zu FETCH (FLAGS (", i + 1);
+			frankd_imap_flags_format(m->flags, &line);
+			if (cmd->uid)
+				lib_buf_printf(&line, ") UID %u)", m->uid);
+			else
+				lib_buf_puts(&line, "))");
+			imapd_reply(s, "%s", line.data);
+			lib_buf_release(&line);
+		}
+		imapd_reply(s, "%s OK %sSTORE done", cmd->tag, cmd->uid ? "UID " : "");
+	}
+	frankd_imap_seqset_release(&set);
+}
+
+/* --- SEARCH ------------------------------------------------------------------------ */
+
+/* What a search looks at in one message, read when a key needs it. */
+struct search_msg {
+	struct imap_session *s;
+	size_t i;
+	int loaded, gone;
+	struct lib_buf text; /* CRLF */
+	long long date;
+};
+
+static int load(struct search_msg *m)
+{
+	if (!m->loaded) {
+		m->loaded = 1;
+		m->gone = message_read(m->s, m->i, &m->text, &m->date) < 0;
+	}
+	return m->gone ? -1 : 0;
+}
+
+static int contains(const char *hay, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (size_t i = 0; n <= len && i <= len - n; i++)
+		if (strncasecmp(hay + i, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* A header field's unfolded lines (any of that name) hold value. */
+static int header_has(struct search_msg *m, const char *field, const char *value)
+{
+	const struct frankd_imap_section whole = { "", FRANKD_SECTION_HEADER, 1, 0, 0, 0 };
+	const char *start;
+	size_t len, flen = strlen(field);
+	section_bytes(&m->text, &whole, &start, &len);
+	for (const char *p = start; p < start + len;) {
+		const char *eol = memchr(p, '\n', (size_t)(start + len - p));
+		const char *end = eol ? eol + 1 : start + len;
+		while (end < start + len && (*end == ' ' || *end == '\t')) { /* folded */
+			eol = memchr(end, '\n', (size_t)(start + len - end));
+			end = eol ? eol + 1 : start + len;
+		}
+		if ((size_t)(end - p) > flen && strncasecmp(p, field, flen) == 0 && p[flen] == ':' &&
+		    contains(p + flen + 1, (size_t)(end - p) - flen - 1, value))
+			return 1;
+		p = end;
+	}
+	return 0;
+}
+
+static int matches(struct search_msg *m, const struct frankd_imap_search *k)
+{
+	const struct frankd_mailbox_msg *msg = &m->s->box.msgs[m->i];
+	switch (k->key) {
+	case FRANKD_SEARCH_ALL: return 1;
+	case FRANKD_SEARCH_AND:
+		for (size_t c = 0; c < k->nchildren; c++)
+			if (!matches(m, &k->children[c]))
+				return 0;
+		return 1;
+	case FRANKD_SEARCH_OR: return matches(m, &k->children[0]) || matches(m, &k->children[1]);
+	case FRANKD_SEARCH_NOT: return !matches(m, &k->children[0]);
+	case FRANKD_SEARCH_SEQSET: return in_set(m->s, &k->set, 0, m->i);
+	case FRANKD_SEARCH_UID: return in_set(m->s, &k->set, 1, m->i);
+	case FRANKD_SEARCH_FLAG: return (msg->flags & k->flag) != 0;
+	case FRANKD_SEARCH_UNFLAG: return (msg->flags & k->flag) == 0;
+	default: break;
+	}
+	if (load(m) < 0)
+		return 0;
+	const struct frankd_imap_section body = { "", FRANKD_SECTION_TEXT, 1, 0, 0, 0 };
+	const char *start;
+	size_t len;
+	long long day = m->date >= 0 ? m->date / 86400 : (m->date - 86399) / 86400;
+	switch (k->key) {
+	case FRANKD_SEARCH_HEADER: return header_has(m, k->field, k->value);
+	case FRANKD_SEARCH_BODY:
+		section_bytes(&m->text, &body, &start, &len);
+		return contains(start, len, k->value);
+	case FRANKD_SEARCH_TEXT: return contains(m->text.data ? m->text.data : "", m->text.len, k->value);
+	case FRANKD_SEARCH_BEFORE: return day < k->day;
+	case FRANKD_SEARCH_ON: return day == k->day;
+	case FRANKD_SEARCH_SINCE: return day >= k->day;
+	case FRANKD_SEARCH_LARGER: return m->text.len > k->number;
+	case FRANKD_SEARCH_SMALLER: return m->text.len < k->number;
+	default: return 0;
+	}
+}
+
+void imapd_search(struct imap_session *s, const struct frankd_imap_cmd *cmd)
+{
+	const char *error;
+	struct frankd_imap_search *program = frankd_imap_search_parse(cmd->args, cmd->nargs, &error);
+	if (!program) {
+		imapd_reply(s, "%s BAD %s", cmd->tag, error);
+		s->errors++;
+		return;
+	}
+	struct lib_buf line = LIB_BUF_INIT;
+	lib_buf_puts(&line, "* SEARCH");
+	for (size_t i = 0; i < s->box.count; i++) {
+		struct search_msg m = { s, i, 0, 0, LIB_BUF_INIT, 0 };
+		if (matches(&m, program))
+			lib_buf_printf(&line, " %lu",
+				       cmd->uid ? (unsigned long)s->box.msgs[i].uid : (unsigned long)i + 1);
+		lib_buf_release(&m.text);
+	}
+	imapd_reply(s, "%s", line.data);
+	imapd_reply(s, "%s OK %sSEARCH done", cmd->tag, cmd->uid ? "UID " : "");
+	lib_buf_release(&line);
+	frankd_imap_search_free(program);
+}
+
+/* --- EXPUNGE and changes ------------------------------------------------------------- */
+
+static void remove_at(struct frankd_mailbox *box, size_t i)
+{
+	free(box->msgs[i].file);
+	memmove(&box->msgs[i], &box->msgs[i + 1], (box->count - i - 1) * sizeof *box->msgs);
+	box->count--;
+}
+
+void imapd_expunge(struct imap_session *s, int report)
+{
+	int removed = 0;
+	for (size_t i = s->box.count; i-- > 0;) { /* from the end: lower numbers stay */
+		if (!(s->box.msgs[i].flags & FRANKD_FLAG_DELETED))
+			continue;
+		char *path = frankd_mailbox_msg_path(&s->box, i);
+		if (path && unlink(path) < 0 && errno != ENOENT) {
+			frankd_log(FRANKD_LOG_ERROR, "imap %lu: removing %s: %s", s->conn.id, path,
+				   strerror(errno));
+			free(path);
+			continue;
+		}
+		free(path);
+		remove_at(&s->box, i);
+		removed = 1;
+		if (report)
+			imapd_reply(s, "* %zu EXPUNGE", i + 1);
+	}
+	static const char *const subs[] = { "cur", "new" };
+	for (size_t k = 0; removed && k < 2; k++) {
+		char *dir = lib_xasprintf("%s/%s", s->box.path, subs[k]);
+		struct lib_err err;
+		if (frankd_fsync_dir(dir, &err) < 0)
+			frankd_log(FRANKD_LOG_ERROR, "imap %lu: %s", s->conn.id, err.msg);
+		free(dir);
+	}
+}
+
+void imapd_refresh(struct imap_session *s)
+{
+	struct frankd_mailbox now;
+	struct lib_err err;
+	if (frankd_mailbox_load(s->box.path, &now, &err) < 0) {
+		frankd_log(FRANKD_LOG_ERROR, "imap %lu: %s", s->conn.id, err.msg);
+		return;
+	}
+	size_t left = s->box.count;
+	for (size_t i = s->box.count; i-- > 0;)
+		if (frankd_mailbox_find(&now, s->box.msgs[i].uid) < 0) {
+			imapd_reply(s, "* %zu EXPUNGE", i + 1);
+			left--;
+		}
+	for (size_t j = 0; j < now.count; j++) {
+		long k = frankd_mailbox_find(&s->box, now.msgs[j].uid);
+		if (k < 0 || s->box.msgs[k].flags == now.msgs[j].flags)
+			continue;
+		struct lib_buf line = LIB_BUF_INIT;
+		lib_buf_printf(&line, "* %zu FETCH (FLAGS (", j + 1);
+		frankd_imap_flags_format(now.msgs[j].flags, &line);
+		lib_buf_printf(&line, ") UID %u)", now.msgs[j].uid);
+		imapd_reply(s, "%s", line.data);
+		lib_buf_release(&line);
+	}
+	if (now.count != left)
+		imapd_reply(s, "* %zu EXISTS", now.count);
+	frankd_mailbox_release(&s->box);
+	s->box = now;
+}

@@ -1,0 +1,244 @@
+/* mailbox.c: a Maildir folder for IMAP: its files with stable UIDs kept in
+ * its uidlist (FRANKD_UIDLIST_FILE), flags in the file names' info.  The
+ * daemon is one thread, so loading (read the uidlist, list the files, give
+ * new files UIDs, write the uidlist) happens at once for every session;
+ * frankd's deliveries only add files to new/, which the next load finds. */
+#include "frankd_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A file found in the folder. */
+struct found {
+	char *file;  /* "new/NAME" or "cur/NAME:2,..." */
+	char *base;  /* NAME */
+	uint32_t uid;
+};
+
+static int by_base(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+	long long tx = atoll(x->base), ty = atoll(y->base);
+	if (tx != ty) /* Maildir names begin with the delivery time */
+		return tx < ty ? -1 : 1;
+	return strcmp(x->base, y->base);
+}
+
+static int found_by_uid(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+	return x->uid < y->uid ? -1 : x->uid > y->uid;
+}
+
+static int list_sub(const char *path, const char *sub, struct found **found, size_t *n)
+{
+	char *dpath = lib_xasprintf("%s/%s", path, sub);
+	DIR *dir = opendir(dpath);
+	free(dpath);
+	if (!dir)
+		return errno == ENOENT ? 0 : -1;
+	struct dirent *de;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		*found = lib_xrealloc(*found, (*n + 1) * sizeof **found);
+		struct found *f = &(*found)[(*n)++];
+		f->file = lib_xasprintf("%s/%s", sub, de->d_name);
+		f->base = lib_xstrndup(de->d_name, strcspn(de->d_name, ":"));
+		f->uid = 0;
+	}
+	closedir(dir);
+	return 0;
+}
+
+static void uidlist_read(const char *path, struct frankd_uidlist *list)
+{
+	char *file = lib_xasprintf("%s/%s", path, FRANKD_UIDLIST_FILE);
+	char *text = NULL;
+	size_t len = 0;
+	struct lib_err err;
+	int rc = lib_read_file(file, 64u << 20, &text, &len, &err);
+	if (rc == 0 && frankd_uidlist_parse(text, len, list, &err) < 0) {
+		frankd_log(FRANKD_LOG_WARN, "%s: %s: a new UIDVALIDITY", file, err.msg);
+		rc = -1;
+	}
+	if (rc < 0) {
+		memset(list, 0, sizeof *list);
+		list->uidvalidity = (uint32_t)time(NULL);
+		list->uidnext = 1;
+	}
+	free(text);
+	free(file);
+}
+
+/* A uidlist entry, for looking names up. */
+struct named_uid {
+	const char *name;
+	uint32_t uid;
+};
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct named_uid *)a)->name, ((const struct named_uid *)b)->name);
+}
+
+/* Gives each found file its UID from the list (0 when new): how many are
+ * new.  A base seen twice (a rename between listing new/ and cur/) is
+ * dropped the second time. */
+static size_t match_uids(const struct frankd_uidlist *list, struct found *found, size_t *n)
+{
+	struct named_uid *known = lib_xcalloc(list->count + 1, sizeof *known);
+	for (size_t i = 0; i < list->count; i++)
+		known[i] = (struct named_uid){ list->entries[i].name, list->entries[i].uid };
+	qsort(known, list->count, sizeof *known, by_name);
+	size_t fresh = 0, kept = 0;
+	for (size_t i = 0; i < *n; i++) {
+		if (kept && strcmp(found[kept - 1].base, found[i].base) == 0) {
+			free(found[i].file);
+			free(found[i].base);
+			continue;
+		}
+		found[kept] = found[i];
+		struct named_uid key = { found[kept].base, 0 };
+		const struct named_uid *hit = list->count ? bsearch(&key, known, list->count,
+								    sizeof *known, by_name)
+							  : NULL;
+		found[kept].uid = hit ? hit->uid : 0;
+		fresh += found[kept++].uid == 0;
+	}
+	*n = kept;
+	free(known);
+	return fresh;
+}
+
+/* found: by UID. */
+static int uidlist_write(const char *path, const struct frankd_mailbox *mb,
+			 const struct found *found, size_t n, struct lib_err *err)
+{
+	struct frankd_uidlist list = { mb->uidvalidity, mb->uidnext, NULL, n };
+	list.entries = lib_xcalloc(n + 1, sizeof *list.entries);
+	for (size_t i = 0; i < n; i++)
+		list.entries[i] = (struct frankd_uidlist_entry){ found[i].uid, found[i].base };
+	struct lib_buf text = LIB_BUF_INIT;
+	frankd_uidlist_format(&list, &text);
+	char *file = lib_xasprintf("%s/%s", path, FRANKD_UIDLIST_FILE);
+	int rc = frankd_write_durable_in(file, text.data, text.len, 0600, err);
+	free(file);
+	free(list.entries);
+	lib_buf_release(&text);
+	return rc;
+}
+
+int frankd_mailbox_load(const char *path, struct frankd_mailbox *mb, struct lib_err *err)
+{
+	memset(mb, 0, sizeof *mb);
+	struct frankd_uidlist list;
+	uidlist_read(path, &list);
+	struct found *found = NULL;
+	size_t n = 0;
+	if (list_sub(path, "new", &found, &n) < 0 || list_sub(path, "cur", &found, &n) < 0) {
+		lib_err_set(err, "%s: %s", path, strerror(errno));
+		for (size_t i = 0; i < n; i++)
+			free(found[i].file), free(found[i].base);
+		free(found);
+		frankd_uidlist_release(&list);
+		return -1;
+	}
+	if (n)
+		qsort(found, n, sizeof *found, by_base);
+	size_t fresh = match_uids(&list, found, &n);
+	mb->path = lib_xstrdup(path);
+	mb->uidvalidity = list.uidvalidity;
+	mb->uidnext = list.uidnext;
+	mb->msgs = lib_xcalloc(n + 1, sizeof *mb->msgs);
+	for (size_t i = 0; i < n; i++)
+		if (!found[i].uid) /* oldest first */
+			found[i].uid = mb->uidnext++;
+	if (n)
+		qsort(found, n, sizeof *found, found_by_uid);
+	for (size_t i = 0; i < n; i++)
+		mb->msgs[i] = (struct frankd_mailbox_msg){ found[i].uid, found[i].file,
+							   frankd_maildir_flags(found[i].file) };
+	mb->count = n;
+	int rc = 0;
+	if (fresh || n != list.count)
+		rc = uidlist_write(path, mb, found, n, err);
+	for (size_t i = 0; i < n; i++)
+		free(found[i].base);
+	free(found);
+	frankd_uidlist_release(&list);
+	if (rc < 0)
+		frankd_mailbox_release(mb);
+	return rc;
+}
+
+void frankd_mailbox_release(struct frankd_mailbox *mb)
+{
+	for (size_t i = 0; i < mb->count; i++)
+		free(mb->msgs[i].file);
+	free(mb->msgs);
+	free(mb->path);
+	memset(mb, 0, sizeof *mb);
+}
+
+long frankd_mailbox_find(const struct frankd_mailbox *mb, uint32_t uid)
+{
+	size_t lo = 0, hi = mb->count;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (mb->msgs[mid].uid == uid)
+			return (long)mid;
+		if (mb->msgs[mid].uid < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+char *frankd_mailbox_msg_path(struct frankd_mailbox *mb, size_t index)
+{
+	struct frankd_mailbox_msg *m = &mb->msgs[index];
+	char *path = lib_xasprintf("%s/%s", mb->path, m->file);
+	if (access(path, F_OK) == 0)
+		return path;
+	free(path);
+	const char *name = strchr(m->file, '/') + 1;
+	char *base = lib_xstrndup(name, strcspn(name, ":"));
+	path = frankd_maildir_find(mb->path, base, &m->file);
+	free(base);
+	return path;
+}
+
+int frankd_mailbox_set_flags(struct frankd_mailbox *mb, size_t index, unsigned flags,
+			     struct lib_err *err)
+{
+	char *from = frankd_mailbox_msg_path(mb, index);
+	if (!from)
+		return 1;
+	struct frankd_mailbox_msg *m = &mb->msgs[index];
+	const char *name = strchr(m->file, '/') + 1;
+	char *renamed = frankd_maildir_with_flags(name, flags);
+	char *file = lib_xasprintf("cur/%s", renamed);
+	char *to = lib_xasprintf("%s/%s", mb->path, file);
+	int rc = 0;
+	if (strcmp(from, to) != 0 && rename(from, to) < 0)
+		rc = errno == ENOENT ? 1 : lib_err_set(err, "renaming %s: %s", from, strerror(errno));
+	if (rc == 0) {
+		free(m->file);
+		m->file = file;
+		m->flags = flags;
+		file = NULL;
+	}
+	free(file);
+	free(to);
+	free(renamed);
+	free(from);
+	return rc;
+}
