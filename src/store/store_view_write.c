@@ -1,0 +1,145 @@
+/* store_view_write.c: the UI's few writes to the index: flags (through
+ * notmuch tags, which rename the Maildir file to match), tags, and a new
+ * verdict.  Each opens the index for writing only for its own change. */
+#include "store_internal.h"
+#include "store_view_private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct store_props *store_props_new(void)
+{
+	return lib_xcalloc(1, sizeof(struct store_props));
+}
+
+void store_props_free(struct store_props *props)
+{
+	if (!props)
+		return;
+	store_props_release(props);
+	free(props);
+}
+
+/* Runs change on the message of m in a writable index, then reads m
+ * back from it (its file may have a new name). */
+static int change_message(struct store_view *view, struct store_view_message *m,
+			  int (*change)(notmuch_message_t *, const void *, struct lib_err *),
+			  const void *arg, struct lib_err *err)
+{
+	notmuch_database_t *db = store_view_writer(view, err);
+	if (!db)
+		return -1;
+	notmuch_message_t *msg = NULL;
+	notmuch_status_t st = notmuch_database_find_message_by_filename(db, m->path, &msg);
+	int rc;
+	if (st != NOTMUCH_STATUS_SUCCESS || !msg) {
+		rc = lib_err_set(err, "%s: not in the index (was it moved?)", m->path);
+	} else {
+		notmuch_message_freeze(msg);
+		rc = change(msg, arg, err);
+		notmuch_message_thaw(msg);
+		if (rc == 0 && notmuch_message_tags_to_maildir_flags(msg) != NOTMUCH_STATUS_SUCCESS)
+			rc = lib_err_set(err, "%s: cannot rename for its flags", m->path);
+		if (rc == 0) {
+			int depth = m->depth;
+			store_view_message_release(m);
+			store_view_fill(msg, m);
+			m->depth = depth;
+		}
+		notmuch_message_destroy(msg);
+	}
+	st = notmuch_database_destroy(db); /* closes, committing the change */
+	if (rc == 0 && st != NOTMUCH_STATUS_SUCCESS)
+		rc = lib_err_set(err, "cannot write the index: %s", notmuch_status_to_string(st));
+	return rc;
+}
+
+static int tag_one(notmuch_message_t *msg, const char *tag, int add, struct lib_err *err)
+{
+	notmuch_status_t st = add ? notmuch_message_add_tag(msg, tag)
+				  : notmuch_message_remove_tag(msg, tag);
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return lib_err_set(err, "tag %s: %s", tag, notmuch_status_to_string(st));
+	return 0;
+}
+
+struct flag_change {
+	unsigned set, clear;
+};
+
+/* Maildir flags and the notmuch tags that stand for them (SEEN is the
+ * absence of "unread"). */
+static const struct {
+	unsigned flag;
+	const char *tag;
+	int inverse;
+} flag_tags[] = {
+	{ STORE_FLAG_FLAGGED, "flagged", 0 },
+	{ STORE_FLAG_SEEN, "unread", 1 },
+	{ STORE_FLAG_TRASHED, "deleted", 0 },
+	{ STORE_FLAG_REPLIED, "replied", 0 },
+	{ STORE_FLAG_PASSED, "passed", 0 },
+	{ STORE_FLAG_DRAFT, "draft", 0 },
+};
+
+static int apply_flags(notmuch_message_t *msg, const void *arg, struct lib_err *err)
+{
+	const struct flag_change *fc = arg;
+	for (size_t i = 0; i < sizeof flag_tags / sizeof flag_tags[0]; i++) {
+		unsigned f = flag_tags[i].flag;
+		if (!((fc->set | fc->clear) & f))
+			continue;
+		int add = (fc->set & f) ? !flag_tags[i].inverse : flag_tags[i].inverse;
+		if (tag_one(msg, flag_tags[i].tag, add, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int store_view_set_flags(struct store_view *view, struct store_view_message *m, unsigned set,
+			 unsigned clear, struct lib_err *err)
+{
+	struct flag_change fc = { set, clear & ~set };
+	return change_message(view, m, apply_flags, &fc, err);
+}
+
+static int apply_tags(notmuch_message_t *msg, const void *arg, struct lib_err *err)
+{
+	char *spec = lib_xstrdup(arg), *save = NULL;
+	int rc = 0;
+	for (char *w = strtok_r(spec, " ", &save); w && rc == 0; w = strtok_r(NULL, " ", &save)) {
+		if ((w[0] != '+' && w[0] != '-') || !w[1])
+			rc = lib_err_set(err, "\"%s\": a tag change is +TAG or -TAG", w);
+		else
+			rc = tag_one(msg, w + 1, w[0] == '+', err);
+	}
+	free(spec);
+	return rc;
+}
+
+int store_view_tag(struct store_view *view, struct store_view_message *m, const char *spec,
+		   struct lib_err *err)
+{
+	return change_message(view, m, apply_tags, spec, err);
+}
+
+/* Every frank.* key of props replaces the message's values of it. */
+static int apply_verdict(notmuch_message_t *msg, const void *arg, struct lib_err *err)
+{
+	const struct store_props *props = arg;
+	for (size_t i = 0; i < props->count; i++)
+		if (notmuch_message_remove_all_properties(msg, props->keys[i]) !=
+		    NOTMUCH_STATUS_SUCCESS)
+			return lib_err_set(err, "cannot clear %s", props->keys[i]);
+	for (size_t i = 0; i < props->count; i++)
+		if (notmuch_message_add_property(msg, props->keys[i], props->values[i]) !=
+		    NOTMUCH_STATUS_SUCCESS)
+			return lib_err_set(err, "cannot set %s", props->keys[i]);
+	return 0;
+}
+
+int store_view_set_verdict(struct store_view *view, struct store_view_message *m,
+			   struct store_props *props, struct lib_err *err)
+{
+	return change_message(view, m, apply_verdict, props, err);
+}
