@@ -6,7 +6,6 @@
 #include "ui_internal.h"
 
 #include "mime.h"
-#include "proto.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -206,16 +205,14 @@ static int send_message(struct compose *co)
 	};
 	struct store_send_report report;
 	int rc = store_send_draft(co->acct, draft, &so, &report, &err);
-	char reply[256] = "";
-	if (report.outcome && report.outcome->final.nlines)
-		snprintf(reply, sizeof reply, ": %d %s", report.outcome->final.code,
-			 report.outcome->final.lines[0]);
+	char *reply = store_view_send_reply(&report);
 	if (rc < 0)
 		ui_error("Not sent (kept in Drafts): %s", err.msg);
 	else if (report.warning.msg[0])
-		ui_error("Mail sent%s; but: %s", reply, report.warning.msg);
+		ui_error("Mail sent: %s; but: %s", reply, report.warning.msg);
 	else
-		ui_message("Mail sent%s", reply);
+		ui_message("Mail sent: %s", reply);
+	free(reply);
 	store_send_report_release(&report);
 	free(draft);
 	return rc == 0;

@@ -339,9 +339,15 @@ int store_view_tag(struct store_view *view, struct store_view_message *m, const 
  * given by store_verifier_check) and updates m. */
 int store_view_set_verdict(struct store_view *view, struct store_view_message *m,
 			   struct store_props *props, struct lib_err *err);
+struct store_send_report;
 /* A new, empty set of properties for store_verifier_check. */
 struct store_props *store_props_new(void);
 void store_props_free(struct store_props *props);
+
+/* The server's reply to the message ("250 2.0.0 queued as 4B2C"), for the
+ * compose screen, which may not see proto.h; "" when none came.  Caller
+ * frees. */
+char *store_view_send_reply(const struct store_send_report *report);
 
 #define STORE_PROP_WARNING "frank.warning"
 

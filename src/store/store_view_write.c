@@ -143,3 +143,19 @@ int store_view_set_verdict(struct store_view *view, struct store_view_message *m
 {
 	return change_message(view, m, apply_verdict, props, err);
 }
+
+char *store_view_send_reply(const struct store_send_report *report)
+{
+	const struct smtp_outcome *o = report->outcome;
+	if (!o || !o->final.code || !o->final.nlines)
+		return lib_xstrdup("");
+	struct lib_buf b = LIB_BUF_INIT;
+	lib_buf_printf(&b, "%d ", o->final.code);
+	if (o->final.enhanced[0])
+		lib_buf_printf(&b, "%s ", o->final.enhanced);
+	lib_utf8_sanitize(o->final.lines[0], strlen(o->final.lines[0]), &b);
+	for (size_t i = 0; i < b.len; i++)
+		if (b.data[i] == '\n' || b.data[i] == '\t')
+			b.data[i] = ' ';
+	return lib_buf_take(&b);
+}
