@@ -79,7 +79,7 @@ static void build_rows(struct ui_index *ix)
 
 static struct store_view_message *current(struct ui_index *ix)
 {
-	return ix->nrows ? &ix->list.items[ix->rows[ix->cur]] : NULL;
+	return ix->cur < ix->nrows ? &ix->list.items[ix->rows[ix->cur]] : NULL;
 }
 
 /* Runs the folder's query (with the limit); keeps the cursor on the same

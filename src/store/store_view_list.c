@@ -4,6 +4,7 @@
 #include "mime.h"
 
 #include <notmuch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -40,7 +41,7 @@ static void fill_warnings(notmuch_message_t *msg, struct store_view_message *m)
 	notmuch_message_properties_destroy(props);
 }
 
-static int has_tag(notmuch_message_t *msg, const char *tag)
+int store_view_has_tag(notmuch_message_t *msg, const char *tag)
 {
 	int found = 0;
 	notmuch_tags_t *tags = notmuch_message_get_tags(msg);
@@ -64,7 +65,7 @@ void store_view_fill(notmuch_message_t *msg, struct store_view_message *m)
 	m->thread = clean_line(notmuch_message_get_thread_id(msg));
 	m->flags = store_flags_from_filename(m->path);
 	m->size = file && stat(file, &sb) == 0 ? (long long)sb.st_size : -1;
-	m->attachment = has_tag(msg, "attachment");
+	m->attachment = store_view_has_tag(msg, "attachment");
 	m->badge = property(msg, STORE_PROP_BADGE);
 	m->explanation = property(msg, STORE_PROP_EXPLANATION);
 	m->verdict = property(msg, STORE_PROP_VERDICT);
@@ -129,12 +130,25 @@ static void add_replies(struct list_builder *lb, notmuch_messages_t *msgs, int d
 	}
 }
 
+/* Xapian's own words for a query it cannot parse, else notmuch's. */
+static int search_error(notmuch_query_t *q, notmuch_status_t st, struct lib_err *err)
+{
+	const char *why = notmuch_database_status_string(notmuch_query_get_database(q));
+	char line[300];
+	if (why) {
+		const char *p = strstr(why, "parsing query: ");
+		snprintf(line, sizeof line, "%s", p ? p + 15 : why);
+		line[strcspn(line, "\n")] = '\0';
+	}
+	return lib_err_set(err, "%s", why ? line : notmuch_status_to_string(st));
+}
+
 static int list_threads(notmuch_query_t *q, struct list_builder *lb, struct lib_err *err)
 {
 	notmuch_threads_t *threads = NULL;
 	notmuch_status_t st = notmuch_query_search_threads(q, &threads);
 	if (st != NOTMUCH_STATUS_SUCCESS)
-		return lib_err_set(err, "search failed: %s", notmuch_status_to_string(st));
+		return search_error(q, st, err);
 	for (; notmuch_threads_valid(threads); notmuch_threads_move_to_next(threads)) {
 		notmuch_thread_t *t = notmuch_threads_get(threads);
 		add_replies(lb, notmuch_thread_get_toplevel_messages(t), 0);
@@ -148,7 +162,7 @@ static int list_messages(notmuch_query_t *q, struct list_builder *lb, struct lib
 	notmuch_messages_t *msgs = NULL;
 	notmuch_status_t st = notmuch_query_search_messages(q, &msgs);
 	if (st != NOTMUCH_STATUS_SUCCESS)
-		return lib_err_set(err, "search failed: %s", notmuch_status_to_string(st));
+		return search_error(q, st, err);
 	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
 		notmuch_message_t *msg = notmuch_messages_get(msgs);
 		add_message(lb, msg, 0);

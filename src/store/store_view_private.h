@@ -14,5 +14,6 @@ notmuch_database_t *store_view_writer(struct store_view *view, struct lib_err *e
 /* Fills m from msg (m zeroed first by the caller). */
 void store_view_fill(notmuch_message_t *msg, struct store_view_message *m);
 void store_view_message_release(struct store_view_message *m);
+int store_view_has_tag(notmuch_message_t *msg, const char *tag);
 
 #endif

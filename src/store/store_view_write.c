@@ -4,6 +4,8 @@
 #include "store_internal.h"
 #include "store_view_private.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +20,73 @@ void store_props_free(struct store_props *props)
 		return;
 	store_props_release(props);
 	free(props);
+}
+
+/* The name of path with the Maildir flag T set or cleared (letters kept
+ * in ASCII order, as Maildir wants; a file in new/ moves to cur/ with
+ * its info).  Caller frees. */
+static char *trashed_name(const char *path, int trashed)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	const char *info = strstr(base, ":2,");
+	struct lib_buf b = LIB_BUF_INIT;
+	size_t dir_len = (size_t)(base - path);
+	if (dir_len >= 4 && strncmp(base - 4, "new/", 4) == 0)
+		lib_buf_printf(&b, "%.*scur/", (int)(dir_len - 4), path);
+	else
+		lib_buf_append(&b, path, dir_len);
+	lib_buf_append(&b, base, info ? (size_t)(info - base) : strlen(base));
+	lib_buf_puts(&b, ":2,");
+	const char *letters = info ? info + 3 : "";
+	int put = !trashed;
+	for (const char *p = letters; *p; p++) {
+		if (*p == 'T')
+			continue;
+		if (!put && *p > 'T') {
+			lib_buf_putc(&b, 'T');
+			put = 1;
+		}
+		lib_buf_putc(&b, *p);
+	}
+	if (!put)
+		lib_buf_putc(&b, 'T');
+	return lib_buf_take(&b);
+}
+
+/* notmuch keeps the flags D F P R S in step with tags, but not T: the
+ * deleted tag is written to the file name here, and the index told. */
+static int sync_trashed(notmuch_database_t *db, notmuch_message_t *msg, char **renamed,
+			struct lib_err *err)
+{
+	const char *path = notmuch_message_get_filename(msg);
+	*renamed = NULL;
+	if (!path)
+		return 0;
+	int trashed = store_view_has_tag(msg, "deleted");
+	const char *base = strrchr(path, '/'), *info = base ? strstr(base, ":2,") : NULL;
+	if ((info && strchr(info + 3, 'T')) == !!trashed)
+		return 0;
+	char *to = trashed_name(path, trashed);
+	if (rename(path, to) < 0) {
+		lib_err_set(err, "%s: %s", path, strerror(errno));
+		free(to);
+		return -1;
+	}
+	notmuch_message_t *added = NULL;
+	notmuch_status_t st = notmuch_database_index_file(db, to, NULL, &added);
+	if (added)
+		notmuch_message_destroy(added);
+	if (st == NOTMUCH_STATUS_SUCCESS || st == NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID)
+		st = notmuch_database_remove_message(db, path);
+	if (st != NOTMUCH_STATUS_SUCCESS && st != NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID) {
+		lib_err_set(err, "%s: cannot index the new name: %s", to,
+			    notmuch_status_to_string(st));
+		free(to);
+		return -1;
+	}
+	*renamed = to;
+	return 0;
 }
 
 /* Runs change on the message of m in a writable index, then reads m
@@ -40,13 +109,26 @@ static int change_message(struct store_view *view, struct store_view_message *m,
 		notmuch_message_thaw(msg);
 		if (rc == 0 && notmuch_message_tags_to_maildir_flags(msg) != NOTMUCH_STATUS_SUCCESS)
 			rc = lib_err_set(err, "%s: cannot rename for its flags", m->path);
+		char *renamed = NULL;
+		if (rc == 0)
+			rc = sync_trashed(db, msg, &renamed, err);
+		if (renamed) { /* read it back under its new name */
+			notmuch_message_destroy(msg);
+			msg = NULL;
+			if (notmuch_database_find_message_by_filename(db, renamed, &msg) !=
+				    NOTMUCH_STATUS_SUCCESS ||
+			    !msg)
+				rc = lib_err_set(err, "%s: not in the index", renamed);
+			free(renamed);
+		}
 		if (rc == 0) {
 			int depth = m->depth;
 			store_view_message_release(m);
 			store_view_fill(msg, m);
 			m->depth = depth;
 		}
-		notmuch_message_destroy(msg);
+		if (msg)
+			notmuch_message_destroy(msg);
 	}
 	st = notmuch_database_destroy(db); /* closes, committing the change */
 	if (rc == 0 && st != NOTMUCH_STATUS_SUCCESS)
