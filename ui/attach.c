@@ -30,39 +30,6 @@ struct attach_menu {
 	size_t count, cur;
 };
 
-char *ui_safe_filename(const char *name)
-{
-	const char *base = name ? name : "";
-	for (const char *p = base; *p; p++)
-		if (*p == '/' || *p == '\\')
-			base = p + 1;
-	struct lib_buf clean = LIB_BUF_INIT, out = LIB_BUF_INIT;
-	lib_utf8_sanitize(base, strlen(base), &clean);
-	for (size_t i = 0; i < clean.len;) {
-		unsigned cp;
-		size_t n = lib_utf8_decode((const unsigned char *)clean.data + i, clean.len - i, &cp);
-		if (n == 0)
-			n = 1, cp = 0xFFFD;
-		if (out.len + n > 200)
-			break;
-		/* A control character or bad byte (U+FFFD by now), TAB, LF: '_'. */
-		if (cp < 0x20 || cp == 0x7F || cp == 0xFFFD)
-			lib_buf_putc(&out, '_');
-		else
-			lib_buf_append(&out, clean.data + i, n);
-		i += n;
-	}
-	lib_buf_release(&clean);
-	char *s = lib_buf_take(&out);
-	if (s[0] == '.')
-		s[0] = '_'; /* no hidden files, no "." or ".." */
-	if (!s[0]) {
-		free(s);
-		s = lib_xstrdup("attachment");
-	}
-	return s;
-}
-
 static void add_part(struct attach_menu *am, GMimeObject *obj, int depth)
 {
 	am->parts = lib_xrealloc(am->parts, (am->count + 1) * sizeof *am->parts);

@@ -206,11 +206,11 @@ static int read_container(struct reader *r, struct ui_json *v, int depth)
 		}
 		add_item(v, key, item);
 		int c = peek(r);
+		if (c != close && c != ',')
+			return fail(r, "expected ',' or the end of a list");
 		r->pos++;
 		if (c == close)
 			return 0;
-		if (c != ',')
-			return fail(r, "expected ',' or the end of a list");
 	}
 }
 

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "lib.h"
 #include "store.h"
+#include "ui_text.h"
 
 enum ui_menu {
 	UI_MENU_INDEX,
@@ -226,8 +227,5 @@ void ui_command(struct ui_session *s);
 int ui_session_keys(struct ui_session *s, struct lib_err *err);
 /* The account a message's folder belongs to (NULL: the default one). */
 const struct config_account *ui_account_of(struct ui_session *s, const char *path);
-/* A sender's file name made safe: no directories, no dot at the
- * start, no control characters; "attachment" when nothing is left. */
-char *ui_safe_filename(const char *name);
 
 #endif
