@@ -182,6 +182,16 @@ static int frank_run(const struct frank_options *opt)
 		goto fail;
 	if (!(cfg = frank_load_config(rcfile, opt->argv0, &err)))
 		goto fail;
+	if (!opt->folder && (!cfg->opt.mail_root || access(cfg->opt.mail_root, F_OK) != 0)) {
+		/* Nothing to open: a usage error, as mutt's "no mailbox". */
+		fprintf(stderr, "frank: no mailbox: %s%s does not exist (frank sync makes it), "
+				"and no -f MAILDIR\n",
+			cfg->opt.mail_root ? "mail_root " : "mail_root",
+			cfg->opt.mail_root ? cfg->opt.mail_root : " is not set and ~/Mail");
+		frank_usage(stderr);
+		rc = 2;
+		goto out;
+	}
 	mime_init();
 	view = frank_open_view(opt, cfg, &query, &label, &err);
 	if (view && ui_run(view, cfg, query, label, &err) == 0)
