@@ -87,20 +87,27 @@ void ui_draw_textn(int y, int x, int width, const char *text, size_t len)
 
 void ui_draw_bar(int y, const char *text)
 {
-	attron(A_REVERSE);
+	attrset(ui_theme_attr(UI_COLOR_STATUS));
 	ui_draw_text(y, 0, COLS, text);
-	attroff(A_REVERSE);
+	attrset(ui_theme_attr(UI_COLOR_NORMAL));
+}
+
+void ui_vmessage(int attr, const char *fmt, va_list ap)
+{
+	char buf[512];
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	attrset(attr);
+	/* COLS - 1: writing the last cell of the screen would scroll it. */
+	ui_draw_text(LINES - 1, 0, COLS - 1, buf);
+	attrset(ui_theme_attr(UI_COLOR_NORMAL));
 }
 
 void ui_message(const char *fmt, ...)
 {
-	char buf[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	ui_vmessage(ui_theme_attr(UI_COLOR_NORMAL), fmt, ap);
 	va_end(ap);
-	/* COLS - 1: writing the last cell of the screen would scroll it. */
-	ui_draw_text(LINES - 1, 0, COLS - 1, buf);
 }
 
 int ui_body_rows(void)

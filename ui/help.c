@@ -16,7 +16,9 @@ static int overridden(const struct ui_keys *keys, size_t i)
 static char *help_text(const struct ui_keys *keys, enum ui_menu menu)
 {
 	struct lib_buf b = LIB_BUF_INIT;
-	lib_buf_printf(&b, "Key bindings of the %s:\n\n", menu == UI_MENU_INDEX ? "index" : "pager");
+	static const char *const names[UI_MENU_COUNT] = { "index", "pager", "attachment menu",
+							  "verification view", "compose screen" };
+	lib_buf_printf(&b, "Key bindings of the %s:\n\n", names[menu]);
 	for (size_t i = 0; i < keys->count; i++) {
 		const struct ui_bind *bind = &keys->binds[i];
 		if (bind->menu != menu || bind->fn == UI_FN_NONE || overridden(keys, i))
@@ -29,11 +31,10 @@ static char *help_text(const struct ui_keys *keys, enum ui_menu menu)
 	return lib_buf_take(&b);
 }
 
-void ui_help_show(const struct ui_keys *keys, enum ui_menu menu)
+void ui_text_show(const struct ui_keys *keys, const char *title, const char *text)
 {
 	static const enum ui_fn fns[] = { UI_FN_EXIT, UI_FN_PREVIOUS_PAGE, UI_FN_NEXT_PAGE };
 	static const char *const labels[] = { "Exit", "PrevPg", "NextPg" };
-	char *text = help_text(keys, menu);
 	struct ui_textview tv = { 0 };
 	ui_textview_wrap(&tv, text, COLS);
 	ui_message("%s", "");
@@ -42,23 +43,26 @@ void ui_help_show(const struct ui_keys *keys, enum ui_menu menu)
 			ui_textview_wrap(&tv, text, COLS);
 		ui_draw_help_bar(keys, UI_MENU_PAGER, fns, labels, 3);
 		ui_textview_draw(&tv);
-		char pos[16], status[64];
+		char pos[16], status[512];
 		ui_textview_position(&tv, pos, sizeof pos);
-		snprintf(status, sizeof status, "---Help -- (%s)", pos);
+		snprintf(status, sizeof status, "---%s -- (%s)", title, pos);
 		ui_draw_bar(LINES - 2, status);
-		refresh();
-		int key = ui_read_key();
-		if (key == UI_KEY_GONE)
+		enum ui_fn fn;
+		int got = ui_wait_fn(keys, UI_MENU_PAGER, &fn, NULL);
+		if (got < 0)
 			break;
-		if (key <= 0)
-			continue;
-		enum ui_fn fn = ui_keys_lookup(keys, UI_MENU_PAGER, key);
-		if (ui_textview_scroll(&tv, fn))
+		if (got == 0 || ui_textview_scroll(&tv, fn))
 			continue;
 		if (fn == UI_FN_EXIT || fn == UI_FN_HELP || fn == UI_FN_QUIT)
 			break;
 	}
 	ui_textview_release(&tv);
-	free(text);
 	ui_message("%s", "");
+}
+
+void ui_help_show(const struct ui_keys *keys, enum ui_menu menu)
+{
+	char *text = help_text(keys, menu);
+	ui_text_show(keys, "Help", text);
+	free(text);
 }

@@ -8,7 +8,13 @@
 #include <string.h>
 
 #define MENU_BIT(m) (1u << (m))
-#define BOTH (MENU_BIT(UI_MENU_INDEX) | MENU_BIT(UI_MENU_PAGER))
+#define IX MENU_BIT(UI_MENU_INDEX)
+#define PG MENU_BIT(UI_MENU_PAGER)
+#define AT MENU_BIT(UI_MENU_ATTACH)
+#define VF MENU_BIT(UI_MENU_VERIFY)
+#define CO MENU_BIT(UI_MENU_COMPOSE)
+#define ALL (IX | PG | AT | VF | CO)
+#define BOTH (IX | PG)
 
 static const struct {
 	enum ui_fn fn;
@@ -16,21 +22,57 @@ static const struct {
 	unsigned menus;
 	const char *help;
 } functions[] = {
-	{ UI_FN_HELP, "help", BOTH, "show the key bindings of this screen" },
-	{ UI_FN_REDRAW, "redraw-screen", BOTH, "clear and redraw the screen" },
-	{ UI_FN_QUIT, "quit", MENU_BIT(UI_MENU_INDEX), "leave frank" },
-	{ UI_FN_EXIT, "exit", MENU_BIT(UI_MENU_PAGER), "return to the index" },
-	{ UI_FN_NEXT_ENTRY, "next-entry", BOTH, "move to the next message" },
-	{ UI_FN_PREVIOUS_ENTRY, "previous-entry", BOTH, "move to the previous message" },
-	{ UI_FN_NEXT_PAGE, "next-page", BOTH, "move one screen down" },
-	{ UI_FN_PREVIOUS_PAGE, "previous-page", BOTH, "move one screen up" },
-	{ UI_FN_FIRST_ENTRY, "first-entry", MENU_BIT(UI_MENU_INDEX), "move to the first message" },
-	{ UI_FN_LAST_ENTRY, "last-entry", MENU_BIT(UI_MENU_INDEX), "move to the last message" },
-	{ UI_FN_DISPLAY_MESSAGE, "display-message", MENU_BIT(UI_MENU_INDEX), "read the message" },
-	{ UI_FN_NEXT_LINE, "next-line", MENU_BIT(UI_MENU_PAGER), "scroll down one line" },
-	{ UI_FN_PREVIOUS_LINE, "previous-line", MENU_BIT(UI_MENU_PAGER), "scroll up one line" },
-	{ UI_FN_TOP, "top", MENU_BIT(UI_MENU_PAGER), "jump to the top of the message" },
-	{ UI_FN_BOTTOM, "bottom", MENU_BIT(UI_MENU_PAGER), "jump to the bottom of the message" },
+	{ UI_FN_HELP, "help", ALL, "show the key bindings of this screen" },
+	{ UI_FN_REDRAW, "redraw-screen", ALL, "clear and redraw the screen" },
+	{ UI_FN_QUIT, "quit", IX | CO, "leave frank (compose: abort the message)" },
+	{ UI_FN_EXIT, "exit", PG | AT | VF, "return to the previous screen" },
+	{ UI_FN_NEXT_ENTRY, "next-entry", BOTH | AT | CO, "move to the next message" },
+	{ UI_FN_PREVIOUS_ENTRY, "previous-entry", BOTH | AT | CO, "move to the previous message" },
+	{ UI_FN_NEXT_PAGE, "next-page", ALL, "move one screen down" },
+	{ UI_FN_PREVIOUS_PAGE, "previous-page", ALL, "move one screen up" },
+	{ UI_FN_FIRST_ENTRY, "first-entry", IX, "move to the first message" },
+	{ UI_FN_LAST_ENTRY, "last-entry", IX, "move to the last message" },
+	{ UI_FN_DISPLAY_MESSAGE, "display-message", IX, "read the message" },
+	{ UI_FN_NEXT_LINE, "next-line", PG | VF, "scroll down one line" },
+	{ UI_FN_PREVIOUS_LINE, "previous-line", PG | VF, "scroll up one line" },
+	{ UI_FN_TOP, "top", PG | VF, "jump to the top" },
+	{ UI_FN_BOTTOM, "bottom", PG | VF, "jump to the bottom" },
+	{ UI_FN_VERIFY, "verify-view", BOTH, "explain the badge: every step of the verification" },
+	{ UI_FN_VERIFY_AGAIN, "verify-again", VF, "verify the message again now (live DNS)" },
+	{ UI_FN_VIEW_ATTACHMENTS, "view-attachments", BOTH, "list the parts of the message" },
+	{ UI_FN_VIEW_ATTACH, "view-attach", AT, "show the part as text" },
+	{ UI_FN_SAVE_ENTRY, "save-entry", AT, "save the part to a file" },
+	{ UI_FN_SAVE_ALL, "save-all", AT, "save every named part to a directory" },
+	{ UI_FN_PIPE_ENTRY, "pipe-entry", AT, "pipe the part to a shell command" },
+	{ UI_FN_LIMIT, "limit", IX, "show only messages matching a notmuch query" },
+	{ UI_FN_SEARCH, "search", IX, "search sender and subject for text" },
+	{ UI_FN_SEARCH_NEXT, "search-next", IX, "search again" },
+	{ UI_FN_NEXT_UNREAD, "next-unread", BOTH, "jump to the next unread message" },
+	{ UI_FN_FLAG_MESSAGE, "flag-message", BOTH, "toggle the message's flag (important)" },
+	{ UI_FN_DELETE_MESSAGE, "delete-message", BOTH, "mark the message deleted (Maildir T)" },
+	{ UI_FN_UNDELETE_MESSAGE, "undelete-message", BOTH, "take the deleted mark off" },
+	{ UI_FN_TOGGLE_NEW, "toggle-new", IX, "mark the message read or unread" },
+	{ UI_FN_MODIFY_LABELS, "modify-labels", BOTH, "add (+tag) or remove (-tag) notmuch tags" },
+	{ UI_FN_COLLAPSE_THREAD, "collapse-thread", IX, "collapse or expand the thread" },
+	{ UI_FN_COLLAPSE_ALL, "collapse-all", IX, "collapse or expand every thread" },
+	{ UI_FN_SORT, "sort-mailbox", IX, "sort by date, sender, subject or thread" },
+	{ UI_FN_SIDEBAR_TOGGLE, "sidebar-toggle-visible", IX, "show or hide the sidebar" },
+	{ UI_FN_SIDEBAR_NEXT, "sidebar-next", IX, "select the next folder in the sidebar" },
+	{ UI_FN_SIDEBAR_PREV, "sidebar-prev", IX, "select the previous folder in the sidebar" },
+	{ UI_FN_SIDEBAR_OPEN, "sidebar-open", IX, "open the folder selected in the sidebar" },
+	{ UI_FN_ENTER_COMMAND, "enter-command", BOTH, "run a configuration command (set, bind, color)" },
+	{ UI_FN_MAIL, "mail", BOTH, "write a new message" },
+	{ UI_FN_REPLY, "reply", BOTH, "reply to the sender" },
+	{ UI_FN_GROUP_REPLY, "group-reply", BOTH, "reply to every recipient" },
+	{ UI_FN_FORWARD, "forward-message", BOTH, "forward the message" },
+	{ UI_FN_SEND, "send-message", CO, "send the message" },
+	{ UI_FN_POSTPONE, "postpone-message", CO, "keep the message in Drafts for later" },
+	{ UI_FN_EDIT_MESSAGE, "edit-message", CO, "edit the message in $EDITOR" },
+	{ UI_FN_EDIT_TO, "edit-to", CO, "edit the To: list" },
+	{ UI_FN_EDIT_CC, "edit-cc", CO, "edit the Cc: list" },
+	{ UI_FN_EDIT_SUBJECT, "edit-subject", CO, "edit the subject" },
+	{ UI_FN_ATTACH_FILE, "attach-file", CO, "attach a file" },
+	{ UI_FN_DETACH_FILE, "detach-file", CO, "remove the last attachment" },
 };
 
 #define NFUNCTIONS (sizeof functions / sizeof functions[0])
@@ -55,14 +97,22 @@ const char *ui_fn_help(enum ui_fn fn)
 static int resolve(const struct config_binding *b, unsigned *menus, enum ui_fn *fn,
 		   struct lib_err *err)
 {
-	unsigned want;
-	if (strcmp(b->menu, "index") == 0)
-		want = MENU_BIT(UI_MENU_INDEX);
-	else if (strcmp(b->menu, "pager") == 0)
-		want = MENU_BIT(UI_MENU_PAGER);
-	else if (strcmp(b->menu, "generic") == 0)
-		want = BOTH;
-	else
+	static const struct {
+		const char *name;
+		unsigned bits;
+	} menus_by_name[] = {
+		/* The frankrc knows the menus index, pager and generic: the
+		 * attachment menu and the compose screen take their bindings
+		 * from the index lines, the verification view from the pager's,
+		 * for the functions they have. */
+		{ "index", IX | AT | CO }, { "pager", PG | VF },   { "attach", AT },
+		{ "verify", VF },	   { "compose", CO },	   { "generic", ALL },
+	};
+	unsigned want = 0;
+	for (size_t i = 0; i < sizeof menus_by_name / sizeof menus_by_name[0]; i++)
+		if (strcmp(b->menu, menus_by_name[i].name) == 0)
+			want = menus_by_name[i].bits;
+	if (!want)
 		return lib_err_set(err, "unknown menu: %s", b->menu);
 	for (size_t i = 0; i < NFUNCTIONS; i++) {
 		if (strcmp(functions[i].name, b->function) != 0)
@@ -173,4 +223,18 @@ int ui_read_key(void)
 	if (rc == KEY_CODE_YES && ch == KEY_RESIZE)
 		return 0;
 	return ui_key_from_curses(rc == KEY_CODE_YES, ch);
+}
+
+int ui_wait_fn(const struct ui_keys *keys, enum ui_menu menu, enum ui_fn *fn, int *key)
+{
+	refresh();
+	int k = ui_read_key();
+	if (k == UI_KEY_GONE)
+		return -1;
+	if (k == 0)
+		return 0;
+	*fn = k < 0 ? UI_FN_NONE : ui_keys_lookup(keys, menu, k);
+	if (key)
+		*key = k;
+	return 1;
 }

@@ -1,4 +1,5 @@
-/* pager.c: one message, its headers and text, scrolled; j/k move on. */
+/* pager.c: one message: its headers, the badge line and any warnings,
+ * then its text, scrolled; j/k move on. */
 #include "ui_internal.h"
 
 #include "mime.h"
@@ -8,11 +9,13 @@
 #include <string.h>
 
 struct ui_pager {
-	const struct ui_keys *keys;
-	const struct store_list *list;
+	struct ui_session *s;
+	struct store_view_list *list;
 	size_t *current;
 	struct mime_view *view;
-	char *text; /* headers, a blank line, the body */
+	char *text; /* headers, badge, warnings, a blank line, the body */
+	size_t headers_end; /* bytes of text before the body */
+	struct ui_badge badge;
 	struct ui_textview tv;
 };
 
@@ -25,30 +28,74 @@ static void pager_unload(struct ui_pager *pg)
 	ui_textview_release(&pg->tv);
 }
 
+/* Header lines in the header colour, the badge in its own, quoted text and
+ * the signature in theirs. */
+static int line_attr(const char *line, size_t len, void *ctx)
+{
+	struct ui_pager *pg = ctx;
+	if ((size_t)(line - pg->text) < pg->headers_end) {
+		if (len >= 13 && strncmp(line, "Authenticity:", 13) == 0)
+			return ui_theme_attr(pg->badge.color);
+		if (len >= 8 && strncmp(line, "Warning:", 8) == 0)
+			return ui_theme_attr(UI_COLOR_WARNING);
+		return ui_theme_attr(UI_COLOR_HEADER);
+	}
+	if (len > 0 && line[0] == '>')
+		return ui_theme_attr(UI_COLOR_QUOTED);
+	return ui_theme_attr(UI_COLOR_NORMAL);
+}
+
+/* The badge line: its character, the word and the explanation. */
+static void badge_lines(struct ui_pager *pg, const struct store_view_message *m,
+			struct lib_buf *b)
+{
+	ui_badge_of(m->badge, pg->s->utf8, &pg->badge);
+	lib_buf_printf(b, "Authenticity: %s %s", pg->badge.glyph, pg->badge.word);
+	if (m->explanation[0])
+		lib_buf_printf(b, ": %s", m->explanation);
+	else if (!m->badge[0])
+		lib_buf_puts(b, ": frank has no verdict for this message");
+	lib_buf_puts(b, " (V explains)\n");
+	for (size_t i = 0; i < m->nwarnings; i++)
+		lib_buf_printf(b, "Warning: %s\n", m->warnings[i]);
+}
+
 static int pager_load(struct ui_pager *pg)
 {
 	struct lib_err err;
-	const struct store_entry *e = &pg->list->entries[*pg->current];
-	struct mime_view *view = mime_view_new_from_file(e->path, &err);
+	struct store_view_message *m = &pg->list->items[*pg->current];
+	struct mime_view *view = mime_view_new_from_file(m->path, &err);
 	if (!view) {
-		ui_message("%s", err.msg);
+		ui_error("%s", err.msg);
 		return -1;
 	}
 	pager_unload(pg);
 	pg->view = view;
-	pg->text = lib_xasprintf("%s\n%s", view->headers, view->body);
+	struct lib_buf b = LIB_BUF_INIT;
+	lib_buf_puts(&b, view->headers);
+	badge_lines(pg, m, &b);
+	pg->headers_end = b.len;
+	lib_buf_printf(&b, "\n%s", view->body);
+	pg->text = lib_buf_take(&b);
+	pg->tv.line_attr = line_attr;
+	pg->tv.ctx = pg;
 	ui_textview_wrap(&pg->tv, pg->text, COLS);
+	/* Read now, as mutt marks it. */
+	if (!(m->flags & STORE_FLAG_SEEN) &&
+	    store_view_set_flags(pg->s->view, m, STORE_FLAG_SEEN, 0, &err) < 0)
+		ui_error("%s", err.msg);
 	return 0;
 }
 
 static void pager_draw(struct ui_pager *pg)
 {
 	static const enum ui_fn fns[] = { UI_FN_EXIT, UI_FN_PREVIOUS_PAGE, UI_FN_NEXT_PAGE,
-					  UI_FN_HELP };
-	static const char *const labels[] = { "Exit", "PrevPg", "NextPg", "Help" };
+					  UI_FN_VERIFY, UI_FN_VIEW_ATTACHMENTS, UI_FN_HELP };
+	static const char *const labels[] = { "Exit", "PrevPg", "NextPg", "Verify", "Attach",
+					      "Help" };
 	if (pg->tv.width != COLS) /* the terminal was resized */
 		ui_textview_wrap(&pg->tv, pg->text, COLS);
-	ui_draw_help_bar(pg->keys, UI_MENU_PAGER, fns, labels, 4);
+	ui_draw_help_bar(&pg->s->keys, UI_MENU_PAGER, fns, labels, 6);
 	ui_textview_draw(&pg->tv);
 	char pos[16], status[1024];
 	ui_textview_position(&pg->tv, pos, sizeof pos);
@@ -77,31 +124,69 @@ static void pager_step(struct ui_pager *pg, int delta)
 		ui_message("%s", "");
 }
 
-int ui_pager_show(const struct ui_keys *keys, const struct store_list *list, size_t *current)
+static void pager_flag(struct ui_pager *pg, unsigned set, unsigned clear)
 {
-	struct ui_pager pg = { .keys = keys, .list = list, .current = current };
+	struct lib_err err;
+	struct store_view_message *m = &pg->list->items[*pg->current];
+	if (store_view_set_flags(pg->s->view, m, set, clear, &err) < 0)
+		ui_error("%s", err.msg);
+	else
+		ui_message("%s", (set & STORE_FLAG_FLAGGED)	? "Flagged."
+				 : (clear & STORE_FLAG_FLAGGED) ? "Flag removed."
+				 : (set & STORE_FLAG_TRASHED)	? "Marked deleted."
+								: "Deleted mark removed.");
+}
+
+/* Returns 1 when the pager should close. */
+static int pager_dispatch(struct ui_pager *pg, enum ui_fn fn)
+{
+	struct store_view_message *m = &pg->list->items[*pg->current];
+	switch (fn) {
+	case UI_FN_EXIT: return 1;
+	case UI_FN_NEXT_ENTRY: pager_step(pg, 1); break;
+	case UI_FN_PREVIOUS_ENTRY: pager_step(pg, -1); break;
+	case UI_FN_HELP: ui_help_show(&pg->s->keys, UI_MENU_PAGER); break;
+	case UI_FN_REDRAW: clearok(curscr, TRUE); break;
+	case UI_FN_VERIFY: ui_verify_show(pg->s, m); break;
+	case UI_FN_VIEW_ATTACHMENTS: ui_attach_show(pg->s, m); break;
+	case UI_FN_FLAG_MESSAGE:
+		pager_flag(pg, (m->flags & STORE_FLAG_FLAGGED) ? 0 : STORE_FLAG_FLAGGED,
+			   (m->flags & STORE_FLAG_FLAGGED) ? STORE_FLAG_FLAGGED : 0);
+		break;
+	case UI_FN_DELETE_MESSAGE: pager_flag(pg, STORE_FLAG_TRASHED, 0); break;
+	case UI_FN_UNDELETE_MESSAGE: pager_flag(pg, 0, STORE_FLAG_TRASHED); break;
+	case UI_FN_NEXT_UNREAD:
+		for (size_t i = *pg->current + 1; i < pg->list->count; i++) {
+			if (!(pg->list->items[i].flags & STORE_FLAG_SEEN)) {
+				pager_step(pg, (int)(i - *pg->current));
+				return 0;
+			}
+		}
+		ui_message("No unread messages.");
+		break;
+	case UI_FN_ENTER_COMMAND: ui_command(pg->s); break;
+	case UI_FN_MAIL:
+	case UI_FN_REPLY:
+	case UI_FN_GROUP_REPLY:
+	case UI_FN_FORWARD: ui_compose_start(pg->s, fn, fn == UI_FN_MAIL ? NULL : m); break;
+	default: ui_message("Key is not bound in this menu.  Press '?' for help."); break;
+	}
+	return 0;
+}
+
+int ui_pager_show(struct ui_session *s, struct store_view_list *list, size_t *current)
+{
+	struct ui_pager pg = { .s = s, .list = list, .current = current };
 	if (pager_load(&pg) < 0)
 		return -1;
-	ui_message("%s", "");
 	for (int done = 0; !done;) {
 		pager_draw(&pg);
-		refresh();
-		int key = ui_read_key();
-		if (key == UI_KEY_GONE)
+		enum ui_fn fn;
+		int got = ui_wait_fn(&s->keys, UI_MENU_PAGER, &fn, NULL);
+		if (got < 0)
 			break;
-		if (key <= 0)
-			continue;
-		enum ui_fn fn = ui_keys_lookup(keys, UI_MENU_PAGER, key);
-		if (ui_textview_scroll(&pg.tv, fn))
-			continue;
-		switch (fn) {
-		case UI_FN_EXIT: done = 1; break;
-		case UI_FN_NEXT_ENTRY: pager_step(&pg, 1); break;
-		case UI_FN_PREVIOUS_ENTRY: pager_step(&pg, -1); break;
-		case UI_FN_HELP: ui_help_show(keys, UI_MENU_PAGER); break;
-		case UI_FN_REDRAW: clearok(curscr, TRUE); break;
-		default: ui_message("Key is not bound in this menu.  Press '?' for help."); break;
-		}
+		if (got > 0 && !ui_textview_scroll(&pg.tv, fn))
+			done = pager_dispatch(&pg, fn);
 	}
 	pager_unload(&pg);
 	ui_message("%s", "");

@@ -53,7 +53,9 @@ void ui_textview_wrap(struct ui_textview *tv, const char *text, int width)
 void ui_textview_release(struct ui_textview *tv)
 {
 	free(tv->lines);
-	memset(tv, 0, sizeof *tv);
+	tv->lines = NULL;
+	tv->count = tv->top = 0;
+	tv->text = NULL;
 }
 
 void ui_textview_draw(const struct ui_textview *tv)
@@ -61,9 +63,14 @@ void ui_textview_draw(const struct ui_textview *tv)
 	int rows = ui_body_rows();
 	for (int r = 0; r < rows; r++) {
 		size_t i = tv->top + (size_t)r;
-		if (i < tv->count)
-			ui_draw_textn(1 + r, 0, COLS, tv->text + tv->lines[i].off, tv->lines[i].len);
-		else
+		if (i < tv->count) {
+			const char *line = tv->text + tv->lines[i].off;
+			int a = tv->line_attr ? tv->line_attr(line, tv->lines[i].len, tv->ctx)
+					      : ui_theme_attr(UI_COLOR_NORMAL);
+			attrset(a);
+			ui_draw_textn(1 + r, 0, COLS, line, tv->lines[i].len);
+			attrset(ui_theme_attr(UI_COLOR_NORMAL));
+		} else
 			ui_draw_text(1 + r, 0, COLS, "~");
 	}
 }

@@ -14,9 +14,12 @@ extern const char ui_default_keys[];
  * err set to "source:line: message" for the first that does not. */
 int ui_keymap_check(const struct config_keymap *km, struct lib_err *err);
 
-/* Runs the index and pager over the store until the user quits.  extra may
- * be NULL; its bindings override the defaults.  Returns 0, or -1 with err
- * set when the terminal cannot be used. */
-int ui_run(struct store *store, const struct config_keymap *extra, struct lib_err *err);
+/* Runs the client over the view until the user quits, starting on the
+ * messages of query (label names it in the status bar).  cfg gives the
+ * accounts, options, colours and the user's bindings (over the defaults);
+ * ":" commands change it.  Returns 0, or -1 with err set when the terminal
+ * cannot be used or the first query fails. */
+int ui_run(struct store_view *view, struct config *cfg, const char *query, const char *label,
+	   struct lib_err *err);
 
 #endif

@@ -3,13 +3,22 @@
 #define FRANK_UI_INTERNAL_H
 
 #include <curses.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "config.h"
 #include "lib.h"
 #include "store.h"
+#include "ui_text.h"
 
-enum ui_menu { UI_MENU_INDEX, UI_MENU_PAGER, UI_MENU_COUNT };
+enum ui_menu {
+	UI_MENU_INDEX,
+	UI_MENU_PAGER,
+	UI_MENU_ATTACH,
+	UI_MENU_VERIFY,
+	UI_MENU_COMPOSE,
+	UI_MENU_COUNT
+};
 
 /* Every action is a named function (keys.c has the table with help text). */
 enum ui_fn {
@@ -29,6 +38,42 @@ enum ui_fn {
 	UI_FN_PREVIOUS_LINE,
 	UI_FN_TOP,
 	UI_FN_BOTTOM,
+	UI_FN_VERIFY,          /* the verification view */
+	UI_FN_VERIFY_AGAIN,
+	UI_FN_VIEW_ATTACHMENTS,
+	UI_FN_VIEW_ATTACH,     /* show one part */
+	UI_FN_SAVE_ENTRY,
+	UI_FN_SAVE_ALL,
+	UI_FN_PIPE_ENTRY,
+	UI_FN_LIMIT,
+	UI_FN_SEARCH,
+	UI_FN_SEARCH_NEXT,
+	UI_FN_NEXT_UNREAD,
+	UI_FN_FLAG_MESSAGE,
+	UI_FN_DELETE_MESSAGE,
+	UI_FN_UNDELETE_MESSAGE,
+	UI_FN_TOGGLE_NEW,
+	UI_FN_MODIFY_LABELS,
+	UI_FN_COLLAPSE_THREAD,
+	UI_FN_COLLAPSE_ALL,
+	UI_FN_SORT,
+	UI_FN_SIDEBAR_TOGGLE,
+	UI_FN_SIDEBAR_NEXT,
+	UI_FN_SIDEBAR_PREV,
+	UI_FN_SIDEBAR_OPEN,
+	UI_FN_ENTER_COMMAND,
+	UI_FN_MAIL,
+	UI_FN_REPLY,
+	UI_FN_GROUP_REPLY,
+	UI_FN_FORWARD,
+	UI_FN_SEND,
+	UI_FN_POSTPONE,
+	UI_FN_EDIT_MESSAGE,
+	UI_FN_EDIT_TO,
+	UI_FN_EDIT_CC,
+	UI_FN_EDIT_SUBJECT,
+	UI_FN_ATTACH_FILE,
+	UI_FN_DETACH_FILE,
 };
 
 struct ui_bind {
@@ -59,6 +104,10 @@ int ui_key_from_curses(int is_function_key, wint_t ch);
  * (every screen then unwinds, so frank ends instead of spinning). */
 #define UI_KEY_GONE (-2)
 int ui_read_key(void);
+/* Refreshes the screen, waits for a key and looks it up in menu: 1 with
+ * *fn set (UI_FN_NONE for an unbound key; *key, when asked, gets the
+ * key), 0 after a resize (redraw), -1 when the terminal is gone. */
+int ui_wait_fn(const struct ui_keys *keys, enum ui_menu menu, enum ui_fn *fn, int *key);
 /* The help bar (line 0): the first key of each fn with its label. */
 void ui_draw_help_bar(const struct ui_keys *keys, enum ui_menu menu, const enum ui_fn *fns,
 		      const char *const *labels, size_t n);
@@ -72,6 +121,8 @@ int ui_text_width(const char *text);
 size_t ui_text_fit(const char *text, int width, int *used);
 void ui_draw_bar(int y, const char *text);
 void ui_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The message line in attributes attr. */
+void ui_vmessage(int attr, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* Rows of the body of a screen: between the help bar at the top and the
  * status bar and message line at the bottom. */
@@ -88,6 +139,9 @@ struct ui_textview {
 	size_t count;
 	size_t top;
 	int width;
+	/* May be NULL: the attributes to draw a line with (quoted text...). */
+	int (*line_attr)(const char *line, size_t len, void *ctx);
+	void *ctx;
 };
 /* Wraps text to width columns, at a space when a line has one (mutt's
  * smart_wrap).  Keeps top within the new line count. */
@@ -99,8 +153,79 @@ int ui_textview_scroll(struct ui_textview *tv, enum ui_fn fn);
 /* Where the view is, as mutt says it: "all", "top", "end" or "NN%". */
 void ui_textview_position(const struct ui_textview *tv, char *buf, size_t size);
 
-/* The screens; each returns when the user leaves it. */
-int ui_pager_show(const struct ui_keys *keys, const struct store_list *list, size_t *current);
+/* --- The session every screen shares ------------------------------------ */
+
+struct ui_session {
+	struct store_view *view;
+	struct config *cfg;        /* the live configuration (":" changes it) */
+	struct ui_keys keys;
+	int utf8;                  /* the locale's characters are UTF-8 */
+};
+
+/* Colours (theme.c): one pair per object, set up from the default theme
+ * for 8 or 256 colours and the user's "color" lines. */
+enum ui_color {
+	UI_COLOR_NORMAL,
+	UI_COLOR_INDICATOR,
+	UI_COLOR_STATUS,
+	UI_COLOR_ERROR,
+	UI_COLOR_QUOTED,
+	UI_COLOR_SIGNATURE,
+	UI_COLOR_HEADER,
+	UI_COLOR_TREE,
+	UI_COLOR_SIDEBAR,
+	UI_COLOR_BADGE_VERIFIED,
+	UI_COLOR_BADGE_FAILED,
+	UI_COLOR_BADGE_PARTIAL,
+	UI_COLOR_BADGE_NONE,
+	UI_COLOR_BADGE_UNKNOWN,
+	UI_COLOR_WARNING,
+	UI_COLOR_COUNT
+};
+void ui_theme_init(const struct config *cfg);
+/* The attributes (colour pair and A_*) of an object. */
+int ui_theme_attr(enum ui_color c);
+
+/* A badge as drawn: its character ("✓", or "+" without UTF-8), colour
+ * and the word for it.  badge is frank.badge ("" when never verified). */
+struct ui_badge {
+	const char *glyph;
+	enum ui_color color;
+	const char *word;
+};
+void ui_badge_of(const char *badge, int utf8, struct ui_badge *out);
+
+/* Asks a question on the message line; buf holds the default and gets
+ * the answer.  Returns 0, or -1 when the user cancels (^G or Esc).  With
+ * complete_paths, Tab completes a file name. */
+int ui_prompt(const char *question, char *buf, size_t size, int complete_paths);
+/* Asks a yes/no question; 1 for yes. */
+int ui_yesno(const char *question);
+/* Shows an error on the message line, in the error colour. */
+void ui_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Leaves curses to run a command on the terminal (an editor, a pipe);
+ * returns its exit status, or -1.  wait: ask for a key before coming back. */
+int ui_shell(const char *command, const char *input, size_t input_len, int wait);
+
+/* The screens; each returns when the user leaves it.  The pager and the
+ * views it opens work on list->items[*current]. */
+int ui_pager_show(struct ui_session *s, struct store_view_list *list, size_t *current);
 void ui_help_show(const struct ui_keys *keys, enum ui_menu menu);
+void ui_verify_show(struct ui_session *s, struct store_view_message *m);
+void ui_attach_show(struct ui_session *s, const struct store_view_message *m);
+/* Shows a text (help, a part) in a scrolled view until the user leaves. */
+void ui_text_show(const struct ui_keys *keys, const char *title, const char *text);
+/* m NULL: a new message; else a reply (group: to all) or forward of m. */
+void ui_compose_start(struct ui_session *s, enum ui_fn how, const struct store_view_message *m);
+/* The index screen, until the user quits (index.c). */
+int ui_index_run(struct ui_session *s, const char *query, const char *label,
+		 struct lib_err *err);
+/* ":": reads a configuration command and applies it (bind, set, color). */
+void ui_command(struct ui_session *s);
+/* Loads the default key map and then cfg's bindings into s->keys. */
+int ui_session_keys(struct ui_session *s, struct lib_err *err);
+/* The account a message's folder belongs to (NULL: the default one). */
+const struct config_account *ui_account_of(struct ui_session *s, const char *path);
 
 #endif

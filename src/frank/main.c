@@ -23,7 +23,7 @@ struct frank_options {
 
 static void frank_usage(FILE *out)
 {
-	fprintf(out, "usage: frank [-F FRANKRC] [-d LOGFILE] -f MAILDIR\n"
+	fprintf(out, "usage: frank [-F FRANKRC] [-d LOGFILE] [-f MAILDIR]\n"
 		     "       frank verify [--dns ZONEFILE] [--ip ADDR --helo NAME --mail-from ADDR]\n"
 		     "                    [--json] FILE...   (frank verify --help for more)\n"
 		     "       frank dkim-keygen [--algo rsa|ed25519] [--out FILE] DOMAIN SELECTOR\n"
@@ -59,10 +59,6 @@ static int frank_parse_args(int argc, char **argv, struct frank_options *opt)
 			return -1;
 		}
 		*slot = argv[++i];
-	}
-	if (!opt->folder) {
-		fprintf(stderr, "frank: no mailbox given (frank -f MAILDIR)\n");
-		return -1;
 	}
 	return 0;
 }
@@ -137,26 +133,70 @@ static struct config *frank_load_config(const char *path, const char *argv0,
 	return cfg;
 }
 
+/* What the client opens: -f MAILDIR (indexed first, as store_open
+ * does), else the mail root with the default account's inbox. */
+static struct store_view *frank_open_view(const struct frank_options *opt,
+					  const struct config *cfg, char **query, char **label,
+					  struct lib_err *err)
+{
+	if (opt->folder) {
+		struct store_index_stats stats = { 0 };
+		struct store *store = store_open(opt->folder, &stats, err);
+		if (!store)
+			return NULL;
+		lib_debug("store: %s: %zu added, %zu removed, %zu not mail", store_path(store),
+			  stats.added, stats.removed, stats.skipped);
+		*label = lib_xstrdup(store_path(store));
+		store_free(store); /* the index is up to date: the view reads it */
+		struct store_view *view = store_view_open(opt->folder, err);
+		if (view)
+			*query = lib_xstrdup(store_view_default_query(view));
+		return view;
+	}
+	if (!cfg->opt.mail_root) {
+		lib_err_set(err, "no mailbox: set mail_root in the frankrc, or frank -f MAILDIR");
+		return NULL;
+	}
+	struct store_view *view = store_view_open(cfg->opt.mail_root, err);
+	if (!view)
+		return NULL;
+	const struct config_account *acct = config_default_account(cfg);
+	if (acct && acct->folder_inbox) {
+		*query = lib_xasprintf("folder:\"%s/%s\"", acct->name, acct->folder_inbox);
+		*label = lib_xasprintf("%s/%s", acct->name, acct->folder_inbox);
+	} else {
+		*query = lib_xstrdup("*");
+		*label = lib_xstrdup("All mail");
+	}
+	return view;
+}
+
 static int frank_run(const struct frank_options *opt)
 {
 	struct lib_err err;
 	struct config *cfg = NULL;
-	struct store *store = NULL;
-	char *rcfile = frank_find_rc(opt->rcfile);
+	struct store_view *view = NULL;
+	char *rcfile = frank_find_rc(opt->rcfile), *query = NULL, *label = NULL;
 	int rc = 1;
 	if (opt->debug_log && lib_log_open(opt->debug_log, &err) < 0)
 		goto fail;
 	if (!(cfg = frank_load_config(rcfile, opt->argv0, &err)))
 		goto fail;
+	if (!opt->folder && (!cfg->opt.mail_root || access(cfg->opt.mail_root, F_OK) != 0)) {
+		/* Nothing to open: a usage error, as mutt's "no mailbox". */
+		fprintf(stderr, "frank: no mailbox: %s%s does not exist (frank sync makes it), "
+				"and no -f MAILDIR\n",
+			cfg->opt.mail_root ? "mail_root " : "mail_root",
+			cfg->opt.mail_root ? cfg->opt.mail_root : " is not set and ~/Mail");
+		frank_usage(stderr);
+		rc = 2;
+		goto out;
+	}
 	mime_init();
-	struct store_index_stats stats = { 0 };
-	store = store_open(opt->folder, &stats, &err);
-	if (store)
-		lib_debug("store: %s: %zu added, %zu removed, %zu not mail", store_path(store),
-			  stats.added, stats.removed, stats.skipped);
-	if (store && ui_run(store, &cfg->keys, &err) == 0)
+	view = frank_open_view(opt, cfg, &query, &label, &err);
+	if (view && ui_run(view, cfg, query, label, &err) == 0)
 		rc = 0;
-	store_free(store);
+	store_view_free(view);
 	mime_shutdown();
 	if (rc == 0)
 		goto out;
@@ -164,6 +204,8 @@ fail:
 	fprintf(stderr, "frank: %s\n", err.msg);
 out:
 	free(rcfile);
+	free(query);
+	free(label);
 	config_free(cfg);
 	lib_log_close();
 	return rc;

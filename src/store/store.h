@@ -246,6 +246,121 @@ int store_verifier_check(struct store_verifier *verifier, const char *path,
 			 struct store_props *props, struct lib_err *err);
 
 /* ===================================================================== */
+/* Views: what the curses client reads (store_view*.c)                   */
+/* ===================================================================== */
+
+/* A view is the notmuch index of a mail root (or of one Maildir opened
+ * with frank -f) opened for reading, with the queries the UI makes: the
+ * folders and their counts, the messages of a query with their verdict
+ * properties, threads, and the few writes the UI does (flags and tags,
+ * a new verdict).  Writes open the index for writing only while they
+ * run, so a frank sync in another process is never locked out long. */
+struct store_view;
+
+/* Opens the index for path: a mail root (the mark STORE_MAIL_ROOT_MARK
+ * is in it: every account), a Maildir inside one (that folder), or a
+ * Maildir on its own (its .notmuch, which store_open() made).  The view's
+ * default query names what was opened.  NULL with err set. */
+struct store_view *store_view_open(const char *path, struct lib_err *err);
+void store_view_free(struct store_view *view);
+/* The folder holding the index (the mail root, or the Maildir). */
+const char *store_view_root(const struct store_view *view);
+/* 1 when the view is over a mail root (accounts, verdicts). */
+int store_view_is_mail_root(const struct store_view *view);
+/* The query of what was opened: "*" or folder:"ACCOUNT/FOLDER". */
+const char *store_view_default_query(const struct store_view *view);
+
+/* One Maildir of a mail root: MAIL_ROOT/ACCOUNT/NAME. */
+struct store_view_folder {
+	char *account;
+	char *name;   /* "INBOX", "Lists/frank" */
+	char *query;  /* folder:"ACCOUNT/NAME" */
+	size_t total, unread;
+};
+
+struct store_view_folders {
+	struct store_view_folder *items; /* by account, then name */
+	size_t count;
+};
+
+/* Every folder of every account, with counts from the index. */
+int store_view_folders(struct store_view *view, struct store_view_folders *out,
+		       struct lib_err *err);
+void store_view_folders_release(struct store_view_folders *folders);
+/* Messages matching query, and of them those tagged unread. */
+int store_view_count(struct store_view *view, const char *query, size_t *total,
+		     size_t *unread, struct lib_err *err);
+
+/* One message as the index line, the pager and the verification view
+ * need it.  Strings are clean one-line UTF-8, owned by the list. */
+struct store_view_message {
+	time_t date;
+	char *sender;      /* display name, or address */
+	char *from;        /* the From header as written (decoded) */
+	char *subject;
+	char *path;        /* absolute path of (one of) its files */
+	char *id;          /* Message-ID, without < > */
+	char *thread;      /* notmuch's thread id */
+	unsigned flags;    /* STORE_FLAG_* from the file name */
+	long long size;    /* bytes of the file; -1 when it is gone */
+	int attachment;    /* notmuch's "attachment" tag */
+	char *badge;       /* frank.badge, or "" when never verified */
+	char *explanation; /* frank.explanation, or "" */
+	char *verdict;     /* frank.verdict (SHA-256 hex), or "" */
+	char **warnings;   /* every frank.warning */
+	size_t nwarnings;
+	int depth;         /* in thread order: replies below their parent */
+};
+
+struct store_view_list {
+	struct store_view_message *items;
+	size_t count;
+};
+
+/* How a list is ordered: by date (oldest first, mutt's order), sender,
+ * subject, or threads (each thread where its newest message falls, its
+ * messages in reply order with depth set). */
+enum store_view_sort {
+	STORE_VIEW_SORT_DATE,
+	STORE_VIEW_SORT_SENDER,
+	STORE_VIEW_SORT_SUBJECT,
+	STORE_VIEW_SORT_THREAD,
+};
+
+/* Fills list with the messages matching a notmuch query.  Returns 0, or
+ * -1 with err set (a query notmuch cannot parse says so).  The caller
+ * releases the list. */
+int store_view_query(struct store_view *view, const char *query, enum store_view_sort sort,
+		     struct store_view_list *list, struct lib_err *err);
+void store_view_list_release(struct store_view_list *list);
+
+/* Sets and clears Maildir flags of a message (STORE_FLAG_FLAGGED,
+ * _SEEN, _TRASHED, _REPLIED) through its notmuch tags (flagged, unread,
+ * deleted, replied): the file is renamed to match and m->path, m->flags
+ * follow.  Returns 0, or -1 with err set. */
+int store_view_set_flags(struct store_view *view, struct store_view_message *m, unsigned set,
+			 unsigned clear, struct lib_err *err);
+/* Adds (+tag) or removes (-tag) notmuch tags, words of spec separated
+ * by spaces ("+todo -inbox"). */
+int store_view_tag(struct store_view *view, struct store_view_message *m, const char *spec,
+		   struct lib_err *err);
+/* Replaces the message's frank.* verdict properties (the keys of props
+ * given by store_verifier_check) and updates m. */
+int store_view_set_verdict(struct store_view *view, struct store_view_message *m,
+			   struct store_props *props, struct lib_err *err);
+struct store_send_report;
+/* A new, empty set of properties for store_verifier_check. */
+struct store_props *store_props_new(void);
+void store_props_free(struct store_props *props);
+
+/* The server's reply to the message ("250 2.0.0 queued as 4B2C"), for the
+ * compose screen, which may not see proto.h; "" when none came.  Caller
+ * frees. */
+char *store_view_send_reply(const struct store_send_report *report);
+
+#define STORE_PROP_WARNING "frank.warning"
+
+/* ===================================================================== */
 /* Writing messages: drafts, sent copies                                 */
 /* ===================================================================== */
 

@@ -11,7 +11,7 @@ python3 tests/tools/gen-maildir --count 50 --seed 1 "$md" || { t_fail "generate 
 ui_start 100 30 "./frank -f $md"
 
 ui_expect "the index opens on the newest message" "Test message 50: "
-ui_expect "the status bar counts the messages" "[Msgs:50 Unread:23]"
+ui_expect "the status bar counts the messages" "[Msgs:50 Unread:23 Flag:4]"
 ui_expect "RFC 2047 sender names are decoded" "Zoë Ångström"
 
 ui_keys '='
@@ -28,7 +28,7 @@ ui_expect "the pager status names the message" "28/50: Test message 28"
 ui_keys j
 ui_expect "j in the pager moves to the next message" "Body of message 29."
 ui_keys q
-ui_expect "q leaves the pager for the index" "[Msgs:50 Unread:23]"
+ui_expect "q leaves the pager for the index" "[Msgs:50 Unread:23 Flag:4]"
 
 # Message 7 is multipart with a boundary that never occurs.
 ui_keys '=' j j j j j j Enter
@@ -52,7 +52,11 @@ ui_keys '?'
 ui_expect "? shows the help built from the key map" "move to the next message"
 ui_expect "help lists the bindings" "display-message"
 ui_keys q
-ui_expect "help returns to the index" "[Msgs:50 Unread:23]"
+# Message 15 was unread: reading it marked it read, as mutt does.
+ui_expect "help returns to the index; reading message 15 marked it read" \
+	"[Msgs:50 Unread:22 Flag:4]"
+t_check "the file of message 15 got the Maildir S flag" \
+	sh -c "grep -l 'Body of message 15\\.' '$md'/cur/*:2,*S* >/dev/null"
 
 ui_tmux resize-window -t ui -x 60 -y 15
 ui_expect "after a resize the status bar is redrawn" "[Msgs:50"

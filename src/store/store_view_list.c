@@ -1,0 +1,233 @@
+/* store_view_list.c: the messages of a query, each with its verdict
+ * properties, in date, sender, subject or thread order. */
+#include "store_view_private.h"
+#include "mime.h"
+
+#include <notmuch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+/* Text from the index as one clean line. */
+static char *clean_line(const char *s)
+{
+	struct lib_buf b = LIB_BUF_INIT;
+	lib_utf8_sanitize(s ? s : "", s ? strlen(s) : 0, &b);
+	for (size_t i = 0; i < b.len; i++)
+		if (b.data[i] == '\n' || b.data[i] == '\t')
+			b.data[i] = ' ';
+	return lib_buf_take(&b);
+}
+
+static char *property(notmuch_message_t *msg, const char *key)
+{
+	const char *value = NULL;
+	if (notmuch_message_get_property(msg, key, &value) != NOTMUCH_STATUS_SUCCESS)
+		value = NULL;
+	return clean_line(value);
+}
+
+static void fill_warnings(notmuch_message_t *msg, struct store_view_message *m)
+{
+	notmuch_message_properties_t *props =
+		notmuch_message_get_properties(msg, STORE_PROP_WARNING, 1);
+	for (; props && notmuch_message_properties_valid(props);
+	     notmuch_message_properties_move_to_next(props)) {
+		m->warnings = lib_xrealloc(m->warnings, (m->nwarnings + 1) * sizeof *m->warnings);
+		m->warnings[m->nwarnings++] = clean_line(notmuch_message_properties_value(props));
+	}
+	notmuch_message_properties_destroy(props);
+}
+
+int store_view_has_tag(notmuch_message_t *msg, const char *tag)
+{
+	int found = 0;
+	notmuch_tags_t *tags = notmuch_message_get_tags(msg);
+	for (; tags && notmuch_tags_valid(tags) && !found; notmuch_tags_move_to_next(tags))
+		found = strcmp(notmuch_tags_get(tags), tag) == 0;
+	notmuch_tags_destroy(tags);
+	return found;
+}
+
+void store_view_fill(notmuch_message_t *msg, struct store_view_message *m)
+{
+	const char *from = notmuch_message_get_header(msg, "from");
+	const char *file = notmuch_message_get_filename(msg);
+	struct stat sb;
+	m->date = notmuch_message_get_date(msg);
+	m->sender = mime_sender_display(from);
+	m->from = clean_line(from);
+	m->subject = clean_line(notmuch_message_get_header(msg, "subject"));
+	m->path = lib_xstrdup(file ? file : "");
+	m->id = clean_line(notmuch_message_get_message_id(msg));
+	m->thread = clean_line(notmuch_message_get_thread_id(msg));
+	m->flags = store_flags_from_filename(m->path);
+	m->size = file && stat(file, &sb) == 0 ? (long long)sb.st_size : -1;
+	m->attachment = store_view_has_tag(msg, "attachment");
+	m->badge = property(msg, STORE_PROP_BADGE);
+	m->explanation = property(msg, STORE_PROP_EXPLANATION);
+	m->verdict = property(msg, STORE_PROP_VERDICT);
+	fill_warnings(msg, m);
+}
+
+void store_view_message_release(struct store_view_message *m)
+{
+	free(m->sender);
+	free(m->from);
+	free(m->subject);
+	free(m->path);
+	free(m->id);
+	free(m->thread);
+	free(m->badge);
+	free(m->explanation);
+	free(m->verdict);
+	for (size_t i = 0; i < m->nwarnings; i++)
+		free(m->warnings[i]);
+	free(m->warnings);
+	memset(m, 0, sizeof *m);
+}
+
+void store_view_list_release(struct store_view_list *list)
+{
+	for (size_t i = 0; i < list->count; i++)
+		store_view_message_release(&list->items[i]);
+	free(list->items);
+	list->items = NULL;
+	list->count = 0;
+}
+
+struct list_builder {
+	struct store_view_list *list;
+	size_t cap;
+};
+
+static void add_message(struct list_builder *lb, notmuch_message_t *msg, int depth)
+{
+	struct store_view_list *list = lb->list;
+	if (list->count == lb->cap) {
+		lb->cap = lb->cap ? lb->cap * 2 : 256;
+		list->items = lib_xrealloc(list->items, lb->cap * sizeof *list->items);
+	}
+	struct store_view_message *m = &list->items[list->count++];
+	memset(m, 0, sizeof *m);
+	store_view_fill(msg, m);
+	m->depth = depth;
+}
+
+/* A thread's messages in reply order; only those the query matched are
+ * listed, a reply to one it did not match keeps its depth. */
+static void add_replies(struct list_builder *lb, notmuch_messages_t *msgs, int depth)
+{
+	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		notmuch_message_t *msg = notmuch_messages_get(msgs);
+		notmuch_bool_t match = FALSE;
+		notmuch_message_get_flag_st(msg, NOTMUCH_MESSAGE_FLAG_MATCH, &match);
+		if (match)
+			add_message(lb, msg, depth);
+		add_replies(lb, notmuch_message_get_replies(msg), depth + (match ? 1 : 0));
+	}
+}
+
+/* Xapian's own words for a query it cannot parse, else notmuch's. */
+static int search_error(notmuch_query_t *q, notmuch_status_t st, struct lib_err *err)
+{
+	const char *why = notmuch_database_status_string(notmuch_query_get_database(q));
+	char line[300];
+	if (why) {
+		const char *p = strstr(why, "parsing query: ");
+		snprintf(line, sizeof line, "%s", p ? p + 15 : why);
+		line[strcspn(line, "\n")] = '\0';
+	}
+	return lib_err_set(err, "%s", why ? line : notmuch_status_to_string(st));
+}
+
+static int list_threads(notmuch_query_t *q, struct list_builder *lb, struct lib_err *err)
+{
+	notmuch_threads_t *threads = NULL;
+	notmuch_status_t st = notmuch_query_search_threads(q, &threads);
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return search_error(q, st, err);
+	for (; notmuch_threads_valid(threads); notmuch_threads_move_to_next(threads)) {
+		notmuch_thread_t *t = notmuch_threads_get(threads);
+		add_replies(lb, notmuch_thread_get_toplevel_messages(t), 0);
+		notmuch_thread_destroy(t);
+	}
+	return 0;
+}
+
+static int list_messages(notmuch_query_t *q, struct list_builder *lb, struct lib_err *err)
+{
+	notmuch_messages_t *msgs = NULL;
+	notmuch_status_t st = notmuch_query_search_messages(q, &msgs);
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return search_error(q, st, err);
+	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
+		notmuch_message_t *msg = notmuch_messages_get(msgs);
+		add_message(lb, msg, 0);
+		notmuch_message_destroy(msg);
+	}
+	return 0;
+}
+
+static int by_date(const struct store_view_message *a, const struct store_view_message *b)
+{
+	return (a->date > b->date) - (a->date < b->date);
+}
+
+static int cmp_sender(const void *pa, const void *pb)
+{
+	const struct store_view_message *a = pa, *b = pb;
+	int c = strcasecmp(a->sender, b->sender);
+	return c ? c : by_date(a, b);
+}
+
+/* Subjects compare without their "Re: " and "Fwd: " prefixes, as mutt's. */
+static const char *subject_key(const char *s)
+{
+	for (;;) {
+		if (strncasecmp(s, "re:", 3) == 0)
+			s += 3;
+		else if (strncasecmp(s, "fwd:", 4) == 0)
+			s += 4;
+		else if (*s == ' ')
+			s++;
+		else
+			return s;
+	}
+}
+
+static int cmp_subject(const void *pa, const void *pb)
+{
+	const struct store_view_message *a = pa, *b = pb;
+	int c = strcasecmp(subject_key(a->subject), subject_key(b->subject));
+	return c ? c : by_date(a, b);
+}
+
+int store_view_query(struct store_view *view, const char *query, enum store_view_sort sort,
+		     struct store_view_list *list, struct lib_err *err)
+{
+	memset(list, 0, sizeof *list);
+	notmuch_database_t *db = store_view_fresh_db(view, err);
+	if (!db)
+		return -1;
+	notmuch_query_t *q = notmuch_query_create(db, query);
+	if (!q)
+		return lib_err_set(err, "out of memory for a query");
+	notmuch_query_set_sort(q, NOTMUCH_SORT_OLDEST_FIRST);
+	struct list_builder lb = { list, 0 };
+	struct lib_err why;
+	int rc = sort == STORE_VIEW_SORT_THREAD ? list_threads(q, &lb, &why)
+						: list_messages(q, &lb, &why);
+	notmuch_query_destroy(q);
+	if (rc < 0) {
+		store_view_list_release(list);
+		return lib_err_set(err, "cannot search for \"%s\": %s", query, why.msg);
+	}
+	if (sort == STORE_VIEW_SORT_SENDER && list->count)
+		qsort(list->items, list->count, sizeof *list->items, cmp_sender);
+	if (sort == STORE_VIEW_SORT_SUBJECT && list->count)
+		qsort(list->items, list->count, sizeof *list->items, cmp_subject);
+	return 0;
+}

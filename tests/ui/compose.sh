@@ -1,0 +1,125 @@
+#!/bin/sh
+# compose.sh: writing mail from the client: m (To and Subject asked, the
+# text in $EDITOR, a file attached on the compose screen, sent) and r (a
+# reply: recipient, subject and threading from the message), through a
+# real SMTP server, Python's aiosmtpd with STARTTLS and AUTH; what
+# arrives is read back with Python's email package: headers, text, and
+# the attachment byte for byte.  Also postpone (into Drafts) and abort.
+. tests/lib.sh
+t_tmpdir
+. tests/ui/tmux.lib
+. tests/integration/send_smtp.lib
+APY=/usr/bin/python3
+if ! "$APY" -c 'import aiosmtpd, email' 2>/dev/null; then
+	t_fail "aiosmtpd is installed" "apt-get install -y python3-aiosmtpd"
+	exit 1
+fi
+OUT=$T_TMP/received
+mkdir -p "$OUT"
+"$APY" tests/tools/smtp_aiosmtpd_server.py "$T_TMP/aio.port" "$OUT" "$c/ip.crt" "$c/ip.key" \
+	alice secret 2>"$T_TMP/aio.err" &
+pids="$pids $!"
+port=""
+for _ in $(seq 1 600); do
+	[ -s "$T_TMP/aio.port" ] && { port=$(cat "$T_TMP/aio.port"); break; }
+	sleep 0.05
+done
+[ -n "$port" ] || { t_fail "aiosmtpd starts" "$(cat "$T_TMP/aio.err")"; exit 1; }
+
+MR_WORK_EXTRA="    set smtp = smtp://alice@127.0.0.1:$port
+    set passcmd = \"printf secret\"
+    set tls_ca_file = \"$c/ca.crt\""
+. tests/ui/mailroot.lib
+mailroot_make || { t_fail "make the mail root"; exit 1; }
+# The editor: adds a line to the text, as a user would, and exits.
+cat >"$T_TMP/editor" <<'ED'
+#!/bin/sh
+printf 'Written in the editor.\n' >>"$1"
+ED
+chmod +x "$T_TMP/editor"
+echo "set editor = $T_TMP/editor" >>"$RC"
+head -c 20000 /dev/urandom >"$T_TMP/photo.bin"
+
+# part MSG EXPR: a value read from a received message with Python's email.
+part() {
+	"$APY" - "$1" "$2" <<'PY'
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+print(eval(sys.argv[2], {"m": m}))
+PY
+}
+
+ui_start 120 30 "./frank -F $RC"
+ui_expect "frank opens the mail root" "frank: work/INBOX"
+
+# m: a new message with an attachment.
+ui_keys m
+ui_expect "m asks for the recipient" "To:"
+ui_keys -l "bob@example.org"
+ui_keys Enter
+ui_expect "then the subject" "Subject:"
+ui_keys -l "photos from Friday"
+ui_keys Enter
+ui_expect "after the editor, the compose screen shows the headers" "To: bob@example.org"
+ui_expect "the subject" "Subject: photos from Friday"
+ui_expect "and the text" "the message text"
+ui_keys a
+ui_expect "a asks for a file" "Attach file:"
+ui_keys -l "$T_TMP/photo.bin"
+ui_keys Enter
+ui_expect "the file is listed" "1 $T_TMP/photo.bin"
+ui_keys y
+ui_expect "y sends it and shows the server's reply" "Mail sent: 250"
+ui_expect "back in the index" "frank: work/INBOX"
+t_check "the server got it" test -s "$OUT/msg1.eml"
+t_check "to bob" sh -c "sed -n 2p '$OUT/msg1.env' | grep -qx bob@example.org"
+t_check "with the subject" test "$(part "$OUT/msg1.eml" 'm["subject"]')" = "photos from Friday"
+t_check "from the account" test "$(part "$OUT/msg1.eml" 'm["from"]')" = "test@example.org"
+t_check "the text from the editor" sh -c "'$APY' - '$OUT/msg1.eml' <<'PY'
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
+sys.exit('Written in the editor.' not in m.get_body(('plain',)).get_content())
+PY"
+"$APY" - "$OUT/msg1.eml" "$T_TMP/got.bin" <<'PY'
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+for a in m.iter_attachments():
+    if a.get_filename() == "photo.bin":
+        open(sys.argv[2], "wb").write(a.get_content())
+PY
+t_check "the attachment arrived byte for byte" cmp -s "$T_TMP/got.bin" "$T_TMP/photo.bin"
+t_check "a copy is in Sent" sh -c "ls '$M'/work/Sent/cur/* >/dev/null 2>&1"
+
+# r: a reply to the first message.
+ui_keys = r
+ui_expect "r: the compose screen has the sender as recipient" "To: Alice <alice@alice.test>"
+ui_expect "and Re: before the subject" "Subject: Re: signed lunch"
+ui_keys y
+ui_expect "the reply is sent" "Mail sent: 250"
+t_check "the reply arrived" test -s "$OUT/msg2.eml"
+t_check "to alice" sh -c "sed -n 2p '$OUT/msg2.env' | grep -qx alice@alice.test"
+t_check "it refers to the message it answers" \
+	test "$(part "$OUT/msg2.eml" 'm["in-reply-to"]')" = "<signed@test>"
+
+# P: postponed into Drafts; q: aborted, nothing sent.
+ui_keys m
+ui_keys -l "carol@example.org"
+ui_keys Enter
+ui_keys -l "later"
+ui_keys Enter
+ui_expect "a third message on the compose screen" "To: carol@example.org"
+ui_keys P
+ui_expect "P postpones it" "Message postponed."
+t_check "it is in Drafts" sh -c "grep -l 'Subject: later' '$M'/work/Drafts/cur/* >/dev/null"
+ui_keys m
+ui_keys -l "dave@example.org"
+ui_keys Enter Enter
+ui_expect "a fourth on the compose screen" "To: dave@example.org"
+ui_keys q
+ui_expect "q asks before throwing it away" "Abort this message?"
+ui_keys y
+ui_expect "and then does" "Mail not sent."
+t_check "nothing more reached the server" test ! -e "$OUT/msg3.eml"
+ui_keys q
+ui_expect "frank quits" "exited with 0"
+t_done
