@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define DOMAIN_MAX 253
 #define LABEL_MAX 63
@@ -222,5 +223,128 @@ char *auth_address_domain_to_ascii(const char *domain, size_t len, struct lib_er
 		lib_buf_release(&out);
 		return NULL;
 	}
+	return lib_buf_take(&out);
+}
+
+/* --- A-labels back to U-labels, for people and for lookalike checks ------- */
+
+static int digit_value(char c)
+{
+	if (c >= 'a' && c <= 'z')
+		return c - 'a';
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= '0' && c <= '9')
+		return c - '0' + 26;
+	return -1;
+}
+
+/* RFC 3492 6.2: decodes the Punycode s[0..len) (after "xn--") into cps.
+ * Returns the number of code points, or -1 when it is not Punycode. */
+static long punycode_decode(const char *s, size_t len, uint32_t *cps, size_t max)
+{
+	size_t basic = 0, n = 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '-')
+			basic = i;
+	for (size_t i = 0; i < basic; i++) {
+		if ((unsigned char)s[i] >= 0x80 || n == max)
+			return -1;
+		cps[n++] = (unsigned char)s[i];
+	}
+	uint32_t code = PC_INITIAL_N, bias = PC_INITIAL_BIAS;
+	uint64_t i = 0;
+	for (size_t in = basic ? basic + 1 : 0; in < len;) {
+		uint64_t old = i, w = 1;
+		for (uint32_t k = PC_BASE;; k += PC_BASE) {
+			int d = in < len ? digit_value(s[in++]) : -1;
+			if (d < 0)
+				return -1;
+			i += (uint64_t)d * w;
+			uint32_t t = k <= bias ? PC_TMIN : k >= bias + PC_TMAX ? PC_TMAX : k - bias;
+			if ((uint32_t)d < t)
+				break;
+			w *= PC_BASE - t;
+			if (i > 0x10FFFF * (uint64_t)(max + 1) || w > 0x10FFFF * (uint64_t)(max + 1))
+				return -1;
+		}
+		bias = adapt((uint32_t)(i - old), (uint32_t)n + 1, old == 0);
+		code += (uint32_t)(i / (n + 1));
+		i %= n + 1;
+		if (code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF) || n == max)
+			return -1;
+		memmove(cps + i + 1, cps + i, (n - i) * sizeof *cps);
+		cps[i++] = code;
+		n++;
+	}
+	return (long)n;
+}
+
+static void put_utf8(struct lib_buf *out, uint32_t cp)
+{
+	char b[4];
+	size_t n;
+	if (cp < 0x80) {
+		b[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xC0 | cp >> 6);
+		b[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xE0 | cp >> 12);
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		b[0] = (char)(0xF0 | cp >> 18);
+		b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	lib_buf_append(out, b, n);
+}
+
+int auth_domain_code_points(const char *domain, uint32_t *cps, size_t max)
+{
+	size_t n = 0, len = strlen(domain);
+	for (size_t i = 0; i <= len;) {
+		size_t end = i;
+		while (end < len && domain[end] != '.')
+			end++;
+		const char *label = domain + i;
+		size_t llen = end - i;
+		if (llen > 4 && strncasecmp(label, "xn--", 4) == 0) {
+			long k = punycode_decode(label + 4, llen - 4, cps + n, max - n);
+			if (k < 0)
+				return -1;
+			n += (size_t)k;
+		} else {
+			for (size_t j = 0; j < llen; j++) {
+				if (n == max)
+					return -1;
+				cps[n++] = (unsigned char)label[j];
+			}
+		}
+		if (end < len) {
+			if (n == max)
+				return -1;
+			cps[n++] = '.';
+		}
+		i = end + 1;
+	}
+	return (int)n;
+}
+
+char *auth_domain_to_unicode(const char *domain)
+{
+	uint32_t cps[DOMAIN_MAX + 1];
+	int n = auth_domain_code_points(domain, cps, DOMAIN_MAX + 1);
+	if (n < 0)
+		return lib_xstrdup(domain);
+	struct lib_buf out = LIB_BUF_INIT;
+	for (int i = 0; i < n; i++)
+		put_utf8(&out, cps[i]);
 	return lib_buf_take(&out);
 }

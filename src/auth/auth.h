@@ -16,6 +16,7 @@
 #define FRANK_AUTH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib.h"
 #include "net.h"
@@ -454,6 +455,14 @@ void auth_address_list_release(struct auth_address_list *list);
  * Returns a new string (caller frees), or NULL with err saying why not. */
 char *auth_address_domain_to_ascii(const char *domain, size_t len, struct lib_err *err);
 
+/* The other way, for people: each "xn--" label of an ASCII domain decoded
+ * (RFC 3492 6.2), as UTF-8.  A label that is not valid Punycode stays as
+ * it is.  Caller frees. */
+char *auth_domain_to_unicode(const char *domain);
+/* The same as code points (dots included) into cps[0..max): how many, or
+ * -1 when a label is not Punycode or there are more than max. */
+int auth_domain_code_points(const char *domain, uint32_t *cps, size_t max);
+
 /* --- DMARC policy records (RFC 9989 4.7, 4.8; RFC 7489 6.3) ---------------- */
 
 enum auth_dmarc_policy {
@@ -526,6 +535,9 @@ void auth_dmarc_psl_free(struct auth_dmarc_psl *psl);
  * psl NULL is libpsl's built-in list.  Returns a new string, or NULL when
  * the domain is itself a public suffix or is not a domain name. */
 char *auth_dmarc_psl_org_domain(const struct auth_dmarc_psl *psl, const char *domain);
+/* 1 when name ("com", "co.uk") is a suffix the list names (not one only
+ * the default "*" rule makes). */
+int auth_dmarc_psl_is_listed_suffix(const struct auth_dmarc_psl *psl, const char *name);
 
 /* --- DMARC evaluation (RFC 9989 5.3) ------------------------------------- */
 
@@ -1079,6 +1091,11 @@ struct auth_message_verdict {
 	 * passing chain vouches for it, what the chain says (else NULL). */
 	const struct auth_arc_result *arc;
 	const char *arc_vouch;
+	/* The single mailbox of From as a reader sees it: the display name
+	 * decoded ("" when none) and the address; NULL when From does not
+	 * hold exactly one mailbox. */
+	const char *from_name;
+	const char *from_address;
 };
 
 /* --- The verifier ------------------------------------------------------- */
@@ -1133,6 +1150,69 @@ char *auth_message_verdict_authres(const struct auth_message_verdict *verdict, i
  * Text from the message or DNS is made valid UTF-8.  Caller frees. */
 #define AUTH_MESSAGE_JSON_VERSION 1
 char *auth_message_verdict_json(const struct auth_message_verdict *verdict);
+
+/* ===================================================================== */
+/* Beyond the verdict: who the From line pretends to be (sender_warn.c)  */
+/* ===================================================================== */
+
+/* A verdict says whether the From domain is proved; it cannot say whether
+ * that domain is the one the reader thinks.  These warnings do: a display
+ * name that claims another address or a brand ("PayPal <x@evil.example>"),
+ * a domain that looks like one the user gets verified mail from or a
+ * brand often impersonated (a homograph: "pаypal.com" with a Cyrillic a;
+ * or one edit away: "paypa1.com"), and the first mail from an address or
+ * a DKIM domain.  What the user's mail has shown so far is a struct
+ * auth_known, which the caller keeps (auth_known_format/_parse) between
+ * runs. */
+struct auth_known;
+
+struct auth_known *auth_known_new(void);
+void auth_known_free(struct auth_known *known);
+/* A domain the user corresponds with (their own, or a verified sender):
+ * its organizational domain is what lookalikes are compared with. */
+void auth_known_add_correspondent(struct auth_known *known, const struct auth_dmarc_psl *psl,
+				  const char *domain);
+/* The saved form, one entry per line: "a ADDRESS", "d DKIM-DOMAIN",
+ * "c ORG-DOMAIN".  _parse adds what text holds and ignores lines it does
+ * not know (a newer frank's), so a damaged file costs warnings, not mail. */
+void auth_known_format(const struct auth_known *known, struct lib_buf *out);
+void auth_known_parse(struct auth_known *known, const struct auth_dmarc_psl *psl,
+		      const char *text, size_t len);
+size_t auth_known_count(const struct auth_known *known); /* entries of all kinds */
+
+enum auth_warning_kind {
+	AUTH_WARN_DISPLAY_NAME = 0, /* the name shown claims someone else */
+	AUTH_WARN_LOOKALIKE,        /* the domain imitates a known one */
+	AUTH_WARN_FIRST_SENDER,     /* first mail from this address */
+	AUTH_WARN_FIRST_SIGNER,     /* a known address, a new DKIM domain */
+};
+/* "display-name", "lookalike", "first-sender", "first-signer". */
+const char *auth_warning_kind_str(enum auth_warning_kind kind);
+
+#define AUTH_WARNINGS_MAX 8
+struct auth_warnings {
+	enum auth_warning_kind kind[AUTH_WARNINGS_MAX];
+	char *text[AUTH_WARNINGS_MAX]; /* one line in plain words */
+	size_t count;
+};
+
+/* The warnings for a verdict, against what known holds (not changed).
+ * Nothing when the verdict has no single From mailbox. */
+void auth_sender_warnings(const struct auth_message_verdict *verdict,
+			  const struct auth_known *known, const struct auth_dmarc_psl *psl,
+			  struct auth_warnings *out);
+void auth_warnings_release(struct auth_warnings *warnings);
+
+/* Remembers the message's sender: its address, its passing DKIM domains,
+ * and (when it is verified and drew no lookalike or display-name
+ * warning) its organizational domain as a correspondent. */
+void auth_known_learn(struct auth_known *known, const struct auth_message_verdict *verdict,
+		      const struct auth_warnings *warnings, const struct auth_dmarc_psl *psl);
+
+/* The verdict's JSON (auth_message_verdict_json) with a "warnings" member:
+ * [{"kind":S, "text":S}]. */
+char *auth_message_verdict_json_warned(const struct auth_message_verdict *verdict,
+				       const struct auth_warnings *warnings);
 
 /* ===================================================================== */
 /* Domain checks (frank dnscheck)                                        */
@@ -1303,6 +1383,36 @@ enum auth_check_rule {
 	AUTH_RULE_DNSBL_CLEAN,
 	AUTH_RULE_DNSBL_LISTED,
 	AUTH_RULE_DNSBL_ERROR,
+	/* frank dnscheck --message (check_message.c) */
+	AUTH_RULE_MSG_SPF_PASS,
+	AUTH_RULE_MSG_SPF_FAIL,
+	AUTH_RULE_MSG_SPF_WEAK,
+	AUTH_RULE_MSG_SPF_NONE,
+	AUTH_RULE_MSG_SPF_ERROR,
+	AUTH_RULE_MSG_SPF_UNCHECKED,
+	AUTH_RULE_MSG_DKIM_ALIGNED,
+	AUTH_RULE_MSG_DKIM_UNALIGNED,
+	AUTH_RULE_MSG_DKIM_FAIL,
+	AUTH_RULE_MSG_DKIM_NONE,
+	AUTH_RULE_MSG_DKIM_PARTIAL,
+	AUTH_RULE_MSG_DKIM_WEAK,
+	AUTH_RULE_MSG_DKIM_ERROR,
+	AUTH_RULE_MSG_DMARC_PASS,
+	AUTH_RULE_MSG_DMARC_FAIL,
+	AUTH_RULE_MSG_DMARC_NONE,
+	AUTH_RULE_MSG_DMARC_ERROR,
+	AUTH_RULE_MSG_AR_TRUSTED,
+	AUTH_RULE_MSG_AR_UNTRUSTED,
+	AUTH_RULE_MSG_MESSAGE_ID,
+	AUTH_RULE_MSG_MESSAGE_ID_BAD,
+	AUTH_RULE_MSG_DATE,
+	AUTH_RULE_MSG_DATE_BAD,
+	AUTH_RULE_MSG_FROM,
+	AUTH_RULE_MSG_FROM_BAD,
+	AUTH_RULE_MSG_TEXT_PART,
+	AUTH_RULE_MSG_HTML_ONLY,
+	AUTH_RULE_MSG_SIZE,
+	AUTH_RULE_MSG_TOO_BIG,
 	AUTH_RULE_COUNT
 };
 
@@ -1361,6 +1471,20 @@ char *auth_check_report_text(const struct auth_check_report *report);
  *    "status":"pass"|"warn"|"fail","points":N,"text":S,"fix":S|null}]}
  * points are negative or 0, in units of one point ("-1.5").  Caller frees. */
 char *auth_check_report_json(const struct auth_check_report *report);
+
+/* --- the message check (frank dnscheck --message) ---------------------------- */
+
+/* A received message scored like an online mail tester does: its verdict
+ * (SPF, each DKIM signature, DMARC, with alignment), the Authentication-
+ * Results fields of trusted hosts, and header hygiene: one Message-ID,
+ * one Date that parses, one From mailbox, a text part beside HTML, a size
+ * under AUTH_CHECK_MESSAGE_MAX.  data[0..len) is the message (len may be
+ * shorter than size when only the start was read).  label names it in
+ * the report ("score: S/10 for LABEL"). */
+#define AUTH_CHECK_MESSAGE_MAX (25u << 20) /* the common provider limit */
+struct auth_check_report *auth_check_message(const struct auth_message_verdict *verdict,
+					     const char *data, size_t len,
+					     unsigned long long size, const char *label);
 
 /* --- the domain check ------------------------------------------------------ */
 

@@ -46,3 +46,10 @@ char *auth_dmarc_psl_org_domain(const struct auth_dmarc_psl *psl, const char *do
 	const char *reg = psl_registrable_domain(ctx, domain);
 	return reg ? lib_xstrdup(reg) : NULL;
 }
+
+int auth_dmarc_psl_is_listed_suffix(const struct auth_dmarc_psl *psl, const char *name)
+{
+	const psl_ctx_t *ctx = psl ? psl->ctx : psl_builtin();
+	return ctx && name && *name &&
+	       psl_is_public_suffix2(ctx, name, PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE);
+}

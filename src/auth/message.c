@@ -4,6 +4,8 @@
  * with the restart loop over the verifier's own DNS cache (auth.h). */
 #include "message_private.h"
 
+#include "mime.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -120,6 +122,8 @@ void auth_message_verifier_free(struct auth_message_verifier *v)
 	auth_dmarc_verdict_free(v->dmarc);
 	free(v->explanation);
 	free(v->arc_vouch);
+	free(v->from_name);
+	free(v->from_address);
 	free(v);
 }
 
@@ -547,6 +551,13 @@ static void settle_verdict(struct auth_message_verifier *v)
 	out->dns = v->cache;
 	out->arc = v->arc ? auth_arc_validator_result(v->arc) : NULL;
 	out->arc_vouch = v->arc_vouch;
+	/* Who the From line shows, for the warnings beyond the verdict
+	 * (sender_warn.c) and for people reading the evidence. */
+	if (v->from_count == 1 && !v->from_address &&
+	    mime_first_mailbox(v->from_values[0], &v->from_name, &v->from_address) == 0) {
+		out->from_name = v->from_name;
+		out->from_address = v->from_address;
+	}
 }
 
 const struct auth_message_verdict *auth_message_verifier_verdict(

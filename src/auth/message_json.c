@@ -7,6 +7,10 @@
  * {"v":1, "authserv_id":S, "verified_at":SECONDS, "badge":"verified" |
  *  "partial" | "failed" | "none" | "unknown", "explanation":S, "error":S,
  *  "author_error":BOOL, "authentication_results":S (the field we write),
+ *  "from":{"name":S, "address":S} (null unless From has one mailbox),
+ *  "warnings":[{"kind":"display-name"|"lookalike"|"first-sender"|
+ *               "first-signer", "text":S}] (sender_warn.c; empty unless
+ *               the caller checked),
  *  "spf":{"source":"session"|"received"|"authentication-results"|"none",
  *         "result":S, "domain":S, "identity":"mailfrom"|"helo", "reason":S,
  *         "ip":S, "helo":S, "mail_from":S, "received_by":S,
@@ -420,7 +424,38 @@ static void dns_answer(struct jw *w, const struct net_dns_answer *a)
 	end(w, '}');
 }
 
+static void from_mailbox(struct jw *w, const struct auth_message_verdict *v)
+{
+	if (!v->from_address) {
+		lead(w, "from");
+		lib_buf_puts(w->out, "null");
+		return;
+	}
+	begin(w, "from", '{');
+	str(w, "name", v->from_name);
+	str(w, "address", v->from_address);
+	end(w, '}');
+}
+
+static void warnings(struct jw *w, const struct auth_warnings *ws)
+{
+	begin(w, "warnings", '[');
+	for (size_t i = 0; ws && i < ws->count; i++) {
+		begin(w, NULL, '{');
+		str(w, "kind", auth_warning_kind_str(ws->kind[i]));
+		str(w, "text", ws->text[i]);
+		end(w, '}');
+	}
+	end(w, ']');
+}
+
 char *auth_message_verdict_json(const struct auth_message_verdict *v)
+{
+	return auth_message_verdict_json_warned(v, NULL);
+}
+
+char *auth_message_verdict_json_warned(const struct auth_message_verdict *v,
+				       const struct auth_warnings *ws)
 {
 	struct lib_buf out = LIB_BUF_INIT;
 	struct jw w = { &out, 1, 0 };
@@ -432,6 +467,8 @@ char *auth_message_verdict_json(const struct auth_message_verdict *v)
 	str(&w, "explanation", v->explanation);
 	str(&w, "error", v->error);
 	boolean(&w, "author_error", v->author_error);
+	from_mailbox(&w, v);
+	warnings(&w, ws);
 	char *field = auth_message_verdict_authres(v, 0);
 	str(&w, "authentication_results", field);
 	free(field);

@@ -79,6 +79,7 @@ struct auth_message_verifier {
 
 	int done;
 	char *explanation;
+	char *from_name, *from_address;   /* the one From mailbox, decoded */
 	struct auth_message_verdict verdict;
 };
 

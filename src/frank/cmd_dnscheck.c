@@ -1,7 +1,9 @@
 /* cmd_dnscheck.c: "frank dnscheck DOMAIN [--selector S]... [--ip ADDR]
  * [--dnsbl ZONE]... [--dns ZONEFILE]... [--json]": what a domain publishes
  * for mail, checked like an online mail tester would (auth.h, "Domain
- * checks"), a line per finding and a score out of 10.  With --dns the
+ * checks"), a line per finding and a score out of 10.  "frank dnscheck
+ * --message FILE [--trusted-host HOST]... [--trusted-authserv ID]...
+ * [--now SECONDS]" scores a received message the same way.  With --dns the
  * zone files are the whole DNS (offline, as the tests run); without, the
  * system's resolver answers.
  *
@@ -14,6 +16,7 @@
 #include "net.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,12 +37,21 @@ struct dnscheck_options {
 	size_t dnsbl_count;
 	const char *ip;
 	int json;
+	const char *message;                 /* --message FILE */
+	const char *trusted_hosts[DNSCHECK_MAX_LIST];
+	size_t trusted_host_count;
+	const char *trusted_ids[DNSCHECK_MAX_LIST];
+	size_t trusted_id_count;
+	long long now;
 };
 
 static void dnscheck_usage(FILE *out)
 {
 	fprintf(out, "usage: frank dnscheck [--selector S]... [--ip ADDR] [--dnsbl ZONE]...\n"
-		     "                      [--dns ZONEFILE]... [--json] DOMAIN\n");
+		     "                      [--dns ZONEFILE]... [--json] DOMAIN\n"
+		     "       frank dnscheck --message FILE [--trusted-host HOST]...\n"
+		     "                      [--trusted-authserv ID]... [--now SECONDS]\n"
+		     "                      [--dns ZONEFILE]... [--json]\n");
 }
 
 static void dnscheck_options_release(struct dnscheck_options *o)
@@ -114,6 +126,23 @@ static int dnscheck_option(struct dnscheck_options *o, const char *opt, const ch
 	}
 	if (strcmp(opt, "--dns") == 0)
 		return list_add(o->zones, &o->zone_count, val, opt);
+	if (strcmp(opt, "--message") == 0) {
+		o->message = val;
+		return 0;
+	}
+	if (strcmp(opt, "--trusted-host") == 0)
+		return list_add(o->trusted_hosts, &o->trusted_host_count, val, opt);
+	if (strcmp(opt, "--trusted-authserv") == 0)
+		return list_add(o->trusted_ids, &o->trusted_id_count, val, opt);
+	if (strcmp(opt, "--now") == 0) {
+		char *end;
+		o->now = strtoll(val, &end, 10);
+		if (*val == '\0' || *end || o->now <= 0) {
+			fprintf(stderr, "frank dnscheck: --now '%s' is not a time in seconds\n", val);
+			return -1;
+		}
+		return 0;
+	}
 	if (strcmp(opt, "--ip") == 0) {
 		if (!ip_valid(val)) {
 			fprintf(stderr, "frank dnscheck: --ip '%s' is not an IPv4 or IPv6 address\n", val);
@@ -145,7 +174,9 @@ static int dnscheck_parse(int argc, char **argv, struct dnscheck_options *o)
 			continue;
 		}
 		int takes = strcmp(a, "--selector") == 0 || strcmp(a, "--ip") == 0 ||
-			    strcmp(a, "--dns") == 0 || strcmp(a, "--dnsbl") == 0;
+			    strcmp(a, "--dns") == 0 || strcmp(a, "--dnsbl") == 0 ||
+			    strcmp(a, "--message") == 0 || strcmp(a, "--trusted-host") == 0 ||
+			    strcmp(a, "--trusted-authserv") == 0 || strcmp(a, "--now") == 0;
 		if (takes && i + 1 >= argc) {
 			fprintf(stderr, "frank dnscheck: option %s needs an argument\n", a);
 			return -1;
@@ -163,6 +194,18 @@ static int dnscheck_parse(int argc, char **argv, struct dnscheck_options *o)
 			domain = a;
 		}
 	}
+	if (o->message && (domain || o->selector_count || o->ip || o->dnsbl_count)) {
+		fprintf(stderr, "frank dnscheck: --message checks a message, not a domain: no "
+				"DOMAIN, --selector, --ip or --dnsbl with it\n");
+		return -1;
+	}
+	if (!o->message && (o->trusted_host_count || o->trusted_id_count || o->now)) {
+		fprintf(stderr, "frank dnscheck: --trusted-host, --trusted-authserv and --now go "
+				"with --message\n");
+		return -1;
+	}
+	if (o->message)
+		return 0;
 	if (!domain) {
 		fprintf(stderr, "frank dnscheck: no domain given\n");
 		return -1;
@@ -262,6 +305,72 @@ static struct auth_check_report *dnscheck_run(const struct dnscheck_options *o,
 	return report;
 }
 
+/* --message: the file read (at most a little over the size limit: the
+ * rest only counts toward its size), verified, and scored. */
+#define DNSCHECK_MESSAGE_READ (AUTH_CHECK_MESSAGE_MAX + (1u << 20))
+
+static int read_message(const char *path, char **data, size_t *len,
+			unsigned long long *size, struct lib_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return lib_err_set(err, "%s: %s", path, strerror(errno));
+	struct lib_buf b = LIB_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	*size = 0;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b.len < DNSCHECK_MESSAGE_READ)
+			lib_buf_append(&b, chunk, n);
+		*size += n;
+	}
+	int failed = ferror(f);
+	fclose(f);
+	if (failed) {
+		lib_buf_release(&b);
+		return lib_err_set(err, "%s: cannot be read", path);
+	}
+	*len = b.len;
+	*data = lib_buf_take(&b);
+	return 0;
+}
+
+static struct auth_check_report *message_run(const struct dnscheck_options *o,
+					     struct lib_err *err)
+{
+	char *data;
+	size_t len;
+	unsigned long long size;
+	if (read_message(o->message, &data, &len, &size, err) < 0)
+		return NULL;
+	struct net_dns *dns = dnscheck_resolver(o, err);
+	if (!dns) {
+		free(data);
+		return NULL;
+	}
+	struct auth_message_request req = { 0 };
+	req.trusted_hosts = o->trusted_hosts;
+	req.trusted_host_count = o->trusted_host_count;
+	req.trusted_authserv_ids = o->trusted_ids;
+	req.trusted_authserv_count = o->trusted_id_count;
+	req.now = o->now;
+	struct auth_message_verifier *v = auth_message_verifier_new(&req);
+	auth_message_verifier_feed(v, data, len);
+	auth_message_verifier_finish(v);
+	struct auth_check_report *report = NULL;
+	if (auth_message_resolve(v, dns, err) == 0) {
+		const struct auth_message_verdict *vd = auth_message_verifier_verdict(v);
+		if (vd && vd->error)
+			lib_err_set(err, "%s: %s", o->message, vd->error);
+		else if (vd)
+			report = auth_check_message(vd, data, len, size, o->message);
+	}
+	auth_message_verifier_free(v);
+	net_dns_free(dns);
+	free(data);
+	return report;
+}
+
 int frank_cmd_dnscheck(int argc, char **argv)
 {
 	struct dnscheck_options o;
@@ -274,7 +383,7 @@ int frank_cmd_dnscheck(int argc, char **argv)
 		return rc < 0 ? 2 : 0;
 	}
 	struct lib_err err = { "" };
-	struct auth_check_report *report = dnscheck_run(&o, &err);
+	struct auth_check_report *report = o.message ? message_run(&o, &err) : dnscheck_run(&o, &err);
 	dnscheck_options_release(&o);
 	if (!report) {
 		fprintf(stderr, "frank dnscheck: %s\n", err.msg);

@@ -204,6 +204,9 @@ static int sync_one(const struct config *cfg, const struct config_account *acct,
 	int rc = cli->idle ? store_sync_idle(acct, &opts, &hooks, &never, &err)
 			   : store_sync_account(acct, &opts, &hooks, &st, &err);
 	config_password_free(pw);
+	struct lib_err save_err;
+	if (store_verifier_save(view->verifier, &save_err) < 0)
+		fprintf(stderr, "frank sync: %s\n", save_err.msg);
 	store_verifier_free(view->verifier);
 	view->verifier = NULL;
 	if (view->unverified)

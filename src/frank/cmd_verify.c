@@ -308,7 +308,7 @@ static void print_authres(const struct printer *p, const struct auth_authres_lis
 }
 
 static void print_human(const struct printer *p, const char *file,
-			const struct auth_message_verdict *v)
+			const struct auth_message_verdict *v, const struct auth_warnings *w)
 {
 	char *field = auth_message_verdict_authres(v, 0);
 	put_safe(p->out, file);
@@ -319,6 +319,11 @@ static void print_human(const struct printer *p, const char *file,
 		failed ? "FAILED" : auth_badge_str(v->badge), failed && p->color ? PLAIN : "");
 	put_safe(p->out, v->explanation);
 	fputc('\n', p->out);
+	for (size_t i = 0; i < w->count; i++) {
+		fprintf(p->out, "  %swarning%s: ", p->color ? RED : "", p->color ? PLAIN : "");
+		put_safe(p->out, w->text[i]);
+		fputc('\n', p->out);
+	}
 	print_spf(p, &v->spf);
 	for (size_t i = 0; i < v->dkim_count; i++)
 		print_dkim(p, &v->dkim[i]);
@@ -352,9 +357,10 @@ static void put_json_string(FILE *out, const char *s)
 	lib_buf_release(&b);
 }
 
-static void print_json(FILE *out, const char *file, const struct auth_message_verdict *v)
+static void print_json(FILE *out, const char *file, const struct auth_message_verdict *v,
+		       const struct auth_warnings *w)
 {
-	char *json = auth_message_verdict_json(v);
+	char *json = auth_message_verdict_json_warned(v, w);
 	fputs("{\"file\":", out);
 	put_json_string(out, file);
 	fprintf(out, ",\"verdict\":%s}\n", json);
@@ -362,6 +368,27 @@ static void print_json(FILE *out, const char *file, const struct auth_message_ve
 }
 
 /* ---- one message --------------------------------------------------------------- */
+
+/* The warnings a single message can give: a display name or a domain
+ * imitating a brand.  With no history of the user's mail there are no
+ * correspondents to compare with, and every sender would be "new", so
+ * first-mail warnings are left to the store (frank sync). */
+static void message_warnings(const struct auth_message_verdict *v, struct auth_warnings *out)
+{
+	struct auth_known *none = auth_known_new();
+	auth_sender_warnings(v, none, NULL, out);
+	auth_known_free(none);
+	size_t kept = 0;
+	for (size_t i = 0; i < out->count; i++) {
+		if (out->kind[i] == AUTH_WARN_FIRST_SENDER || out->kind[i] == AUTH_WARN_FIRST_SIGNER) {
+			free(out->text[i]);
+			continue;
+		}
+		out->kind[kept] = out->kind[i];
+		out->text[kept++] = out->text[i];
+	}
+	out->count = kept;
+}
 
 /* Streams the file into the verifier: memory stays flat with its size. */
 static int feed_file(struct auth_message_verifier *v, const char *file, struct lib_err *err)
@@ -403,10 +430,14 @@ static int verify_file(const struct verify_options *o, const struct auth_message
 		fprintf(stderr, "frank verify: ");
 		put_safe(stderr, err.msg);
 		fputc('\n', stderr);
-	} else if (o->json) {
-		print_json(p->out, file, verdict);
 	} else {
-		print_human(p, file, verdict);
+		struct auth_warnings w = { 0 };
+		message_warnings(verdict, &w);
+		if (o->json)
+			print_json(p->out, file, verdict, &w);
+		else
+			print_human(p, file, verdict, &w);
+		auth_warnings_release(&w);
 	}
 	auth_message_verifier_free(v);
 	return rc;

@@ -73,4 +73,15 @@ void lib_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * for secrets (passwords) about to be freed. */
 void lib_secure_zero(void *p, size_t n);
 
+/* A set of strings (copies kept).  _add returns 1 when s was new.
+ * _next walks the set in no particular order: start with *pos = 0; NULL
+ * at the end. */
+struct lib_strset;
+struct lib_strset *lib_strset_new(void);
+void lib_strset_free(struct lib_strset *set);
+int lib_strset_add(struct lib_strset *set, const char *s);
+int lib_strset_has(const struct lib_strset *set, const char *s);
+size_t lib_strset_count(const struct lib_strset *set);
+const char *lib_strset_next(const struct lib_strset *set, size_t *pos);
+
 #endif

@@ -38,6 +38,23 @@ void mime_view_free(struct mime_view *view);
  * one, else the address; decoded (RFC 2047) and cleaned.  Caller frees. */
 char *mime_sender_display(const char *from_header);
 
+/* The first mailbox of a From (or To) value: its display name decoded
+ * (RFC 2047) and made one line of valid UTF-8 ("" when there is none),
+ * and its address with the domain in ASCII (A-labels).  Returns 0 with both set (caller frees),
+ * or -1 when the value holds no mailbox. */
+int mime_first_mailbox(const char *value, char **name, char **address);
+
+/* What a mail tester looks at in a message (frank dnscheck --message):
+ * how many text/plain and text/html parts it has, at any depth (HTML
+ * without a text version), and whether its Date parses.  -1 when data is
+ * not a message. */
+struct mime_message_facts {
+	unsigned plain;
+	unsigned html;
+	int date_valid;
+};
+int mime_message_facts_read(const char *data, size_t len, struct mime_message_facts *out);
+
 /* ===================================================================== */
 /* Composing                                                             */
 /* ===================================================================== */

@@ -246,6 +246,14 @@ int imap_list_folders(struct imap *imap, struct imap_folder **folders, size_t *c
 		      struct lib_err *err);
 void imap_folders_free(struct imap_folder *folders, size_t count);
 
+/* APPEND (RFC 3501 6.3.11) of a message (LF or CRLF line ends; sent with
+ * CRLF) to mailbox with flags (enum imap_flag), as a synchronizing
+ * literal, or a LITERAL+ one when offered.  Returns 0 with *uid the UID
+ * the server gave it (UIDPLUS's APPENDUID; 0 when the server does not
+ * say), or -1 with err set. */
+int imap_append(struct imap *imap, const char *mailbox, unsigned flags, const char *data,
+		size_t len, unsigned long *uid, struct lib_err *err);
+
 /* IDLE (RFC 2177): start, then wait until the server reports a change to
  * the selected mailbox (EXISTS, EXPUNGE, VANISHED, FETCH), then DONE.
  * imap_idle_wait returns 1 on a change, 0 when the server only said it is

@@ -202,6 +202,10 @@ int store_sync_idle(const struct config_account *acct, const struct store_sync_o
  *   frank.explanation  the badge's line of plain words (cut to fit)
  *   frank.spf          SPF's result;  frank.dmarc  DMARC's result
  *   frank.dkim         "RESULT DOMAIN", one per signature
+ *   frank.warning      zero or more: what the verdict cannot say, in
+ *                      plain words (a display name claiming someone else,
+ *                      a lookalike domain, first mail from a sender:
+ *                      auth_sender_warnings)
  *   frank.verdict      the SHA-256 (hex) of the message file: the whole
  *                      verdict with its evidence, the JSON of
  *                      auth_message_verdict_json(), is the file
@@ -212,6 +216,8 @@ int store_sync_idle(const struct config_account *acct, const struct store_sync_o
 #define STORE_PROP_DKIM "frank.dkim"
 #define STORE_PROP_DMARC "frank.dmarc"
 #define STORE_PROP_VERDICT "frank.verdict"
+#define STORE_PROP_WARNING "frank.warning"
+#define STORE_KNOWN_FILE ".frank-known" /* auth_known_format, in the mail root */
 #define STORE_PROP_MAX 200
 #define STORE_VERDICT_DIR ".frank-verdicts"
 
@@ -228,6 +234,9 @@ struct store_verifier;
 struct store_verifier *store_verifier_new(const struct config *cfg,
 					  const struct config_account *acct, struct lib_err *err);
 void store_verifier_free(struct store_verifier *verifier);
+/* Saves what the verifier learnt of senders (MAIL_ROOT/.frank-known,
+ * atomically), for the next sync's first-mail and lookalike warnings. */
+int store_verifier_save(struct store_verifier *verifier, struct lib_err *err);
 
 /* Verifies the message file at path, writes its verdict file (atomically)
  * and adds the properties above to props.  Returns 0, or -1 with err set when the

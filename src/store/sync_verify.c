@@ -26,6 +26,8 @@ struct store_verifier {
 	size_t host_count;
 	char **ids;
 	size_t id_count;
+	struct auth_known *known;  /* MAIL_ROOT/.frank-known, shared by accounts */
+	char *known_path;
 };
 
 static struct net_dns *verifier_dns(const struct config *cfg, struct lib_err *err)
@@ -47,6 +49,26 @@ static struct net_dns *verifier_dns(const struct config *cfg, struct lib_err *er
 	return dns;
 }
 
+/* What earlier syncs learnt of senders; a file that cannot be read costs
+ * warnings (every sender looks new), never mail. */
+static void known_load(struct store_verifier *v, const struct config_account *acct)
+{
+	v->known = auth_known_new();
+	v->known_path = lib_xasprintf("%s/%s", v->mail_root, STORE_KNOWN_FILE);
+	char *text;
+	size_t len;
+	struct lib_err err;
+	if (lib_read_file(v->known_path, 64u << 20, &text, &len, &err) == 0) {
+		auth_known_parse(v->known, NULL, text, len);
+		free(text);
+	} else if (errno != ENOENT) {
+		lib_debug("verify: %s (every sender will look new)", err.msg);
+	}
+	const char *at = acct->from.address ? strrchr(acct->from.address, '@') : NULL;
+	if (at && at[1])
+		auth_known_add_correspondent(v->known, NULL, at + 1);
+}
+
 struct store_verifier *store_verifier_new(const struct config *cfg,
 					  const struct config_account *acct, struct lib_err *err)
 {
@@ -60,7 +82,17 @@ struct store_verifier *store_verifier_new(const struct config *cfg,
 		v->hosts[v->host_count++] = acct->trusted_received_host;
 	v->ids = acct->authserv_ids.items;
 	v->id_count = acct->authserv_ids.count;
+	known_load(v, acct);
 	return v;
+}
+
+int store_verifier_save(struct store_verifier *v, struct lib_err *err)
+{
+	struct lib_buf text = LIB_BUF_INIT;
+	auth_known_format(v->known, &text);
+	int rc = store_write_atomic(v->known_path, text.data ? text.data : "", text.len, err);
+	lib_buf_release(&text);
+	return rc;
 }
 
 void store_verifier_free(struct store_verifier *v)
@@ -68,6 +100,8 @@ void store_verifier_free(struct store_verifier *v)
 	if (!v)
 		return;
 	net_dns_free(v->dns);
+	auth_known_free(v->known);
+	free(v->known_path);
 	free(v->mail_root);
 	free(v);
 }
@@ -195,16 +229,22 @@ int store_verifier_check(struct store_verifier *v, const char *path, struct stor
 	const struct auth_message_verdict *vd = rc == 0 ? auth_message_verifier_verdict(mv) : NULL;
 	if (!vd && rc == 0)
 		rc = lib_err_set(err, "%s: no verdict", path);
+	struct auth_warnings warnings = { 0 };
 	if (vd) {
-		char *json = auth_message_verdict_json(vd);
+		auth_sender_warnings(vd, v->known, NULL, &warnings);
+		char *json = auth_message_verdict_json_warned(vd, &warnings);
 		rc = save_verdict(v, hex, json, err);
 		free(json);
 	}
 	if (rc == 0) {
 		add_results(props, vd);
+		for (size_t i = 0; i < warnings.count; i++)
+			add_short(props, STORE_PROP_WARNING, warnings.text[i]);
+		auth_known_learn(v->known, vd, &warnings, NULL);
 		store_props_add(props, STORE_PROP_VERDICT, hex);
 		lib_debug("verify %s: %s: %s", path, auth_badge_str(vd->badge), vd->explanation);
 	}
+	auth_warnings_release(&warnings);
 	auth_message_verifier_free(mv);
 	return rc;
 }

@@ -9,6 +9,8 @@
  * the restart loop ends; the verdict has a badge and a one-line
  * explanation; the JSON is printable, its brackets balance; the
  * Authentication-Results field we write reads back with our own parser;
+ * the message check of frank dnscheck --message (auth_check_message)
+ * gives rows whose text is one line and a score within 0..10;
  * and the verdict is the same whatever the chunk size. */
 #include "auth.h"
 
@@ -101,6 +103,20 @@ static void check_verdict(const struct auth_message_verdict *v)
 	free(field);
 }
 
+static void check_report(const struct auth_message_verdict *verdict, const char *msg,
+			 size_t len)
+{
+	struct auth_check_report *r = auth_check_message(verdict, msg, len, len, "fuzz");
+	if (auth_check_score(r) > AUTH_CHECK_MAX_POINTS)
+		fail("a score over 10", NULL);
+	for (size_t i = 0; i < r->count; i++)
+		if (strchr(r->items[i].text, '\n') || (r->items[i].fix && strchr(r->items[i].fix, '\n')))
+			fail("a row of more than one line", r->items[i].text);
+	char *text = auth_check_report_text(r);
+	free(text);
+	auth_check_report_free(r);
+}
+
 /* Verifies; returns the verdict's JSON (caller frees). */
 static char *verify(const char *msg, size_t len, size_t chunk)
 {
@@ -127,6 +143,8 @@ static char *verify(const char *msg, size_t len, size_t chunk)
 	if (!verdict)
 		fail("no verdict after AUTH_DONE", NULL);
 	check_verdict(verdict);
+	if (!verdict->error && chunk == len)
+		check_report(verdict, msg, len);
 	char *json = auth_message_verdict_json(verdict);
 	check_json(json);
 	auth_message_verifier_free(v);

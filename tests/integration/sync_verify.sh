@@ -49,8 +49,14 @@ done
 sed -i 's/Friday/Monday/' "$w/altered.signed"
 message forged 203.0.113.9 alice@alice.test "forged"
 message plain 198.51.100.1 carol@carol.test "unsigned"
+# Beyond the verdict: a brand in the display name with a lookalike domain
+# behind it, and a homograph of alice.test (a digit 1 for the l), which
+# the user knows once alice.test's verified mail has arrived.
+message spoof 198.51.100.2 service@paypa1.com "your account"
+sed -i 's/^From: <service@paypa1.com>/From: "PayPal Service" <service@paypa1.com>/' "$w/spoof.eml"
+message look 198.51.100.3 alice@a1ice.test "lunch"
 i=0
-for f in good.signed altered.signed forged.eml plain.eml; do
+for f in good.signed altered.signed forged.eml plain.eml spoof.eml look.eml; do
 	i=$((i + 1))
 	cp "$w/$f" "$DC_MAIL/cur/100000000$i.M1P1.test:2,"
 done
@@ -86,7 +92,7 @@ t_check "the signed message is verified" badge good verified
 t_check "the altered one failed" badge altered failed
 t_check "the forged one failed" badge forged failed
 t_check "the unsigned one has nothing to verify" badge plain none
-t_check "four verdicts in all" test "$(nm search --output=messages 'property:frank.badge=verified or property:frank.badge=failed or property:frank.badge=none' | wc -l)" -eq 4
+t_check "six verdicts in all" test "$(nm search --output=messages 'property:frank.badge=verified or property:frank.badge=failed or property:frank.badge=none' | wc -l)" -eq 6
 
 # The whole verdict is kept too, in the file the frank.verdict property
 # names: read it back (notmuch dump lists the properties).
@@ -103,7 +109,11 @@ for line in open(sys.argv[1]):
     for kv in parts[2:]:
         k, _, v = kv.partition("=")
         props.setdefault(urllib.parse.unquote(k), []).append(urllib.parse.unquote(v))
+    for text in props.get("frank.warning", []):
+        print(mid, "warning:", text)
     h = props["frank.verdict"][0]
+    for wj in json.load(open("%s/.frank-verdicts/%s/%s.json" % (root, h[:2], h)))["warnings"]:
+        print(mid, "json-warning:", wj["kind"], wj["text"])
     d = json.load(open("%s/.frank-verdicts/%s/%s.json" % (root, h[:2], h)))
     print(mid, d["v"], d["badge"], d["spf"]["result"], d["spf"]["ip"],
           ",".join(x["result"] for x in d["dkim"]) or "-", d["dmarc"]["result"],
@@ -116,6 +126,20 @@ t_contains "the altered one: its own signature forged, whatever SPF says" "$T_TM
 t_contains "the forged one: SPF fails from the wrong address" "$T_TMP/verdicts" \
 	"forged@test 1 failed fail 203.0.113.9 - fail props: failed fail - fail"
 t_contains "the log says what each came to" "$T_TMP/sync.log" ": failed: "
+
+# The warnings beyond the verdict, as properties and in the verdict file.
+t_contains "a display name claiming PayPal from another domain is pointed out" "$T_TMP/verdicts" \
+	'spoof@test warning: The name shown, "PayPal Service", suggests paypal.com, but the mail comes from paypa1.com, not from paypal.com.'
+t_contains "its domain imitating paypal.com too" "$T_TMP/verdicts" \
+	"spoof@test warning: The sender's domain paypa1.com looks like paypal.com, a name often imitated, but is another domain."
+t_contains "a homograph of a domain the user gets verified mail from" "$T_TMP/verdicts" \
+	"look@test json-warning: lookalike The sender's domain a1ice.test looks like alice.test, a domain you get verified mail from, but is another domain."
+t_contains "the first mail from an address says so" "$T_TMP/verdicts" \
+	"good@test warning: This is the first mail from alice@alice.test."
+t_lacks "the second mail from it does not" "$T_TMP/verdicts" "altered@test warning: This is the first"
+t_contains "what was learnt is kept for the next sync" "$M/.frank-known" "c alice.test"
+t_contains "...with the senders seen" "$M/.frank-known" "a carol@carol.test"
+t_lacks "...but not the lookalike as a correspondent" "$M/.frank-known" "c a1ice.test"
 
 # Verified once, on arrival: a second sync fetches nothing and asks no DNS.
 t_run again "$FRANK" sync -F "$rc" -d "$T_TMP/again.log"

@@ -124,6 +124,21 @@ t_contains "and dmarc=fail with the policy" forged.out "dmarc=fail ("
 t_contains "policy.dmarc=reject" forged.out "header.from=alice.test policy.dmarc=reject"
 t_contains "the badge is FAILED" forged.out "  FAILED: nothing proves alice.test sent this"
 
+# Beyond the verdict: a brand in the display name over another domain, a
+# homograph domain (Cyrillic a, as an A-label).  With no history of the
+# user's mail, frank verify says nothing of first mail.
+printf 'From: "PayPal" <service@xn--pypal-4ve.com>\nTo: bob@bob.test\nSubject: account\n\nhi\n' >spoof.eml
+verify spoof spoof.eml
+t_contains "the display name claiming PayPal is pointed out" spoof.out \
+	'  warning: The name shown, "PayPal", suggests paypal.com, but the mail comes from xn--pypal-4ve.com, not from paypal.com.'
+t_contains "the homograph is shown in the letters a reader sees" spoof.out \
+	"  warning: The sender's domain p$(printf '\320\260')ypal.com (xn--pypal-4ve.com) looks like paypal.com, a name often imitated, but is another domain: some of its letters only look the same."
+t_lacks "no first-mail warning without a history" spoof.out "first mail"
+verify spoofjson --json spoof.eml
+t_contains "the JSON has the From mailbox" spoofjson.out '"from":{"name":"PayPal","address":"service@xn--pypal-4ve.com"}'
+t_contains "and the warnings" spoofjson.out '"warnings":[{"kind":"display-name","text":"The name shown'
+t_lacks "a plain message has no warning" good.out "warning:"
+
 # Without the boundary host SPF says nothing, and only the l= signature
 # speaks for alice.test.
 t_run lsig "$FRANK" verify --dns zone --now $NOW lsig.eml

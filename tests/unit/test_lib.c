@@ -499,9 +499,54 @@ static void read_file_refuses_directory(void **state)
 #define NSANITIZE (sizeof sanitize_cases / sizeof sanitize_cases[0])
 #define NDECODE (sizeof decode_cases / sizeof decode_cases[0])
 
+/* --- lib_strset ------------------------------------------------------- */
+
+static void strset_adds_once_and_finds_after_growing(void **state)
+{
+	(void)state;
+	struct lib_strset *set = lib_strset_new();
+	char key[32];
+	for (int i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "k%d@example.org", i);
+		assert_int_equal(lib_strset_add(set, key), 1);
+	}
+	assert_int_equal(lib_strset_add(set, "k17@example.org"), 0);
+	assert_int_equal(lib_strset_count(set), 5000);
+	for (int i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "k%d@example.org", i);
+		assert_true(lib_strset_has(set, key));
+	}
+	assert_false(lib_strset_has(set, "k5000@example.org"));
+	assert_false(lib_strset_has(set, ""));
+	lib_strset_free(set);
+}
+
+static void strset_next_walks_every_member_once(void **state)
+{
+	(void)state;
+	struct lib_strset *set = lib_strset_new();
+	lib_strset_add(set, "a");
+	lib_strset_add(set, "b");
+	lib_strset_add(set, "c");
+	lib_strset_add(set, "b");
+	size_t pos = 0, seen = 0;
+	int mask = 0;
+	const char *s;
+	while ((s = lib_strset_next(set, &pos))) {
+		seen++;
+		mask |= 1 << (s[0] - 'a');
+	}
+	assert_int_equal(seen, 3);
+	assert_int_equal(mask, 7);
+	lib_strset_free(set);
+	lib_strset_free(NULL);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
+		cmocka_unit_test(strset_adds_once_and_finds_after_growing),
+		cmocka_unit_test(strset_next_walks_every_member_once),
 		cmocka_unit_test(err_set_formats_message_and_returns_minus_one),
 		cmocka_unit_test(err_set_accepts_null_err),
 		cmocka_unit_test(err_set_truncates_long_message),
