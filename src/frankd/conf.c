@@ -14,7 +14,7 @@
  *           / "queue_scan" DURATION
  *           / "dns" ("offline" / "network") / "authserv_id" NAME
  *           / "dmarc_policy" ("follow" / "quarantine" / "none")
- *           / "relay_port" PORT
+ *           / "relay_port" PORT / "relay_from" ADDRESS
  *           / "plaintext_auth" ("tls" / "loopback")
  *   user-block = "user" NAME "{" *( "maildir" PATH / "address" 1*ADDR
  *              / "send_as" 1*PATTERN ) "}"
@@ -22,6 +22,8 @@
  *        / "imaps"
  * Relative paths are taken from the folder of the file. */
 #include "frankd_internal.h"
+
+#include <arpa/inet.h>
 
 #include "config.h"
 
@@ -230,6 +232,7 @@ void frankd_conf_free(struct frankd_conf *conf)
 	free(conf->smarthost.password_file);
 	free(conf->mta.authserv_id);
 	free(conf->mta.relay_port);
+	free(conf->mta.relay_from);
 	free(conf->mta.smarthost_ca_file);
 	free(conf);
 }
@@ -502,6 +505,13 @@ static int cmd_mta(struct conf_parser *ps, char **w, struct lib_err *err)
 			}
 		return lib_err_set(err, "dmarc_policy: follow, quarantine or none, not %s", w[1]);
 	}
+	if (strcmp(w[0], "relay_from") == 0) {
+		unsigned char buf[16];
+		if (inet_pton(AF_INET, w[1], buf) != 1 && inet_pton(AF_INET6, w[1], buf) != 1)
+			return lib_err_set(err, "relay_from: not an IPv4 or IPv6 address: %s", w[1]);
+		set_string(&m->relay_from, lib_xstrdup(w[1]));
+		return 0;
+	}
 	if (strcmp(w[0], "relay_port") == 0) {
 		char *end;
 		unsigned long port = strtoul(w[1], &end, 10);
@@ -599,6 +609,7 @@ static int command(struct conf_parser *ps, const struct config_line *l, struct l
 		{ "dns", "dns offline|network" },
 		{ "dmarc_policy", "dmarc_policy follow|quarantine|none" },
 		{ "relay_port", "relay_port PORT" },
+		{ "relay_from", "relay_from ADDRESS" },
 	};
 	for (size_t i = 0; i < COUNT(usage); i++)
 		if (strcmp(w[0], usage[i][0]) == 0)

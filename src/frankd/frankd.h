@@ -102,6 +102,8 @@ struct frankd_mta_conf {
 	char *authserv_id;        /* Authentication-Results' id; NULL: hostname */
 	enum frankd_dmarc_action dmarc;
 	char *relay_port;         /* the port of MX hosts: "25" (tests: others) */
+	char *relay_from;         /* local address relay connections come from
+				     (what the receivers' SPF sees); NULL: any */
 	char *smarthost_ca_file;  /* the smarthost's CA bundle; NULL: the system's */
 };
 

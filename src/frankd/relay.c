@@ -255,7 +255,8 @@ static void try_hosts(const struct frankd_conf *conf, struct net_dns *dns,
 				.port = conf->mta.relay_port,
 				.starttls = SMTP_STARTTLS_OPPORTUNISTIC,
 				.helo_name = conf->hostname,
-				.conn = { .trace_name = "relay" },
+				.conn = { .trace_name = "relay",
+					  .bind_address = conf->mta.relay_from },
 			};
 			char *label = lib_xasprintf("%s[%s]", mx->hosts[h], addrs[a]);
 			struct lib_err err;

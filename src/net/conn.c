@@ -221,15 +221,43 @@ static int address_is_loopback(const struct sockaddr *sa)
 	return 0;
 }
 
+/* Binds fd to the numeric address from (port 0) when its family is
+ * family's.  Returns 0, 1 when from is of the other family (this address
+ * cannot be reached from it: skip), -1 on a failed bind. */
+static int bind_source(int fd, int family, const char *from)
+{
+	struct sockaddr_storage ss = { 0 };
+	socklen_t len;
+	if (family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+		in->sin_family = AF_INET;
+		if (inet_pton(AF_INET, from, &in->sin_addr) != 1)
+			return 1;
+		len = sizeof *in;
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+		in6->sin6_family = AF_INET6;
+		if (inet_pton(AF_INET6, from, &in6->sin6_addr) != 1)
+			return 1;
+		len = sizeof *in6;
+	}
+	return bind(fd, (struct sockaddr *)&ss, len) < 0 ? -1 : 0;
+}
+
 /* One address: a non-blocking connect, waited for until the timeout. */
-static int connect_one(const struct addrinfo *ai, int timeout_ms, int *fd_out)
+static int connect_one(const struct addrinfo *ai, int timeout_ms, const char *from, int *fd_out)
 {
 	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
 			ai->ai_protocol);
 	if (fd < 0)
 		return NET_ERR_IO;
 	int st = NET_OK;
-	if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+	int bound = from ? bind_source(fd, ai->ai_family, from) : 0;
+	if (bound != 0) {
+		st = bound < 0 ? NET_ERR_IO : NET_ERR_REFUSED;
+		if (bound > 0)
+			errno = EAFNOSUPPORT;
+	} else if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
 		if (errno != EINPROGRESS)
 			st = NET_ERR_REFUSED;
 		else if ((st = wait_fd(fd, POLLOUT, now_ms() + timeout_ms)) == NET_OK) {
@@ -284,7 +312,7 @@ int net_conn_connect(struct net_conn **out, const char *host, const char *port,
 	int st = NET_ERR_REFUSED, fd = -1, e = 0;
 	const struct addrinfo *ai;
 	for (ai = res; ai; ai = ai->ai_next) {
-		int one = connect_one(ai, timeout, &fd);
+		int one = connect_one(ai, timeout, opts ? opts->bind_address : NULL, &fd);
 		if (one == NET_OK) {
 			st = NET_OK;
 			break;

@@ -127,6 +127,8 @@ struct net_conn_opts {
 	int io_timeout_ms;      /* per read or write; 0: 60 s */
 	size_t max_line;        /* longest line read_line accepts; 0: 64 KiB */
 	const char *trace_name; /* tag in the debug log, e.g. "imap work" */
+	const char *bind_address; /* numeric local address to connect from (an
+				     MTA's own, so SPF sees it); NULL: any */
 };
 
 /* Connects to host:port, trying each address in turn (IPv6 and IPv4).

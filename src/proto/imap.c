@@ -369,7 +369,7 @@ struct imap *imap_connect(const struct imap_opts *o, struct lib_err *err)
 	imap->allow_plaintext_loopback = o->allow_plaintext_loopback;
 	/* Lines can be long: a SEARCH of 50,000 UIDs, a long LIST. */
 	struct net_conn_opts co = { o->connect_timeout_ms, o->io_timeout_ms, 4 * 1024 * 1024,
-				    o->trace_name ? o->trace_name : "imap" };
+				    o->trace_name ? o->trace_name : "imap", NULL };
 	const char *port = o->port ? o->port : o->implicit_tls ? "993" : "143";
 	if (net_conn_connect(&imap->conn, o->host, port, &co, err) != NET_OK)
 		goto fail;

@@ -124,7 +124,7 @@ struct pop3 *pop3_connect(const struct pop3_opts *o, struct lib_err *err)
 	p->max_message = o->max_message ? o->max_message : POP3_DEFAULT_MAX_MESSAGE;
 	p->allow_plaintext_loopback = o->allow_plaintext_loopback;
 	struct net_conn_opts co = { o->connect_timeout_ms, o->io_timeout_ms, 1024 * 1024,
-				    o->trace_name ? o->trace_name : "pop3" };
+				    o->trace_name ? o->trace_name : "pop3", NULL };
 	const char *port = o->port ? o->port : o->implicit_tls ? "995" : "110";
 	if (net_conn_connect(&p->conn, o->host, port, &co, err) != NET_OK)
 		goto fail;

@@ -19,7 +19,7 @@ PY=$(mta_python dkim) ||
 ZONE=$T_TMP/zone
 {
 	echo '$ORIGIN alice.test.'
-	echo '@       IN TXT "v=spf1 ip4:127.0.0.1 -all"'
+	echo '@       IN TXT "v=spf1 ip4:127.0.0.1 ip4:127.0.0.5 -all"'
 	echo '_dmarc  IN TXT "v=DMARC1; p=reject"'
 	echo '$ORIGIN bob.test.'
 	echo '@       IN MX 10 mx.bob.test.'
@@ -59,6 +59,7 @@ listen 127.0.0.1 0 submission
 queue $T_TMP/a/queue
 zone_file $ZONE
 relay_port $b_SMTP
+relay_from 127.0.0.5
 retry first 1s
 retry max 2s
 domain alice.test
@@ -100,6 +101,7 @@ t_contains "...spf=pass for alice.test" "$f" "spf=pass"
 t_contains "...dkim=pass" "$f" "dkim=pass"
 t_contains "...dmarc=pass" "$f" "dmarc=pass"
 t_contains "B added its Received header naming A's HELO" "$f" "from mail.alice.test"
+t_contains "...and A's address, the relay_from one" "$f" "[127.0.0.5]"
 t_contains "A's DKIM-Signature is for d=alice.test, s=s1" "$f" "d=alice.test"
 t_check "A's Received header is there too (by mail.alice.test)" grep -q "by mail.alice.test" "$f"
 "$PY" tests/tools/dkimpy_check.py verify "$T_TMP/dkimpy.dns" <"$f" >"$T_TMP/dkimpy.out" 2>&1

@@ -166,6 +166,9 @@ static void conf_errors(void **state)
 						"password_file, ca_file)" },
 		{ "domain \"unterminated\n", "t.conf:1: unterminated quote" },
 		{ "queue\n", "t.conf:1: usage: queue VALUE" },
+		{ "relay_from mx.example\n", "t.conf:1: relay_from: not an IPv4 or IPv6 address: "
+					      "mx.example" },
+		{ "relay_from\n", "t.conf:1: usage: relay_from ADDRESS" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct frankd_conf *c = frankd_conf_new();
