@@ -30,6 +30,7 @@ static void frank_usage(FILE *out)
 		     "       frank sync [-F FRANKRC] [--quiet] [--idle] [ACCOUNT...]\n"
 		     "       frank send [-a ACCOUNT] [-s SUBJECT] [-c CC] [-b BCC] [-A FILE]... TO...\n"
 		     "       frank dnscheck [--selector S]... [--ip ADDR] [--dns ZONEFILE] [--json] DOMAIN\n"
+		     "       frank --demo [run|start|stop]   (the offline demo: doc/demo.md)\n"
 		     "       frank --version | --help\n");
 }
 
@@ -223,6 +224,8 @@ int main(int argc, char **argv)
 		return frank_cmd_dnscheck(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "send") == 0)
 		return frank_cmd_send(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "--demo") == 0)
+		return frank_cmd_demo(argc - 1, argv + 1, argv[0]);
 	struct frank_options opt = { 0 };
 	opt.argv0 = argv[0];
 	int rc = frank_parse_args(argc, argv, &opt);

@@ -70,6 +70,14 @@ t_run noterm ./frank -f "$T_TMP/md"
 t_check "frank without a terminal exits 1" t_rc_is noterm 1
 t_contains "it says a terminal is needed" "$T_TMP/noterm.err" "must be a terminal"
 
+# frank --demo runs the demo script beside the binary (tests/ui/demo.sh
+# drives it whole); a wrong action is a usage error.
+t_run demobad ./frank --demo dance
+t_check "frank --demo with an unknown action exits 2" t_rc_is demobad 2
+t_contains "and says how to use it" "$T_TMP/demobad.err" "usage: frank --demo [run|start|stop]"
+t_run demostop env FRANK_DEMO_DIR="$T_TMP/no-demo" ./frank --demo stop
+t_check "frank --demo stop with no demo running exits 0" t_rc_is demostop 0
+
 t_run dbad ./frankd --bogus
 t_check "frankd with an unknown option exits 2" t_rc_is dbad 2
 t_done

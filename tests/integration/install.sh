@@ -8,7 +8,7 @@ t_check "make install DESTDIR=... PREFIX=/usr succeeds" test $? -eq 0
 for f in usr/bin/frank usr/bin/frankd usr/share/man/man1/frank.1 usr/share/man/man5/frankrc.5 \
 	usr/share/man/man8/frankd.8 \
 	usr/share/frank/keymaps/default.keys usr/share/frank/keymaps/vim.keys \
-	usr/share/frank/frankrc.example; do
+	usr/share/frank/frankrc.example usr/share/frank/demo/frank-demo.sh usr/share/frank/demo/seed.py; do
 	t_check "installs /$f" test -s "$d/$f"
 done
 t_check "the installed frank runs" sh -c "'$d/usr/bin/frank' --version | grep -q '^frank '"
