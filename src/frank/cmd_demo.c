@@ -14,19 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The folder of the running binary (caller frees). */
-static char *exe_dir(const char *argv0)
-{
-	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0)
-		exe[n] = '\0';
-	else
-		snprintf(exe, sizeof exe, "%s", argv0);
-	char *slash = strrchr(exe, '/');
-	return slash ? lib_xstrndup(exe, (size_t)(slash - exe)) : lib_xstrdup(".");
-}
-
 int frank_cmd_demo(int argc, char **argv, const char *argv0)
 {
 	const char *action = argc > 1 ? argv[1] : "run";
@@ -35,7 +22,7 @@ int frank_cmd_demo(int argc, char **argv, const char *argv0)
 		fprintf(stderr, "usage: frank --demo [run|start|stop]\n");
 		return 2;
 	}
-	char *dir = exe_dir(argv0);
+	char *dir = frank_exe_dir(argv0);
 	char *script = lib_xasprintf("%s/demo/frank-demo.sh", dir);
 	int installed = access(script, R_OK) != 0;
 	if (installed) {

@@ -35,6 +35,10 @@ void frank_keymap_dirs(const char *argv0, const char *dirs[3]);
  * ("file:line: message").  Caller frees with config_free(). */
 struct config *frank_config_load(const char *rcfile, const char *argv0, struct lib_err *err);
 
+/* The folder of the running binary (caller frees): where a build tree's
+ * keymaps/ and demo/ are. */
+char *frank_exe_dir(const char *argv0);
+
 /* frank --demo [run|start|stop]: runs demo/frank-demo.sh (cmd_demo.c);
  * returns only on an error. */
 int frank_cmd_demo(int argc, char **argv, const char *argv0);

@@ -88,7 +88,7 @@ char *frank_find_rc(const char *rcfile)
 
 /* keymaps/ next to the binary first, so that frank run from its build
  * tree uses the tree's, then the installed data folder. */
-void frank_keymap_dirs(const char *argv0, const char *dirs[3])
+char *frank_exe_dir(const char *argv0)
 {
 	char exe[4096];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -97,8 +97,14 @@ void frank_keymap_dirs(const char *argv0, const char *dirs[3])
 	else
 		snprintf(exe, sizeof exe, "%s", argv0);
 	char *slash = strrchr(exe, '/');
-	dirs[0] = slash ? lib_xasprintf("%.*s/keymaps", (int)(slash - exe), exe)
-			: lib_xstrdup("keymaps");
+	return slash ? lib_xstrndup(exe, (size_t)(slash - exe)) : lib_xstrdup(".");
+}
+
+void frank_keymap_dirs(const char *argv0, const char *dirs[3])
+{
+	char *dir = frank_exe_dir(argv0);
+	dirs[0] = lib_xasprintf("%s/keymaps", dir);
+	free(dir);
 	dirs[1] = FRANK_DATADIR "/keymaps";
 	dirs[2] = NULL;
 }
