@@ -506,7 +506,8 @@ enum frankd_imap_verb {
 	FRANKD_IMAP_AUTHENTICATE, FRANKD_IMAP_LOGIN, FRANKD_IMAP_SELECT, FRANKD_IMAP_EXAMINE,
 	FRANKD_IMAP_LIST, FRANKD_IMAP_LSUB, FRANKD_IMAP_STATUS, FRANKD_IMAP_CHECK,
 	FRANKD_IMAP_CLOSE, FRANKD_IMAP_UNSELECT, FRANKD_IMAP_EXPUNGE, FRANKD_IMAP_SEARCH,
-	FRANKD_IMAP_FETCH, FRANKD_IMAP_STORE, FRANKD_IMAP_IDLE,
+	FRANKD_IMAP_FETCH, FRANKD_IMAP_STORE, FRANKD_IMAP_IDLE, FRANKD_IMAP_APPEND,
+	FRANKD_IMAP_COPY, FRANKD_IMAP_CREATE,
 };
 
 /* "CAPABILITY", ... */
@@ -529,7 +530,7 @@ struct frankd_imap_token {
 struct frankd_imap_cmd {
 	char tag[FRANKD_IMAP_TAG_MAX + 1];
 	enum frankd_imap_verb verb;
-	int uid;      /* UID FETCH, UID STORE, UID SEARCH */
+	int uid;      /* UID FETCH, UID STORE, UID SEARCH, UID COPY */
 	struct frankd_imap_token *args;
 	size_t nargs;
 };
@@ -644,6 +645,9 @@ void frankd_imap_search_free(struct frankd_imap_search *search);
 
 /* Days since 1970-01-01 of a date "1-Feb-2024": 0, or -1. */
 int frankd_imap_date_parse(const char *text, long long *day);
+/* APPEND's date-time "01-Feb-2024 10:00:00 +0100" (the day may be " 1"
+ * or "1"): 0 with *when (seconds since 1970, UTC), or -1. */
+int frankd_imap_datetime_parse(const char *text, long long *when);
 /* "01-Feb-2024 10:00:00 +0000", the INTERNALDATE text of when (UTC). */
 void frankd_imap_datetime_format(long long when, char out[32]);
 

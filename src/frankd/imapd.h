@@ -45,6 +45,10 @@ char *imapd_folder_path(const char *maildir, const char *name);
 void imapd_fetch(struct imap_session *s, const struct frankd_imap_cmd *cmd);
 void imapd_store(struct imap_session *s, const struct frankd_imap_cmd *cmd);
 void imapd_search(struct imap_session *s, const struct frankd_imap_cmd *cmd);
+/* Commands that add messages and folders (imapd_append.c). */
+void imapd_append(struct imap_session *s, const struct frankd_imap_cmd *cmd);
+void imapd_copy(struct imap_session *s, const struct frankd_imap_cmd *cmd);
+void imapd_create(struct imap_session *s, const struct frankd_imap_cmd *cmd);
 /* Removes the \Deleted messages; with report, says "* n EXPUNGE". */
 void imapd_expunge(struct imap_session *s, int report);
 /* Reads the folder again and tells the client what changed: EXPUNGE,

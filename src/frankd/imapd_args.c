@@ -7,6 +7,7 @@
  *                / "RFC822.HEADER" / "RFC822.TEXT"
  *                / "BODY" [".PEEK"] "[" ["HEADER" / "TEXT"] "]" ["<" number "." nz-number ">"]
  *   date         = date-day "-" date-month "-" date-year
+ *   date-time    = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE
  * Pure functions. */
 #include "frankd.h"
 
@@ -272,6 +273,25 @@ int frankd_imap_date_parse(const char *text, long long *day)
 			return 0;
 		}
 	return -1;
+}
+
+int frankd_imap_datetime_parse(const char *text, long long *when)
+{
+	unsigned h, mi, sec, zone;
+	char date[16], sign;
+	int n = 0;
+	while (*text == ' ')
+		text++;
+	if (sscanf(text, "%11[A-Za-z0-9-] %2u:%2u:%2u %c%4u%n", date, &h, &mi, &sec, &sign, &zone,
+		   &n) != 6 || text[n] != '\0' || h > 23 || mi > 59 ||
+	    sec > 60 || (sign != '+' && sign != '-') || zone % 100 > 59 || zone > 2359)
+		return -1;
+	long long day;
+	if (frankd_imap_date_parse(date, &day) < 0)
+		return -1;
+	long long offset = (long long)(zone / 100 * 60 + zone % 100) * 60;
+	*when = day * 86400 + h * 3600 + mi * 60 + sec - (sign == '+' ? offset : -offset);
+	return 0;
 }
 
 void frankd_imap_datetime_format(long long when, char out[32])

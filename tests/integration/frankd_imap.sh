@@ -139,7 +139,18 @@ if what == "main":
     typ, data = m.expunge()
     show("expunge", (typ, data))
     show("after-expunge", m.select("INBOX")[1][0].decode())
+    msg = b"From: bob@alice.test\r\nSubject: appended\r\n\r\n.a dot\r\nbye\r\n"
+    show("append", m.append("Archive", "(\\Seen \\Draft)", '"05-Mar-2024 10:00:00 +0100"', msg))
+    show("append-missing", err(m.append, "Nope", None, None, msg))
+    show("create", m.create("Sent")[0])
+    show("create-again", m.create("Sent"))
+    show("list-sent", [d.decode() for d in m.list('""', "Sent")[1]])
+    typ, data = m.uid("COPY", "2:3", "Sent")
+    show("copy", (typ, m.untagged_responses.get("COPYUID"), data))
+    show("copy-status", m.status("Sent", "(MESSAGES)")[1][0].decode())
     show("examine", m.select("Archive", readonly=True))
+    typ, data = m.fetch("2", "(FLAGS INTERNALDATE BODY.PEEK[])")
+    show("appended", (data[0][0].decode(), data[0][1] == msg))
     show("examine-store", err(m.store, "1", "+FLAGS", "(\\Flagged)"))
     show("unselect", m._simple_command("UNSELECT")[0])
     show("logout", m.logout()[0])
@@ -181,9 +192,9 @@ EOF
 py() { timeout 120 python3 "$T_TMP/imap.py" "$FD_IMAP" "$FD_CERT" "$FD_NAME" bob "$PW" "$M" "$@"; }
 py main >"$T_TMP/main.out" 2>&1
 out=$T_TMP/main.out
-t_contains "imaplib: before TLS, STARTTLS and LOGINDISABLED are announced" "$out" "caps-clear ['IDLE', 'IMAP4REV1', 'LITERAL+', 'LOGINDISABLED', 'SASL-IR', 'STARTTLS', 'UNSELECT']"
+t_contains "imaplib: before TLS, STARTTLS and LOGINDISABLED are announced" "$out" "caps-clear ['IDLE', 'IMAP4REV1', 'LITERAL+', 'LOGINDISABLED', 'SASL-IR', 'STARTTLS', 'UIDPLUS', 'UNSELECT']"
 t_contains "imaplib: LOGIN before TLS is refused" "$out" "[PRIVACYREQUIRED] LOGIN only after STARTTLS"
-t_contains "imaplib: after STARTTLS (certificate checked), AUTH=PLAIN, no STARTTLS" "$out" "caps-tls ['AUTH=PLAIN', 'IDLE', 'IMAP4REV1', 'LITERAL+', 'SASL-IR', 'UNSELECT']"
+t_contains "imaplib: after STARTTLS (certificate checked), AUTH=PLAIN, no STARTTLS" "$out" "caps-tls ['AUTH=PLAIN', 'IDLE', 'IMAP4REV1', 'LITERAL+', 'SASL-IR', 'UIDPLUS', 'UNSELECT']"
 t_contains "imaplib: a wrong password fails" "$out" "[AUTHENTICATIONFAILED] Authentication failed"
 t_contains "imaplib: LOGIN with the app password" "$out" "login 'OK'"
 t_lacks "the log never holds the password" "$FD_LOG" "$PW"
@@ -224,7 +235,20 @@ t_contains "imaplib: 3 messages left" "$out" "after-expunge '3'"
 t_check "...and its file is gone (UID 1, the first by smtp)" test -z "$(grep -l 'first by smtp' "$M"/cur/* "$M"/new/* 2>/dev/null)"
 t_check "flags are in the file names: \\Seen on the second" test -n "$(ls "$M/cur" | grep ':2,S$')"
 t_check "...\\Answered and \\Flagged gone from the third (R, no F)" test -z "$(ls "$M/cur" | grep ':2,F$')"
-t_contains "imaplib: EXAMINE is read-only" "$out" "examine ('OK', [b'1'])"
+t_contains "imaplib: APPEND with flags and a date answers APPENDUID" "$out" "append ('OK', [b'[APPENDUID "
+t_contains "...UID 2 in Archive" "$out" " 2] APPEND done'])"
+t_contains "imaplib: APPEND to a folder that is not there: TRYCREATE" "$out" "[TRYCREATE] No such folder"
+t_contains "imaplib: CREATE" "$out" "create 'OK'"
+t_contains "imaplib: CREATE of a folder that is there" "$out" "create-again ('NO', [b'[ALREADYEXISTS] Folder exists'])"
+t_check "...as a Maildir++ folder" test -d "$M/.Sent/cur" -a -d "$M/.Sent/new" -a -d "$M/.Sent/tmp"
+t_contains "imaplib: LIST shows it with \\Sent" "$out" "list-sent ['(\\\\HasNoChildren \\\\Sent) \"/\" \"Sent\"']"
+t_contains "imaplib: UID COPY answers COPYUID" "$out" "copy ('OK', [b'"
+t_contains "...with the UIDs on both sides" "$out" " 2,3 1,2'], [None])"
+t_contains "...and the copies are there" "$out" "copy-status '\"Sent\" (MESSAGES 2)'"
+t_contains "imaplib: EXAMINE is read-only" "$out" "examine ('OK', [b'2'])"
+t_contains "imaplib: the appended message: its flags, date and bytes" "$out" \
+	"appended ('2 (FLAGS (\\\\Seen \\\\Draft) INTERNALDATE \"05-Mar-2024 09:00:00 +0000\" BODY[] {56}', True)"
+t_check "...stored with LF line ends, flags in its name" test -n "$(ls "$M/.Archive/cur" | grep ':2,DS$')"
 t_contains "imaplib: STORE in a read-only folder is refused" "$out" "[READ-ONLY] Folder is read-only"
 t_contains "imaplib: UNSELECT" "$out" "unselect 'OK'"
 t_contains "imaplib: LOGOUT" "$out" "logout 'BYE'"

@@ -37,6 +37,9 @@ static const struct parse_case parse_cases[] = {
 	{ "t SEARCH OR (SEEN FLAGGED) NOT UID 3", "t", FRANKD_IMAP_SEARCH, 0,
 	  "OR ( SEEN FLAGGED ) NOT UID 3", NULL },
 	{ "t IDLE", "t", FRANKD_IMAP_IDLE, 0, "", NULL },
+	{ "t APPEND Sent (\\Seen) \"05-Mar-2024 10:00:00 +0100\" {5+}\r\nhello\r\n", "t",
+	  FRANKD_IMAP_APPEND, 0, "Sent ( \\Seen ) <05-Mar-2024 10:00:00 +0100> <hello>", NULL },
+	{ "t UID COPY 1:3 Archive", "t", FRANKD_IMAP_COPY, 1, "1:3 Archive", NULL },
 	{ "", "", FRANKD_IMAP_UNKNOWN, 0, NULL, "Missing or bad tag" },
 	{ "+ NOOP", "", FRANKD_IMAP_UNKNOWN, 0, NULL, "Missing or bad tag" },
 	{ "a1", "", FRANKD_IMAP_UNKNOWN, 0, NULL, "Missing or bad tag" },
@@ -322,6 +325,26 @@ static void test_dates(void **state)
 	assert_int_equal(frankd_imap_date_parse("1-Foo-2024", &day), -1);
 	assert_int_equal(frankd_imap_date_parse("1-Jan-24", &day), -1);
 	assert_int_equal(frankd_imap_date_parse("1-Jan-2024x", &day), -1);
+	static const struct {
+		const char *text;
+		long long when; /* -1: refused */
+	} times[] = {
+		{ "05-Mar-2024 10:00:00 +0100", 1709629200 },
+		{ " 5-Mar-2024 09:00:00 +0000", 1709629200 },
+		{ "5-Mar-2024 04:00:00 -0500", 1709629200 },
+		{ "05-Mar-2024 24:00:00 +0000", -1 },
+		{ "05-Mar-2024 10:00:00 0100", -1 },
+		{ "05-Mar-2024 10:00:00 +0160", -1 },
+		{ "05-Mar-2024 10:00 +0100", -1 },
+		{ "05-Mar-2024 10:00:00 +0100x", -1 },
+	};
+	for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+		long long when = 0;
+		int rc = frankd_imap_datetime_parse(times[i].text, &when);
+		assert_int_equal(rc, times[i].when < 0 ? -1 : 0);
+		if (rc == 0)
+			assert_int_equal(when, times[i].when);
+	}
 	char out[32];
 	frankd_imap_datetime_format(1709209200, out);
 	assert_string_equal(out, "29-Feb-2024 12:20:00 +0000");
