@@ -438,6 +438,21 @@ static void idle_line(struct imap_session *s, const char *line, size_t len)
 		tagged(s, s->tag, "BAD", "Expected DONE");
 }
 
+/* EXPUNGE, and UID EXPUNGE set (UIDPLUS). */
+static void do_expunge(struct imap_session *s, const struct frankd_imap_cmd *cmd)
+{
+	struct frankd_imap_seqset set;
+	if (cmd->uid && (cmd->nargs != 1 || cmd->args[0].kind != FRANKD_IMAP_ATOM ||
+			 frankd_imap_seqset_parse(cmd->args[0].text, &set) < 0)) {
+		tagged(s, cmd->tag, "BAD", "Syntax: UID EXPUNGE set");
+		return;
+	}
+	imapd_expunge(s, 1, cmd->uid ? &set : NULL);
+	if (cmd->uid)
+		frankd_imap_seqset_release(&set);
+	tagged(s, cmd->tag, "OK", cmd->uid ? "UID EXPUNGE done" : "EXPUNGE done");
+}
+
 static void do_simple(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 {
 	switch (cmd->verb) {
@@ -455,7 +470,7 @@ static void do_simple(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 	case FRANKD_IMAP_CLOSE:
 	case FRANKD_IMAP_UNSELECT:
 		if (cmd->verb == FRANKD_IMAP_CLOSE && !s->read_only)
-			imapd_expunge(s, 0);
+			imapd_expunge(s, 0, NULL);
 		deselect(s);
 		tagged(s, cmd->tag, "OK", cmd->verb == FRANKD_IMAP_CLOSE ? "CLOSE done" : "UNSELECT done");
 		break;
@@ -464,8 +479,7 @@ static void do_simple(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 			tagged(s, cmd->tag, "NO", "[READ-ONLY] Folder is read-only");
 			break;
 		}
-		imapd_expunge(s, 1);
-		tagged(s, cmd->tag, "OK", "EXPUNGE done");
+		do_expunge(s, cmd);
 		break;
 	default:
 		tagged(s, cmd->tag, "BAD", "Unknown command");

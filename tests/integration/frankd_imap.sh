@@ -113,6 +113,10 @@ if what == "main":
     show("peek-keeps-unseen", m.search(None, "UNSEEN")[1][0].decode())
     typ, data = m.fetch("1", "(BODY.PEEK[HEADER])")
     show("header-ends-blank", data[0][1].endswith(b"\r\n\r\n"))
+    typ, data = m.fetch("4", "(BODY.PEEK[HEADER.FIELDS (subject FROM)])")
+    show("header-fields", data[0])
+    typ, data = m.fetch("4", "(BODY.PEEK[HEADER.FIELDS.NOT (Subject)])")
+    show("header-fields-not", data[0])
     typ, data = m.fetch("1", "(BODY.PEEK[TEXT]<0.6>)")
     show("text-partial", (data[0][0].decode(), data[0][1]))
     typ, data = m.fetch("2", "(BODY[])")
@@ -135,7 +139,10 @@ if what == "main":
     show("search-bad", err(m.search, None, "KEYWORD", "x"))
     show("fetch-bad-seq", err(m.fetch, "99", "FLAGS"))
     show("envelope-not-served", err(m.fetch, "1", "ENVELOPE"))
-    m.store("1", "+FLAGS", "(\\Deleted)")
+    m.store("1:2", "+FLAGS", "(\\Deleted)")
+    typ, data = m._simple_command("UID", "EXPUNGE", "1")  # imaplib's uid() lacks it
+    show("uid-expunge", m._untagged_response(typ, data, "EXPUNGE"))
+    m.uid("STORE", "2", "-FLAGS", "(\\Deleted)")
     typ, data = m.expunge()
     show("expunge", (typ, data))
     show("after-expunge", m.select("INBOX")[1][0].decode())
@@ -210,6 +217,10 @@ t_check "imaplib: UIDs 1 to 4 in order of delivery" \
 t_contains "imaplib: flags come from the file name" "$out" "meta 4 (UID 4 FLAGS (\\Flagged \\Seen)"
 t_contains "imaplib: BODY.PEEK leaves messages unseen" "$out" "peek-keeps-unseen '1 2 3'"
 t_contains "imaplib: BODY.PEEK[HEADER] ends with the blank line" "$out" "header-ends-blank True"
+t_contains "imaplib: BODY[HEADER.FIELDS (subject FROM)]" "$out" \
+	"header-fields (b'4 (BODY[HEADER.FIELDS (subject FROM)] {48}', b'From: carol@carol.test\\r\\nSubject: flagged one\\r\\n\\r\\n')"
+t_contains "imaplib: BODY[HEADER.FIELDS.NOT (Subject)]" "$out" \
+	"header-fields-not (b'4 (BODY[HEADER.FIELDS.NOT (Subject)] {26}', b'From: carol@carol.test\\r\\n\\r\\n')"
 t_contains "imaplib: BODY[TEXT]<0.6>" "$out" "text-partial ('1 (BODY[TEXT]<0> {6}', b'body 1')"
 t_contains "imaplib: FETCH BODY[] sets \\Seen" "$out" "fetch-sets-seen '2 (FLAGS (\\\\Seen) BODY[] {"
 t_contains "imaplib: STORE +FLAGS" "$out" "store '3 (FLAGS (\\\\Flagged))'"
@@ -230,7 +241,8 @@ t_contains "imaplib: SEARCH CHARSET UTF-8" "$out" "search-charset '1 2 3 4'"
 t_contains "imaplib: an unknown search key is BAD" "$out" "search-bad ('ERR', \"SEARCH command error: BAD [b'Unknown search key']\")"
 t_contains "imaplib: a sequence number beyond the folder is BAD" "$out" "Invalid message sequence number"
 t_contains "imaplib: ENVELOPE is refused (not served yet)" "$out" "ENVELOPE and BODYSTRUCTURE are not served"
-t_contains "imaplib: EXPUNGE reports the message" "$out" "expunge ('OK', [b'1'])"
+t_contains "imaplib: UID EXPUNGE removes only the UIDs given" "$out" "uid-expunge ('OK', [b'1'])"
+t_contains "imaplib: EXPUNGE: nothing else was \\Deleted" "$out" "expunge ('OK', [None])"
 t_contains "imaplib: 3 messages left" "$out" "after-expunge '3'"
 t_check "...and its file is gone (UID 1, the first by smtp)" test -z "$(grep -l 'first by smtp' "$M"/cur/* "$M"/new/* 2>/dev/null)"
 t_check "flags are in the file names: \\Seen on the second" test -n "$(ls "$M/cur" | grep ':2,S$')"
