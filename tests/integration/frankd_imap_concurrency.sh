@@ -8,10 +8,9 @@
 t_tmpdir
 t_need python3 timeout
 . tests/integration/frankd.lib
+. tests/integration/frankd_imap.lib
 
-fd_conf "listen 127.0.0.1 0 imaps" "limit connections_per_ip 100"
-fd_start
-FD_IMAPS=$(sed -n 's/.*listening on 127.0.0.1 port \([0-9]*\) (imaps)$/\1/p' "$FD_LOG")
+fd_imaps_start "limit connections_per_ip 100"
 PW=$(fd_password bob load)
 M=$FD/mail/bob
 python3 - "$M" <<'EOF'
@@ -24,18 +23,13 @@ for n in range(100):
 EOF
 
 cat >"$T_TMP/load.py" <<'EOF'
-import imaplib, random, smtplib, socket, ssl, sys, threading
+import random, smtplib, sys, threading
+from frankd_imaps import connect
 
 port, smtp_port, ca, name, pw = sys.argv[1:6]
-ctx = ssl.create_default_context(cafile=ca)
 seen = {}           # subject -> set of UIDs anyone saw it with
 lock = threading.Lock()
 errors = []
-
-class IMAPS(imaplib.IMAP4_SSL):
-    def _create_socket(self, timeout):
-        sock = socket.create_connection(("127.0.0.1", int(port)), 60)
-        return ctx.wrap_socket(sock, server_hostname=name)
 
 def look(m):
     typ, data = m.uid("FETCH", "1:*", "(BODY.PEEK[HEADER])")
@@ -48,7 +42,7 @@ def look(m):
 
 def session(k):
     try:
-        m = IMAPS(name, int(port), ssl_context=ctx)
+        m = connect(port, ca, name)
         m.login("bob", pw)
         m.select("INBOX")
         rnd = random.Random(k)

@@ -7,10 +7,9 @@
 t_tmpdir
 t_need python3 timeout
 . tests/integration/frankd.lib
+. tests/integration/frankd_imap.lib
 
-fd_conf "listen 127.0.0.1 0 imaps"
-fd_start
-FD_IMAPS=$(sed -n 's/.*listening on 127.0.0.1 port \([0-9]*\) (imaps)$/\1/p' "$FD_LOG")
+fd_imaps_start
 PW=$(fd_password bob frank)
 M=$FD/mail/bob
 python3 tests/tools/gen-maildir --count 200 --seed 21 "$T_TMP/gen" >/dev/null
@@ -35,25 +34,8 @@ EOF
 chmod 600 "$T_TMP/frankrc"
 sync() { t_run "$1" timeout 300 ./frank sync -F "$T_TMP/frankrc" -d "$T_TMP/$1.log"; }
 
-# hashes DIR [crlf]: the sorted sha256 of a Maildir's messages; with crlf,
-# of the bytes IMAP serves for them (CRLF line ends)
-cat >"$T_TMP/hashes.py" <<'PY'
-import hashlib, os, sys
-out = []
-for sub in ("new", "cur"):
-    d = os.path.join(sys.argv[1], sub)
-    for f in os.listdir(d):
-        data = open(os.path.join(d, f), "rb").read()
-        if len(sys.argv) > 2:
-            if data and not data.endswith(b"\n"):
-                data += b"\n"
-            data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-        out.append(hashlib.sha256(data).hexdigest())
-print("\n".join(sorted(out)))
-PY
 same() { # SERVER_DIR LOCAL_DIR
-	python3 "$T_TMP/hashes.py" "$1" crlf >"$T_TMP/a" && python3 "$T_TMP/hashes.py" "$2" >"$T_TMP/b" &&
-		cmp -s "$T_TMP/a" "$T_TMP/b"
+	fd_hashes "$1" crlf >"$T_TMP/a" && fd_hashes "$2" >"$T_TMP/b" && cmp -s "$T_TMP/a" "$T_TMP/b"
 }
 local_file() { ls "$L/t/$1"/cur/*",U=$2:2,"* 2>/dev/null | head -n 1; }
 
@@ -69,14 +51,10 @@ t_lacks "nor in frankd's log" "$FD_LOG" "$PW"
 f5=$(local_file INBOX 5)
 mv "$f5" "$(echo "$f5" | sed 's/:2,.*$/:2,FS/')"
 cat >"$T_TMP/flag.py" <<'PY'
-import imaplib, socket, ssl, sys
+import sys
+from frankd_imaps import connect
 port, ca, name, pw, what = sys.argv[1:6]
-ctx = ssl.create_default_context(cafile=ca)
-class IMAPS(imaplib.IMAP4_SSL):
-    def _create_socket(self, timeout):
-        sock = socket.create_connection(("127.0.0.1", int(port)), 30)
-        return ctx.wrap_socket(sock, server_hostname=name)
-m = IMAPS(name, int(port), ssl_context=ctx)
+m = connect(port, ca, name)
 m.login("bob", pw)
 m.select("INBOX")
 if what == "flag":
