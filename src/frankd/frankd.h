@@ -538,7 +538,8 @@ enum frankd_imap_verb {
 	FRANKD_IMAP_AUTHENTICATE, FRANKD_IMAP_LOGIN, FRANKD_IMAP_SELECT, FRANKD_IMAP_EXAMINE,
 	FRANKD_IMAP_LIST, FRANKD_IMAP_LSUB, FRANKD_IMAP_STATUS, FRANKD_IMAP_CHECK,
 	FRANKD_IMAP_CLOSE, FRANKD_IMAP_UNSELECT, FRANKD_IMAP_EXPUNGE, FRANKD_IMAP_SEARCH,
-	FRANKD_IMAP_FETCH, FRANKD_IMAP_STORE, FRANKD_IMAP_IDLE,
+	FRANKD_IMAP_FETCH, FRANKD_IMAP_STORE, FRANKD_IMAP_IDLE, FRANKD_IMAP_APPEND,
+	FRANKD_IMAP_COPY, FRANKD_IMAP_CREATE,
 };
 
 /* "CAPABILITY", ... */
@@ -561,7 +562,7 @@ struct frankd_imap_token {
 struct frankd_imap_cmd {
 	char tag[FRANKD_IMAP_TAG_MAX + 1];
 	enum frankd_imap_verb verb;
-	int uid;      /* UID FETCH, UID STORE, UID SEARCH */
+	int uid;      /* UID FETCH, UID STORE, UID SEARCH, UID COPY, UID EXPUNGE */
 	struct frankd_imap_token *args;
 	size_t nargs;
 };
@@ -620,11 +621,14 @@ enum frankd_imap_section_kind {
 	FRANKD_SECTION_ALL,    /* BODY[], RFC822 */
 	FRANKD_SECTION_HEADER, /* BODY[HEADER], RFC822.HEADER */
 	FRANKD_SECTION_TEXT,   /* BODY[TEXT], RFC822.TEXT */
+	FRANKD_SECTION_FIELDS, /* BODY[HEADER.FIELDS (A B)] */
+	FRANKD_SECTION_FIELDS_NOT, /* BODY[HEADER.FIELDS.NOT (A B)] */
 };
 
 /* One BODY[section]<partial> or RFC822[.HEADER|.TEXT]. */
 struct frankd_imap_section {
-	char name[48];   /* as the reply names it: "BODY[HEADER]<0>", "RFC822" */
+	char name[320];  /* as the reply names it: "BODY[HEADER]<0>", "RFC822" */
+	char fields[256]; /* FIELDS, FIELDS_NOT: " A B " (as given, spaced) */
 	enum frankd_imap_section_kind kind;
 	int peek;        /* BODY.PEEK, RFC822.HEADER: no \Seen */
 	int partial;
@@ -640,7 +644,7 @@ struct frankd_imap_fetch {
 };
 
 /* The fetch attributes (RFC 3501 6.4.5): one item or a parenthesized list
- * of them, or ALL / FAST.  Parts of a MIME body ("BODY[1]"), ENVELOPE and
+ * of them, or FAST.  Parts of a MIME body ("BODY[1]"), ENVELOPE and
  * BODYSTRUCTURE are not served: -1 with *error says so. */
 int frankd_imap_fetch_parse(const struct frankd_imap_token *tokens, size_t n,
 			    struct frankd_imap_fetch *fetch, const char **error);
@@ -676,8 +680,17 @@ void frankd_imap_search_free(struct frankd_imap_search *search);
 
 /* Days since 1970-01-01 of a date "1-Feb-2024": 0, or -1. */
 int frankd_imap_date_parse(const char *text, long long *day);
+/* APPEND's date-time "01-Feb-2024 10:00:00 +0100" (the day may be " 1"
+ * or "1"): 0 with *when (seconds since 1970, UTC), or -1. */
+int frankd_imap_datetime_parse(const char *text, long long *when);
 /* "01-Feb-2024 10:00:00 +0000", the INTERNALDATE text of when (UTC). */
 void frankd_imap_datetime_format(long long when, char out[32]);
+
+/* The header fields of a header section (CRLF lines, folded ones whole)
+ * whose names are (want 1) or are not (want 0) among fields (" A B "),
+ * then the blank line, appended to out. */
+void frankd_imap_header_fields(const char *header, size_t len, const char *fields, int want,
+			       struct lib_buf *out);
 
 /* Appends s as an IMAP string: quoted when it can be, else a literal. */
 void frankd_imap_string(struct lib_buf *out, const char *s, size_t len);

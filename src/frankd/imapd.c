@@ -6,8 +6,9 @@
  * imap port, imaps from the first byte) unless "plaintext_auth loopback"
  * allows a client on 127.0.0.0/8 or ::1; the password is checked as for
  * SMTP AUTH.  Folders: INBOX is the Maildir, "A/B" is MAILDIR/.A.B
- * (Maildir++).  APPEND, COPY, CREATE and the rest of the issue's list are
- * not served yet: they are unknown commands. */
+ * (Maildir++).  APPEND, COPY and CREATE are in imapd_append.c; MOVE,
+ * DELETE, RENAME, SUBSCRIBE and the rest of the issue's list are not
+ * served yet: they are unknown commands. */
 #include "imapd.h"
 
 #include <event2/buffer.h>
@@ -23,7 +24,8 @@
 #include <sys/stat.h>
 
 #define IMAP_LINE_MAX 65536        /* a line: UID sets of a big folder */
-#define IMAP_COMMAND_MAX (1u << 20) /* a command with its literals */
+/* A command with its literals: an APPEND has a message up to the limit. */
+#define IMAP_COMMAND_MAX(conf) ((conf)->limits.message_size + 65536)
 #define SASL_LINE_MAX 12288
 
 void imapd_reply(struct imap_session *s, const char *fmt, ...)
@@ -297,7 +299,7 @@ static int plaintext_ok(const struct imap_session *s)
 
 static void do_capability(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 {
-	imapd_reply(s, "* CAPABILITY IMAP4rev1 LITERAL+ SASL-IR UNSELECT IDLE%s%s",
+	imapd_reply(s, "* CAPABILITY IMAP4rev1 LITERAL+ SASL-IR UIDPLUS UNSELECT IDLE%s%s",
 		    s->state == IMAP_STATE_NOT_AUTH && !s->conn.tls && s->conn.srv->tls
 			    ? " STARTTLS"
 			    : "",
@@ -318,7 +320,9 @@ static void login_done(struct frankd_conn *c, enum frankd_auth_result r,
 		s->user = lib_xstrdup(u->name);
 		s->maildir = lib_xstrdup(u->maildir);
 		s->state = IMAP_STATE_AUTH;
-		imapd_reply(s, "%s OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR UNSELECT IDLE] Logged in",
+		imapd_reply(s,
+			    "%s OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR UIDPLUS UNSELECT IDLE] "
+			    "Logged in",
 			    s->tag);
 	} else if (r == FRANKD_AUTH_FAIL || r == FRANKD_AUTH_OK) {
 		tagged(s, s->tag, "NO", "[AUTHENTICATIONFAILED] Authentication failed");
@@ -434,6 +438,21 @@ static void idle_line(struct imap_session *s, const char *line, size_t len)
 		tagged(s, s->tag, "BAD", "Expected DONE");
 }
 
+/* EXPUNGE, and UID EXPUNGE set (UIDPLUS). */
+static void do_expunge(struct imap_session *s, const struct frankd_imap_cmd *cmd)
+{
+	struct frankd_imap_seqset set;
+	if (cmd->uid && (cmd->nargs != 1 || cmd->args[0].kind != FRANKD_IMAP_ATOM ||
+			 frankd_imap_seqset_parse(cmd->args[0].text, &set) < 0)) {
+		tagged(s, cmd->tag, "BAD", "Syntax: UID EXPUNGE set");
+		return;
+	}
+	imapd_expunge(s, 1, cmd->uid ? &set : NULL);
+	if (cmd->uid)
+		frankd_imap_seqset_release(&set);
+	tagged(s, cmd->tag, "OK", cmd->uid ? "UID EXPUNGE done" : "EXPUNGE done");
+}
+
 static void do_simple(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 {
 	switch (cmd->verb) {
@@ -451,7 +470,7 @@ static void do_simple(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 	case FRANKD_IMAP_CLOSE:
 	case FRANKD_IMAP_UNSELECT:
 		if (cmd->verb == FRANKD_IMAP_CLOSE && !s->read_only)
-			imapd_expunge(s, 0);
+			imapd_expunge(s, 0, NULL);
 		deselect(s);
 		tagged(s, cmd->tag, "OK", cmd->verb == FRANKD_IMAP_CLOSE ? "CLOSE done" : "UNSELECT done");
 		break;
@@ -460,8 +479,7 @@ static void do_simple(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 			tagged(s, cmd->tag, "NO", "[READ-ONLY] Folder is read-only");
 			break;
 		}
-		imapd_expunge(s, 1);
-		tagged(s, cmd->tag, "OK", "EXPUNGE done");
+		do_expunge(s, cmd);
 		break;
 	default:
 		tagged(s, cmd->tag, "BAD", "Unknown command");
@@ -497,6 +515,9 @@ static const struct {
 	{ FRANKD_IMAP_SEARCH, SELECTED, imapd_search },
 	{ FRANKD_IMAP_FETCH, SELECTED, imapd_fetch },
 	{ FRANKD_IMAP_STORE, SELECTED, imapd_store },
+	{ FRANKD_IMAP_APPEND, AUTH | SELECTED, imapd_append },
+	{ FRANKD_IMAP_COPY, SELECTED, imapd_copy },
+	{ FRANKD_IMAP_CREATE, AUTH | SELECTED, imapd_create },
 };
 
 static void command(struct imap_session *s, const char *data, size_t len)
@@ -582,7 +603,7 @@ static int session_read(struct frankd_conn *c, struct evbuffer *in)
 	command(s, s->command.data, s->command.len);
 	lib_secure_zero(s->command.data, s->command.len);
 	lib_buf_reset(&s->command);
-	frankd_imap_framer_init(&s->framer, IMAP_LINE_MAX, IMAP_COMMAND_MAX);
+	frankd_imap_framer_init(&s->framer, IMAP_LINE_MAX, IMAP_COMMAND_MAX(c->srv->conf));
 	return c->bev == before;
 }
 
@@ -620,12 +641,12 @@ void frankd_imap_start(struct frankd_server *srv, int fd, const char *ip,
 		       enum frankd_listen_mode mode)
 {
 	struct imap_session *s = lib_xcalloc(1, sizeof *s);
-	frankd_imap_framer_init(&s->framer, IMAP_LINE_MAX, IMAP_COMMAND_MAX);
+	frankd_imap_framer_init(&s->framer, IMAP_LINE_MAX, IMAP_COMMAND_MAX(srv->conf));
 	if (frankd_conn_open(&s->conn, &imap_ops, srv, fd, ip, mode) != 0) {
 		imapd_reply(s, "* BYE Too many connections, try again later");
 		session_close(s);
 	} else {
-		imapd_reply(s, "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR UNSELECT IDLE%s] %s "
+		imapd_reply(s, "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR UIDPLUS UNSELECT IDLE%s] %s "
 			       "IMAP frankd ready",
 			    s->conn.tls ? "" : " STARTTLS", srv->conf->hostname);
 	}

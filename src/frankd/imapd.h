@@ -45,8 +45,13 @@ char *imapd_folder_path(const char *maildir, const char *name);
 void imapd_fetch(struct imap_session *s, const struct frankd_imap_cmd *cmd);
 void imapd_store(struct imap_session *s, const struct frankd_imap_cmd *cmd);
 void imapd_search(struct imap_session *s, const struct frankd_imap_cmd *cmd);
-/* Removes the \Deleted messages; with report, says "* n EXPUNGE". */
-void imapd_expunge(struct imap_session *s, int report);
+/* Commands that add messages and folders (imapd_append.c). */
+void imapd_append(struct imap_session *s, const struct frankd_imap_cmd *cmd);
+void imapd_copy(struct imap_session *s, const struct frankd_imap_cmd *cmd);
+void imapd_create(struct imap_session *s, const struct frankd_imap_cmd *cmd);
+/* Removes the \Deleted messages (those of uids only, when not NULL);
+ * with report, says "* n EXPUNGE". */
+void imapd_expunge(struct imap_session *s, int report, const struct frankd_imap_seqset *uids);
 /* Reads the folder again and tells the client what changed: EXPUNGE,
  * FETCH FLAGS, EXISTS. */
 void imapd_refresh(struct imap_session *s);

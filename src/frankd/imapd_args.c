@@ -5,8 +5,11 @@
  *   flag         = "\Answered" / "\Flagged" / "\Deleted" / "\Seen" / "\Draft"
  *   fetch-att    = "FLAGS" / "INTERNALDATE" / "RFC822.SIZE" / "UID" / "RFC822"
  *                / "RFC822.HEADER" / "RFC822.TEXT"
- *                / "BODY" [".PEEK"] "[" ["HEADER" / "TEXT"] "]" ["<" number "." nz-number ">"]
+ *                / "BODY" [".PEEK"] "[" [section-text] "]" ["<" number "." nz-number ">"]
+ *   section-text = "HEADER" / "TEXT" / "HEADER.FIELDS" [".NOT"] SP header-list
+ *   header-list  = "(" header-fld-name *(SP header-fld-name) ")"
  *   date         = date-day "-" date-month "-" date-year
+ *   date-time    = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE
  * Pure functions. */
 #include "frankd.h"
 
@@ -139,6 +142,31 @@ static int partial_parse(const char *p, struct frankd_imap_section *sec)
 	return 0;
 }
 
+/* "HEADER.FIELDS (A B)" or "HEADER.FIELDS.NOT (A B)": the kind and the
+ * names as " A B ". */
+static int fields_parse(const char *p, size_t len, struct frankd_imap_section *sec)
+{
+	size_t k;
+	if (len > 18 && strncasecmp(p, "HEADER.FIELDS.NOT (", 19) == 0)
+		k = 19, sec->kind = FRANKD_SECTION_FIELDS_NOT;
+	else if (len > 14 && strncasecmp(p, "HEADER.FIELDS (", 15) == 0)
+		k = 15, sec->kind = FRANKD_SECTION_FIELDS;
+	else
+		return -1;
+	if (p[len - 1] != ')' || len - k - 1 == 0 || len - k + 1 >= sizeof sec->fields)
+		return -1;
+	sec->fields[0] = ' ';
+	for (size_t i = k; i < len - 1; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c <= 0x20 ? c != ' ' : c >= 0x7f || c == ':' || c == '(' || c == ')' || c == '"')
+			return -1;
+		sec->fields[i - k + 1] = (char)c;
+	}
+	sec->fields[len - k] = ' ';
+	sec->fields[len - k + 1] = '\0';
+	return 0;
+}
+
 static int section_parse(const char *atom, struct frankd_imap_fetch *f, const char **error)
 {
 	struct frankd_imap_section sec;
@@ -160,15 +188,16 @@ static int section_parse(const char *atom, struct frankd_imap_fetch *f, const ch
 		sec.kind = FRANKD_SECTION_HEADER;
 	else if (len == 4 && strncasecmp(p, "TEXT", 4) == 0)
 		sec.kind = FRANKD_SECTION_TEXT;
-	else
-		return *error = "Only BODY[], BODY[HEADER] and BODY[TEXT] are served", -1;
+	else if (fields_parse(p, len, &sec) < 0)
+		return *error = "Only BODY[], BODY[HEADER], BODY[HEADER.FIELDS (...)] and BODY[TEXT] "
+				"are served",
+		       -1;
 	if (partial_parse(close + 1, &sec) < 0)
 		return *error = "Bad partial", -1;
-	static const char *const names[] = { "", "HEADER", "TEXT" };
-	if (sec.partial)
-		snprintf(sec.name, sizeof sec.name, "BODY[%s]<%u>", names[sec.kind], sec.offset);
-	else
-		snprintf(sec.name, sizeof sec.name, "BODY[%s]", names[sec.kind]);
+	/* the name as asked ("BODY.PEEK[" answers as "BODY[") */
+	int n = snprintf(sec.name, sizeof sec.name, "BODY[%.*s]", (int)len, p);
+	if (sec.partial && n > 0 && (size_t)n < sizeof sec.name)
+		snprintf(sec.name + n, sizeof sec.name - (size_t)n, "<%u>", sec.offset);
 	if (f->nsections == FRANKD_IMAP_SECTIONS_MAX)
 		return *error = "Too many sections", -1;
 	f->sections[f->nsections++] = sec;
@@ -242,6 +271,39 @@ int frankd_imap_fetch_parse(const struct frankd_imap_token *tokens, size_t n,
 	return 0;
 }
 
+/* --- header fields -------------------------------------------------------------------- */
+
+/* 1 when the field name (len bytes) is among fields (" A B "). */
+static int listed(const char *fields, const char *name, size_t len)
+{
+	for (const char *f = fields; (f = strchr(f, ' ')) && f[1]; f++)
+		if (strncasecmp(f + 1, name, len) == 0 && f[1 + len] == ' ')
+			return 1;
+	return 0;
+}
+
+void frankd_imap_header_fields(const char *header, size_t len, const char *fields, int want,
+			       struct lib_buf *out)
+{
+	const char *end = header + len;
+	for (const char *p = header; p < end;) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *next = eol ? eol + 1 : end;
+		while (next < end && (*next == ' ' || *next == '\t')) { /* folded */
+			eol = memchr(next, '\n', (size_t)(end - next));
+			next = eol ? eol + 1 : end;
+		}
+		const char *colon = memchr(p, ':', (size_t)(next - p));
+		if (colon && colon > p && listed(fields, p, (size_t)(colon - p)) == want)
+			lib_buf_append(out, p, (size_t)(next - p));
+		p = next;
+		if (next - header >= 2 && strncmp(next - 2, "\r\n", 2) == 0 && next < end &&
+		    (*next == '\r' || *next == '\n'))
+			break; /* the blank line */
+	}
+	lib_buf_append(out, "\r\n", 2);
+}
+
 /* --- dates ------------------------------------------------------------------------------ */
 
 static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -272,6 +334,25 @@ int frankd_imap_date_parse(const char *text, long long *day)
 			return 0;
 		}
 	return -1;
+}
+
+int frankd_imap_datetime_parse(const char *text, long long *when)
+{
+	unsigned h, mi, sec, zone;
+	char date[16], sign;
+	int n = 0;
+	while (*text == ' ')
+		text++;
+	if (sscanf(text, "%11[A-Za-z0-9-] %2u:%2u:%2u %c%4u%n", date, &h, &mi, &sec, &sign, &zone,
+		   &n) != 6 || text[n] != '\0' || h > 23 || mi > 59 ||
+	    sec > 60 || (sign != '+' && sign != '-') || zone % 100 > 59 || zone > 2359)
+		return -1;
+	long long day;
+	if (frankd_imap_date_parse(date, &day) < 0)
+		return -1;
+	long long offset = (long long)(zone / 100 * 60 + zone % 100) * 60;
+	*when = day * 86400 + h * 3600 + mi * 60 + sec - (sign == '+' ? offset : -offset);
+	return 0;
 }
 
 void frankd_imap_datetime_format(long long when, char out[32])

@@ -70,9 +70,10 @@ static int message_read(struct imap_session *s, size_t i, struct lib_buf *text, 
 	return 0;
 }
 
-/* The bytes of a section within the CRLF text. */
+/* The bytes of a section within the CRLF text, or made in built
+ * (HEADER.FIELDS). */
 static void section_bytes(const struct lib_buf *text, const struct frankd_imap_section *sec,
-			  const char **start, size_t *len)
+			  const char **start, size_t *len, struct lib_buf *built)
 {
 	const char *data = text->data ? text->data : "";
 	const char *end = text->len >= 4 ? strstr(data, "\r\n\r\n") : NULL;
@@ -85,6 +86,12 @@ static void section_bytes(const struct lib_buf *text, const struct frankd_imap_s
 		*len = header;
 	else if (sec->kind == FRANKD_SECTION_TEXT)
 		*start = data + header, *len = text->len - header;
+	if (sec->kind == FRANKD_SECTION_FIELDS || sec->kind == FRANKD_SECTION_FIELDS_NOT) {
+		frankd_imap_header_fields(data, header, sec->fields,
+					  sec->kind == FRANKD_SECTION_FIELDS, built);
+		*start = built->data;
+		*len = built->len;
+	}
 	if (sec->partial) {
 		size_t off = sec->offset < *len ? sec->offset : *len;
 		*start += off;
@@ -130,9 +137,11 @@ static void fetch_one(struct imap_session *s, size_t i, const struct frankd_imap
 	for (size_t k = 0; k < f->nsections; k++) {
 		const char *start;
 		size_t len;
-		section_bytes(&text, &f->sections[k], &start, &len);
+		struct lib_buf built = LIB_BUF_INIT;
+		section_bytes(&text, &f->sections[k], &start, &len, &built);
 		lib_buf_printf(&out, "%s%s {%zu}\r\n", sep, f->sections[k].name, len), sep = " ";
 		lib_buf_append(&out, start, len);
+		lib_buf_release(&built);
 	}
 	lib_buf_puts(&out, ")\r\n");
 	frankd_log(FRANKD_LOG_DEBUG, "imap %lu: S: * %zu FETCH (%zu bytes)", s->conn.id, i + 1,
@@ -254,10 +263,10 @@ static int contains(const char *hay, size_t len, const char *needle)
 /* A header field's unfolded lines (any of that name) hold value. */
 static int header_has(struct search_msg *m, const char *field, const char *value)
 {
-	const struct frankd_imap_section whole = { "", FRANKD_SECTION_HEADER, 1, 0, 0, 0 };
+	const struct frankd_imap_section whole = { .kind = FRANKD_SECTION_HEADER, .peek = 1 };
 	const char *start;
 	size_t len, flen = strlen(field);
-	section_bytes(&m->text, &whole, &start, &len);
+	section_bytes(&m->text, &whole, &start, &len, NULL);
 	for (const char *p = start; p < start + len;) {
 		const char *eol = memchr(p, '\n', (size_t)(start + len - p));
 		const char *end = eol ? eol + 1 : start + len;
@@ -293,14 +302,14 @@ static int matches(struct search_msg *m, const struct frankd_imap_search *k)
 	}
 	if (load(m) < 0)
 		return 0;
-	const struct frankd_imap_section body = { "", FRANKD_SECTION_TEXT, 1, 0, 0, 0 };
+	const struct frankd_imap_section body = { .kind = FRANKD_SECTION_TEXT, .peek = 1 };
 	const char *start;
 	size_t len;
 	long long day = m->date >= 0 ? m->date / 86400 : (m->date - 86399) / 86400;
 	switch (k->key) {
 	case FRANKD_SEARCH_HEADER: return header_has(m, k->field, k->value);
 	case FRANKD_SEARCH_BODY:
-		section_bytes(&m->text, &body, &start, &len);
+		section_bytes(&m->text, &body, &start, &len, NULL);
 		return contains(start, len, k->value);
 	case FRANKD_SEARCH_TEXT: return contains(m->text.data ? m->text.data : "", m->text.len, k->value);
 	case FRANKD_SEARCH_BEFORE: return day < k->day;
@@ -345,11 +354,13 @@ static void remove_at(struct frankd_mailbox *box, size_t i)
 	box->count--;
 }
 
-void imapd_expunge(struct imap_session *s, int report)
+void imapd_expunge(struct imap_session *s, int report, const struct frankd_imap_seqset *uids)
 {
 	int removed = 0;
+	uint32_t star = s->box.count ? s->box.msgs[s->box.count - 1].uid : 0;
 	for (size_t i = s->box.count; i-- > 0;) { /* from the end: lower numbers stay */
-		if (!(s->box.msgs[i].flags & FRANKD_FLAG_DELETED))
+		if (!(s->box.msgs[i].flags & FRANKD_FLAG_DELETED) ||
+		    (uids && !frankd_imap_seqset_has(uids, s->box.msgs[i].uid, star)))
 			continue;
 		char *path = frankd_mailbox_msg_path(&s->box, i);
 		if (path && unlink(path) < 0 && errno != ENOENT) {

@@ -106,6 +106,8 @@ static const char *const verb_names[] = {
 	[FRANKD_IMAP_UNSELECT] = "UNSELECT",   [FRANKD_IMAP_EXPUNGE] = "EXPUNGE",
 	[FRANKD_IMAP_SEARCH] = "SEARCH",       [FRANKD_IMAP_FETCH] = "FETCH",
 	[FRANKD_IMAP_STORE] = "STORE",         [FRANKD_IMAP_IDLE] = "IDLE",
+	[FRANKD_IMAP_APPEND] = "APPEND",       [FRANKD_IMAP_COPY] = "COPY",
+	[FRANKD_IMAP_CREATE] = "CREATE",
 };
 
 #define NVERBS (sizeof verb_names / sizeof verb_names[0])
@@ -295,7 +297,8 @@ int frankd_imap_parse(const char *data, size_t len, struct frankd_imap_cmd *cmd,
 	if (cmd->verb == FRANKD_IMAP_UNKNOWN || (sc.p < sc.end && *sc.p != ' '))
 		return *error = "Unknown command", -1;
 	if (cmd->uid && cmd->verb != FRANKD_IMAP_FETCH && cmd->verb != FRANKD_IMAP_STORE &&
-	    cmd->verb != FRANKD_IMAP_SEARCH)
+	    cmd->verb != FRANKD_IMAP_SEARCH && cmd->verb != FRANKD_IMAP_COPY &&
+	    cmd->verb != FRANKD_IMAP_EXPUNGE)
 		return *error = "Unknown UID command", -1;
 	if (scan_arguments(&sc, cmd) < 0)
 		return *error = sc.error, -1;

@@ -1,6 +1,6 @@
 /* fuzz_imapd_parse.c: frankd's IMAP framer, command parser and argument
- * readers (sequence sets, flags, fetch attributes, search keys), and the
- * uidlist.  Besides not crashing: a refused command has an error text; a
+ * readers (sequence sets, flags, fetch attributes, search keys, dates),
+ * and the uidlist.  Besides not crashing: a refused command has an error text; a
  * tag is within its limit; the framer never takes more than it is given
  * and frames the same way fed whole or byte by byte; a uidlist parsed is
  * written back the same. */
@@ -88,5 +88,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_args(&cmd);
 	frankd_imap_cmd_release(&cmd);
 	check_uidlist(text, size);
+	char *z = lib_xstrndup(text, size);
+	long long when, day;
+	frankd_imap_datetime_parse(z, &when);
+	frankd_imap_date_parse(z, &day);
+	free(z);
 	return 0;
 }

@@ -113,6 +113,10 @@ if what == "main":
     show("peek-keeps-unseen", m.search(None, "UNSEEN")[1][0].decode())
     typ, data = m.fetch("1", "(BODY.PEEK[HEADER])")
     show("header-ends-blank", data[0][1].endswith(b"\r\n\r\n"))
+    typ, data = m.fetch("4", "(BODY.PEEK[HEADER.FIELDS (subject FROM)])")
+    show("header-fields", data[0])
+    typ, data = m.fetch("4", "(BODY.PEEK[HEADER.FIELDS.NOT (Subject)])")
+    show("header-fields-not", data[0])
     typ, data = m.fetch("1", "(BODY.PEEK[TEXT]<0.6>)")
     show("text-partial", (data[0][0].decode(), data[0][1]))
     typ, data = m.fetch("2", "(BODY[])")
@@ -135,11 +139,25 @@ if what == "main":
     show("search-bad", err(m.search, None, "KEYWORD", "x"))
     show("fetch-bad-seq", err(m.fetch, "99", "FLAGS"))
     show("envelope-not-served", err(m.fetch, "1", "ENVELOPE"))
-    m.store("1", "+FLAGS", "(\\Deleted)")
+    m.store("1:2", "+FLAGS", "(\\Deleted)")
+    typ, data = m._simple_command("UID", "EXPUNGE", "1")  # imaplib's uid() lacks it
+    show("uid-expunge", m._untagged_response(typ, data, "EXPUNGE"))
+    m.uid("STORE", "2", "-FLAGS", "(\\Deleted)")
     typ, data = m.expunge()
     show("expunge", (typ, data))
     show("after-expunge", m.select("INBOX")[1][0].decode())
+    msg = b"From: bob@alice.test\r\nSubject: appended\r\n\r\n.a dot\r\nbye\r\n"
+    show("append", m.append("Archive", "(\\Seen \\Draft)", '"05-Mar-2024 10:00:00 +0100"', msg))
+    show("append-missing", err(m.append, "Nope", None, None, msg))
+    show("create", m.create("Sent")[0])
+    show("create-again", m.create("Sent"))
+    show("list-sent", [d.decode() for d in m.list('""', "Sent")[1]])
+    typ, data = m.uid("COPY", "2:3", "Sent")
+    show("copy", (typ, m.untagged_responses.get("COPYUID"), data))
+    show("copy-status", m.status("Sent", "(MESSAGES)")[1][0].decode())
     show("examine", m.select("Archive", readonly=True))
+    typ, data = m.fetch("2", "(FLAGS INTERNALDATE BODY.PEEK[])")
+    show("appended", (data[0][0].decode(), data[0][1] == msg))
     show("examine-store", err(m.store, "1", "+FLAGS", "(\\Flagged)"))
     show("unselect", m._simple_command("UNSELECT")[0])
     show("logout", m.logout()[0])
@@ -181,9 +199,9 @@ EOF
 py() { timeout 120 python3 "$T_TMP/imap.py" "$FD_IMAP" "$FD_CERT" "$FD_NAME" bob "$PW" "$M" "$@"; }
 py main >"$T_TMP/main.out" 2>&1
 out=$T_TMP/main.out
-t_contains "imaplib: before TLS, STARTTLS and LOGINDISABLED are announced" "$out" "caps-clear ['IDLE', 'IMAP4REV1', 'LITERAL+', 'LOGINDISABLED', 'SASL-IR', 'STARTTLS', 'UNSELECT']"
+t_contains "imaplib: before TLS, STARTTLS and LOGINDISABLED are announced" "$out" "caps-clear ['IDLE', 'IMAP4REV1', 'LITERAL+', 'LOGINDISABLED', 'SASL-IR', 'STARTTLS', 'UIDPLUS', 'UNSELECT']"
 t_contains "imaplib: LOGIN before TLS is refused" "$out" "[PRIVACYREQUIRED] LOGIN only after STARTTLS"
-t_contains "imaplib: after STARTTLS (certificate checked), AUTH=PLAIN, no STARTTLS" "$out" "caps-tls ['AUTH=PLAIN', 'IDLE', 'IMAP4REV1', 'LITERAL+', 'SASL-IR', 'UNSELECT']"
+t_contains "imaplib: after STARTTLS (certificate checked), AUTH=PLAIN, no STARTTLS" "$out" "caps-tls ['AUTH=PLAIN', 'IDLE', 'IMAP4REV1', 'LITERAL+', 'SASL-IR', 'UIDPLUS', 'UNSELECT']"
 t_contains "imaplib: a wrong password fails" "$out" "[AUTHENTICATIONFAILED] Authentication failed"
 t_contains "imaplib: LOGIN with the app password" "$out" "login 'OK'"
 t_lacks "the log never holds the password" "$FD_LOG" "$PW"
@@ -199,6 +217,10 @@ t_check "imaplib: UIDs 1 to 4 in order of delivery" \
 t_contains "imaplib: flags come from the file name" "$out" "meta 4 (UID 4 FLAGS (\\Flagged \\Seen)"
 t_contains "imaplib: BODY.PEEK leaves messages unseen" "$out" "peek-keeps-unseen '1 2 3'"
 t_contains "imaplib: BODY.PEEK[HEADER] ends with the blank line" "$out" "header-ends-blank True"
+t_contains "imaplib: BODY[HEADER.FIELDS (subject FROM)]" "$out" \
+	"header-fields (b'4 (BODY[HEADER.FIELDS (subject FROM)] {48}', b'From: carol@carol.test\\r\\nSubject: flagged one\\r\\n\\r\\n')"
+t_contains "imaplib: BODY[HEADER.FIELDS.NOT (Subject)]" "$out" \
+	"header-fields-not (b'4 (BODY[HEADER.FIELDS.NOT (Subject)] {26}', b'From: carol@carol.test\\r\\n\\r\\n')"
 t_contains "imaplib: BODY[TEXT]<0.6>" "$out" "text-partial ('1 (BODY[TEXT]<0> {6}', b'body 1')"
 t_contains "imaplib: FETCH BODY[] sets \\Seen" "$out" "fetch-sets-seen '2 (FLAGS (\\\\Seen) BODY[] {"
 t_contains "imaplib: STORE +FLAGS" "$out" "store '3 (FLAGS (\\\\Flagged))'"
@@ -219,12 +241,26 @@ t_contains "imaplib: SEARCH CHARSET UTF-8" "$out" "search-charset '1 2 3 4'"
 t_contains "imaplib: an unknown search key is BAD" "$out" "search-bad ('ERR', \"SEARCH command error: BAD [b'Unknown search key']\")"
 t_contains "imaplib: a sequence number beyond the folder is BAD" "$out" "Invalid message sequence number"
 t_contains "imaplib: ENVELOPE is refused (not served yet)" "$out" "ENVELOPE and BODYSTRUCTURE are not served"
-t_contains "imaplib: EXPUNGE reports the message" "$out" "expunge ('OK', [b'1'])"
+t_contains "imaplib: UID EXPUNGE removes only the UIDs given" "$out" "uid-expunge ('OK', [b'1'])"
+t_contains "imaplib: EXPUNGE: nothing else was \\Deleted" "$out" "expunge ('OK', [None])"
 t_contains "imaplib: 3 messages left" "$out" "after-expunge '3'"
 t_check "...and its file is gone (UID 1, the first by smtp)" test -z "$(grep -l 'first by smtp' "$M"/cur/* "$M"/new/* 2>/dev/null)"
 t_check "flags are in the file names: \\Seen on the second" test -n "$(ls "$M/cur" | grep ':2,S$')"
 t_check "...\\Answered and \\Flagged gone from the third (R, no F)" test -z "$(ls "$M/cur" | grep ':2,F$')"
-t_contains "imaplib: EXAMINE is read-only" "$out" "examine ('OK', [b'1'])"
+t_contains "imaplib: APPEND with flags and a date answers APPENDUID" "$out" "append ('OK', [b'[APPENDUID "
+t_contains "...UID 2 in Archive" "$out" " 2] APPEND done'])"
+t_contains "imaplib: APPEND to a folder that is not there: TRYCREATE" "$out" "[TRYCREATE] No such folder"
+t_contains "imaplib: CREATE" "$out" "create 'OK'"
+t_contains "imaplib: CREATE of a folder that is there" "$out" "create-again ('NO', [b'[ALREADYEXISTS] Folder exists'])"
+t_check "...as a Maildir++ folder" test -d "$M/.Sent/cur" -a -d "$M/.Sent/new" -a -d "$M/.Sent/tmp"
+t_contains "imaplib: LIST shows it with \\Sent" "$out" "list-sent ['(\\\\HasNoChildren \\\\Sent) \"/\" \"Sent\"']"
+t_contains "imaplib: UID COPY answers COPYUID" "$out" "copy ('OK', [b'"
+t_contains "...with the UIDs on both sides" "$out" " 2,3 1,2'], [None])"
+t_contains "...and the copies are there" "$out" "copy-status '\"Sent\" (MESSAGES 2)'"
+t_contains "imaplib: EXAMINE is read-only" "$out" "examine ('OK', [b'2'])"
+t_contains "imaplib: the appended message: its flags, date and bytes" "$out" \
+	"appended ('2 (FLAGS (\\\\Seen \\\\Draft) INTERNALDATE \"05-Mar-2024 09:00:00 +0000\" BODY[] {56}', True)"
+t_check "...stored with LF line ends, flags in its name" test -n "$(ls "$M/.Archive/cur" | grep ':2,DS$')"
 t_contains "imaplib: STORE in a read-only folder is refused" "$out" "[READ-ONLY] Folder is read-only"
 t_contains "imaplib: UNSELECT" "$out" "unselect 'OK'"
 t_contains "imaplib: LOGOUT" "$out" "logout 'BYE'"

@@ -7,10 +7,9 @@
 t_tmpdir
 t_need mbsync python3 timeout
 . tests/integration/frankd.lib
+. tests/integration/frankd_imap.lib
 
-fd_conf "listen 127.0.0.1 0 imaps"
-fd_start
-FD_IMAPS=$(sed -n 's/.*listening on 127.0.0.1 port \([0-9]*\) (imaps)$/\1/p' "$FD_LOG")
+fd_imaps_start
 PW=$(fd_password bob mbsync)
 M=$FD/mail/bob
 python3 - "$M" <<'EOF'
@@ -52,20 +51,7 @@ Sync Pull Push
 SyncState *
 EOF
 sync_both() { timeout 300 mbsync -c "$T_TMP/mbsyncrc" inbox >"$T_TMP/mbsync.$1" 2>&1; }
-# the sha256 of each message, sorted; without the X-TUID field mbsync adds
-# to its copies (it finds messages by it)
-cat >"$T_TMP/hashes.py" <<'PY'
-import hashlib, os, re, sys
-out = []
-for sub in ("new", "cur"):
-    d = os.path.join(sys.argv[1], sub)
-    for f in os.listdir(d):
-        data = open(os.path.join(d, f), "rb").read()
-        data = re.sub(rb"^X-TUID: [^\n]*\n", b"", data, count=1, flags=re.M)
-        out.append(hashlib.sha256(data).hexdigest())
-print("\n".join(sorted(out)))
-PY
-hashes() { python3 "$T_TMP/hashes.py" "$1"; }
+hashes() { fd_hashes "$1" notuid; }
 
 sync_both 1
 t_check "mbsync: the first sync succeeds" test "$(ls "$L/INBOX/new" "$L/INBOX/cur" | grep -c ,U=)" -eq 2000
@@ -79,14 +65,10 @@ near=$(ls "$L/INBOX/new" | head -n 1)
 mv "$L/INBOX/new/$near" "$L/INBOX/cur/$near:2,F"
 subject=$(sed -n 's/^Subject: //p' "$L/INBOX/cur/$near:2,F")
 cat >"$T_TMP/flag.py" <<'EOF'
-import imaplib, socket, ssl, sys
+import sys
+from frankd_imaps import connect
 port, ca, name, pw = sys.argv[1:5]
-ctx = ssl.create_default_context(cafile=ca)
-class IMAPS(imaplib.IMAP4_SSL):
-    def _create_socket(self, timeout):
-        sock = socket.create_connection(("127.0.0.1", int(port)), 30)
-        return ctx.wrap_socket(sock, server_hostname=name)  # the name is checked
-m = IMAPS(name, int(port), ssl_context=ctx)
+m = connect(port, ca, name)
 m.login("bob", pw)
 m.select("INBOX")
 m.store("2000", "+FLAGS", "(\\Answered)")

@@ -37,6 +37,10 @@ static const struct parse_case parse_cases[] = {
 	{ "t SEARCH OR (SEEN FLAGGED) NOT UID 3", "t", FRANKD_IMAP_SEARCH, 0,
 	  "OR ( SEEN FLAGGED ) NOT UID 3", NULL },
 	{ "t IDLE", "t", FRANKD_IMAP_IDLE, 0, "", NULL },
+	{ "t APPEND Sent (\\Seen) \"05-Mar-2024 10:00:00 +0100\" {5+}\r\nhello\r\n", "t",
+	  FRANKD_IMAP_APPEND, 0, "Sent ( \\Seen ) <05-Mar-2024 10:00:00 +0100> <hello>", NULL },
+	{ "t UID COPY 1:3 Archive", "t", FRANKD_IMAP_COPY, 1, "1:3 Archive", NULL },
+	{ "t UID EXPUNGE 4:5", "t", FRANKD_IMAP_EXPUNGE, 1, "4:5", NULL },
 	{ "", "", FRANKD_IMAP_UNKNOWN, 0, NULL, "Missing or bad tag" },
 	{ "+ NOOP", "", FRANKD_IMAP_UNKNOWN, 0, NULL, "Missing or bad tag" },
 	{ "a1", "", FRANKD_IMAP_UNKNOWN, 0, NULL, "Missing or bad tag" },
@@ -216,12 +220,42 @@ static void test_fetch(void **state)
 	assert_int_equal(f.sections[2].kind, FRANKD_SECTION_HEADER);
 	frankd_imap_cmd_release(&cmd);
 
+	static const char fields[] = "t FETCH 1 BODY.PEEK[HEADER.FIELDS.NOT (Received x-spam)]<2.3>";
+	assert_int_equal(frankd_imap_parse(fields, strlen(fields), &cmd, &error), 0);
+	assert_int_equal(frankd_imap_fetch_parse(cmd.args + 1, cmd.nargs - 1, &f, &error), 0);
+	assert_int_equal(f.sections[0].kind, FRANKD_SECTION_FIELDS_NOT);
+	assert_string_equal(f.sections[0].fields, " Received x-spam ");
+	assert_string_equal(f.sections[0].name, "BODY[HEADER.FIELDS.NOT (Received x-spam)]<2>");
+	frankd_imap_cmd_release(&cmd);
+
+	static const char header[] = "From: a\r\nX-Spam: yes\r\n  folded\r\nSubject: s\r\n\r\n";
+	static const struct {
+		const char *fields;
+		int want;
+		const char *out;
+	} picks[] = {
+		{ " subject FROM ", 1, "From: a\r\nSubject: s\r\n\r\n" },
+		{ " x-spam ", 1, "X-Spam: yes\r\n  folded\r\n\r\n" },
+		{ " x-spam ", 0, "From: a\r\nSubject: s\r\n\r\n" },
+		{ " Message-ID ", 1, "\r\n" },
+		{ " X ", 1, "\r\n" },
+	};
+	for (size_t i = 0; i < sizeof picks / sizeof picks[0]; i++) {
+		struct lib_buf out = LIB_BUF_INIT;
+		frankd_imap_header_fields(header, strlen(header), picks[i].fields, picks[i].want, &out);
+		assert_string_equal(out.data, picks[i].out);
+		lib_buf_release(&out);
+	}
+
 	static const struct {
 		const char *items;
 		const char *error;
 	} bad[] = {
 		{ "t FETCH 1 ENVELOPE", "ENVELOPE and BODYSTRUCTURE are not served" },
-		{ "t FETCH 1 BODY[1.2]", "Only BODY[], BODY[HEADER] and BODY[TEXT] are served" },
+		{ "t FETCH 1 BODY[1.2]", "Only BODY[], BODY[HEADER], BODY[HEADER.FIELDS (...)] and "
+					 "BODY[TEXT] are served" },
+		{ "t FETCH 1 BODY[HEADER.FIELDS ()]", "Only BODY[], BODY[HEADER], BODY[HEADER.FIELDS "
+						     "(...)] and BODY[TEXT] are served" },
 		{ "t FETCH 1 BODY[]<1>", "Bad partial" },
 		{ "t FETCH 1 BODY[]<1.0>", "Bad partial" },
 		{ "t FETCH 1 (FLAGS", NULL },
@@ -322,6 +356,26 @@ static void test_dates(void **state)
 	assert_int_equal(frankd_imap_date_parse("1-Foo-2024", &day), -1);
 	assert_int_equal(frankd_imap_date_parse("1-Jan-24", &day), -1);
 	assert_int_equal(frankd_imap_date_parse("1-Jan-2024x", &day), -1);
+	static const struct {
+		const char *text;
+		long long when; /* -1: refused */
+	} times[] = {
+		{ "05-Mar-2024 10:00:00 +0100", 1709629200 },
+		{ " 5-Mar-2024 09:00:00 +0000", 1709629200 },
+		{ "5-Mar-2024 04:00:00 -0500", 1709629200 },
+		{ "05-Mar-2024 24:00:00 +0000", -1 },
+		{ "05-Mar-2024 10:00:00 0100", -1 },
+		{ "05-Mar-2024 10:00:00 +0160", -1 },
+		{ "05-Mar-2024 10:00 +0100", -1 },
+		{ "05-Mar-2024 10:00:00 +0100x", -1 },
+	};
+	for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+		long long when = 0;
+		int rc = frankd_imap_datetime_parse(times[i].text, &when);
+		assert_int_equal(rc, times[i].when < 0 ? -1 : 0);
+		if (rc == 0)
+			assert_int_equal(when, times[i].when);
+	}
 	char out[32];
 	frankd_imap_datetime_format(1709209200, out);
 	assert_string_equal(out, "29-Feb-2024 12:20:00 +0000");
