@@ -178,7 +178,7 @@ static void save_one(struct attach_menu *am)
 	}
 	char buf[4096];
 	snprintf(buf, sizeof buf, "%s", p->name ? p->name : "attachment");
-	if (ui_prompt("Save to file: ", buf, sizeof buf, 1) < 0 || !buf[0])
+	if (ui_prompt("Save to file: ", buf, sizeof buf, UI_PROMPT_PATHS) < 0 || !buf[0])
 		return;
 	char *path = is_dir(buf) ? lib_xasprintf("%s/%s", buf, p->name ? p->name : "attachment")
 				 : lib_xstrdup(buf);
@@ -205,7 +205,8 @@ static void save_one(struct attach_menu *am)
 static void save_all(struct attach_menu *am)
 {
 	char dir[4096] = ".";
-	if (ui_prompt("Save every attachment to folder: ", dir, sizeof dir, 1) < 0 || !dir[0])
+	if (ui_prompt("Save every attachment to folder: ", dir, sizeof dir, UI_PROMPT_PATHS) < 0 ||
+	    !dir[0])
 		return;
 	if (!is_dir(dir)) {
 		ui_error("%s: not a folder", dir);

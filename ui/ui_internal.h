@@ -196,9 +196,12 @@ struct ui_badge {
 void ui_badge_of(const char *badge, int utf8, struct ui_badge *out);
 
 /* Asks a question on the message line; buf holds the default and gets
- * the answer.  Returns 0, or -1 when the user cancels (^G or Esc).  With
- * complete_paths, Tab completes a file name. */
-int ui_prompt(const char *question, char *buf, size_t size, int complete_paths);
+ * the answer.  Returns 0, or -1 when the user cancels (^G or Esc).
+ * flags: UI_PROMPT_PATHS, Tab completes a file name; UI_PROMPT_SECRET,
+ * the answer shows as stars (a password). */
+#define UI_PROMPT_PATHS 1
+#define UI_PROMPT_SECRET 2
+int ui_prompt(const char *question, char *buf, size_t size, int flags);
 /* Asks a yes/no question; 1 for yes. */
 int ui_yesno(const char *question);
 /* Shows an error on the message line, in the error colour. */
