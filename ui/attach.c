@@ -279,17 +279,11 @@ void ui_attach_show(struct ui_session *s, const struct store_view_message *m)
 	for (int done = 0; !done;) {
 		attach_draw(&am);
 		enum ui_fn fn;
-		int key, got = ui_wait_fn(&s->keys, UI_MENU_ATTACH, &fn, &key);
+		int got = ui_wait_fn(&s->keys, UI_MENU_ATTACH, &fn);
 		if (got < 0)
 			break;
 		if (got == 0)
 			continue;
-		if (fn == UI_FN_NONE) { /* the index's keys to open and leave */
-			enum ui_fn ix = ui_keys_lookup(&s->keys, UI_MENU_INDEX, key);
-			fn = ix == UI_FN_DISPLAY_MESSAGE ? UI_FN_VIEW_ATTACH
-			     : ix == UI_FN_QUIT		 ? UI_FN_EXIT
-							 : UI_FN_NONE;
-		}
 		switch (fn) {
 		case UI_FN_EXIT: done = 1; break;
 		case UI_FN_NEXT_ENTRY:

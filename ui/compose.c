@@ -251,7 +251,7 @@ static void compose_screen(struct compose *co)
 	for (int done = 0; !done;) {
 		compose_draw(co);
 		enum ui_fn fn;
-		int got = ui_wait_fn(&co->s->keys, UI_MENU_COMPOSE, &fn, NULL);
+		int got = ui_wait_fn(&co->s->keys, UI_MENU_COMPOSE, &fn);
 		if (got < 0)
 			break;
 		if (got == 0)

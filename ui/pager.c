@@ -182,7 +182,7 @@ int ui_pager_show(struct ui_session *s, struct store_view_list *list, size_t *cu
 	for (int done = 0; !done;) {
 		pager_draw(&pg);
 		enum ui_fn fn;
-		int got = ui_wait_fn(&s->keys, UI_MENU_PAGER, &fn, NULL);
+		int got = ui_wait_fn(&s->keys, UI_MENU_PAGER, &fn);
 		if (got < 0)
 			break;
 		if (got > 0 && !ui_textview_scroll(&pg.tv, fn))

@@ -105,9 +105,9 @@ int ui_key_from_curses(int is_function_key, wint_t ch);
 #define UI_KEY_GONE (-2)
 int ui_read_key(void);
 /* Refreshes the screen, waits for a key and looks it up in menu: 1 with
- * *fn set (UI_FN_NONE for an unbound key; *key, when asked, gets the
- * key), 0 after a resize (redraw), -1 when the terminal is gone. */
-int ui_wait_fn(const struct ui_keys *keys, enum ui_menu menu, enum ui_fn *fn, int *key);
+ * *fn set (UI_FN_NONE for an unbound key), 0 after a resize (redraw),
+ * -1 when the terminal is gone. */
+int ui_wait_fn(const struct ui_keys *keys, enum ui_menu menu, enum ui_fn *fn);
 /* The help bar (line 0): the first key of each fn with its label. */
 void ui_draw_help_bar(const struct ui_keys *keys, enum ui_menu menu, const enum ui_fn *fns,
 		      const char *const *labels, size_t n);
