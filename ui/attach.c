@@ -178,7 +178,7 @@ static void save_one(struct attach_menu *am)
 	}
 	char buf[4096];
 	snprintf(buf, sizeof buf, "%s", p->name ? p->name : "attachment");
-	if (ui_prompt("Save to file: ", buf, sizeof buf, 1) < 0 || !buf[0])
+	if (ui_prompt("Save to file: ", buf, sizeof buf, UI_PROMPT_PATHS) < 0 || !buf[0])
 		return;
 	char *path = is_dir(buf) ? lib_xasprintf("%s/%s", buf, p->name ? p->name : "attachment")
 				 : lib_xstrdup(buf);
@@ -205,7 +205,8 @@ static void save_one(struct attach_menu *am)
 static void save_all(struct attach_menu *am)
 {
 	char dir[4096] = ".";
-	if (ui_prompt("Save every attachment to folder: ", dir, sizeof dir, 1) < 0 || !dir[0])
+	if (ui_prompt("Save every attachment to folder: ", dir, sizeof dir, UI_PROMPT_PATHS) < 0 ||
+	    !dir[0])
 		return;
 	if (!is_dir(dir)) {
 		ui_error("%s: not a folder", dir);
@@ -278,17 +279,11 @@ void ui_attach_show(struct ui_session *s, const struct store_view_message *m)
 	for (int done = 0; !done;) {
 		attach_draw(&am);
 		enum ui_fn fn;
-		int key, got = ui_wait_fn(&s->keys, UI_MENU_ATTACH, &fn, &key);
+		int got = ui_wait_fn(&s->keys, UI_MENU_ATTACH, &fn);
 		if (got < 0)
 			break;
 		if (got == 0)
 			continue;
-		if (fn == UI_FN_NONE) { /* the index's keys to open and leave */
-			enum ui_fn ix = ui_keys_lookup(&s->keys, UI_MENU_INDEX, key);
-			fn = ix == UI_FN_DISPLAY_MESSAGE ? UI_FN_VIEW_ATTACH
-			     : ix == UI_FN_QUIT		 ? UI_FN_EXIT
-							 : UI_FN_NONE;
-		}
 		switch (fn) {
 		case UI_FN_EXIT: done = 1; break;
 		case UI_FN_NEXT_ENTRY:

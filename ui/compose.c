@@ -129,7 +129,7 @@ static void edit_field(char **slot, const char *question)
 static void attach_file(struct compose *co)
 {
 	char buf[4096] = "";
-	if (ui_prompt("Attach file: ", buf, sizeof buf, 1) < 0 || !buf[0])
+	if (ui_prompt("Attach file: ", buf, sizeof buf, UI_PROMPT_PATHS) < 0 || !buf[0])
 		return;
 	if (access(buf, R_OK) != 0) {
 		ui_error("%s: %s", buf, strerror(errno));
@@ -171,6 +171,20 @@ static int confirm_size(void *ctx, const char *warning)
 	return ui_yesno(q);
 }
 
+/* The account has neither passcmd nor password: asked once, not shown. */
+static int ask_password(void *ctx, const struct config_account *acct, char **password,
+			struct lib_err *err)
+{
+	(void)ctx;
+	char q[300], buf[512] = "";
+	snprintf(q, sizeof q, "Password for %s: ", acct->name);
+	int rc = ui_prompt(q, buf, sizeof buf, UI_PROMPT_SECRET);
+	if (rc == 0)
+		*password = lib_xstrdup(buf);
+	lib_secure_zero(buf, sizeof buf);
+	return rc == 0 ? 0 : lib_err_set(err, "no password given for %s", acct->name);
+}
+
 /* The draft saved in Drafts; *path names it. */
 static int save_draft(struct compose *co, char **path, struct lib_err *err)
 {
@@ -201,7 +215,7 @@ static int send_message(struct compose *co)
 		.mail_root = co->s->cfg->opt.mail_root,
 		.user_agent = UI_USER_AGENT,
 		.timeout_s = co->s->cfg->opt.timeout,
-		.hooks = { confirm_size, NULL, NULL, NULL },
+		.hooks = { confirm_size, ask_password, NULL, NULL },
 	};
 	struct store_send_report report;
 	int rc = store_send_draft(co->acct, draft, &so, &report, &err);
@@ -237,7 +251,7 @@ static void compose_screen(struct compose *co)
 	for (int done = 0; !done;) {
 		compose_draw(co);
 		enum ui_fn fn;
-		int got = ui_wait_fn(&co->s->keys, UI_MENU_COMPOSE, &fn, NULL);
+		int got = ui_wait_fn(&co->s->keys, UI_MENU_COMPOSE, &fn);
 		if (got < 0)
 			break;
 		if (got == 0)

@@ -48,7 +48,7 @@ void ui_text_show(const struct ui_keys *keys, const char *title, const char *tex
 		snprintf(status, sizeof status, "---%s -- (%s)", title, pos);
 		ui_draw_bar(LINES - 2, status);
 		enum ui_fn fn;
-		int got = ui_wait_fn(keys, UI_MENU_PAGER, &fn, NULL);
+		int got = ui_wait_fn(keys, UI_MENU_PAGER, &fn);
 		if (got < 0)
 			break;
 		if (got == 0 || ui_textview_scroll(&tv, fn))

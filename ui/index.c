@@ -587,7 +587,7 @@ static void index_loop(struct ui_index *ix)
 	for (;;) {
 		draw_index(ix);
 		enum ui_fn fn;
-		int got = ui_wait_fn(&ix->s->keys, UI_MENU_INDEX, &fn, NULL);
+		int got = ui_wait_fn(&ix->s->keys, UI_MENU_INDEX, &fn);
 		if (got < 0)
 			return;
 		/* got 0: resized, the next turn redraws at the new size */

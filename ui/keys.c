@@ -167,11 +167,33 @@ void ui_keys_release(struct ui_keys *keys)
 	keys->count = 0;
 }
 
-enum ui_fn ui_keys_lookup(const struct ui_keys *keys, enum ui_menu menu, int key)
+/* The attachment menu leaves and opens with the index's keys for quit and
+ * display-message (mutt's habit) when its own exit and view-attach are
+ * not bound there. */
+static const struct {
+	enum ui_fn index_fn, attach_fn;
+} attach_stand_ins[] = {
+	{ UI_FN_QUIT, UI_FN_EXIT },
+	{ UI_FN_DISPLAY_MESSAGE, UI_FN_VIEW_ATTACH },
+};
+
+static enum ui_fn lookup_in(const struct ui_keys *keys, enum ui_menu menu, int key)
 {
 	for (size_t i = keys->count; i-- > 0;)
 		if (keys->binds[i].menu == menu && keys->binds[i].key == key)
 			return keys->binds[i].fn;
+	return UI_FN_NONE;
+}
+
+enum ui_fn ui_keys_lookup(const struct ui_keys *keys, enum ui_menu menu, int key)
+{
+	enum ui_fn fn = lookup_in(keys, menu, key);
+	if (fn != UI_FN_NONE || menu != UI_MENU_ATTACH)
+		return fn;
+	enum ui_fn ix = lookup_in(keys, UI_MENU_INDEX, key);
+	for (size_t i = 0; i < sizeof attach_stand_ins / sizeof attach_stand_ins[0]; i++)
+		if (ix == attach_stand_ins[i].index_fn)
+			return attach_stand_ins[i].attach_fn;
 	return UI_FN_NONE;
 }
 
@@ -187,6 +209,10 @@ void ui_keys_first(const struct ui_keys *keys, enum ui_menu menu, enum ui_fn fn,
 			return;
 		}
 	}
+	for (size_t i = 0; menu == UI_MENU_ATTACH && i < sizeof attach_stand_ins /
+								 sizeof attach_stand_ins[0]; i++)
+		if (attach_stand_ins[i].attach_fn == fn)
+			ui_keys_first(keys, UI_MENU_INDEX, attach_stand_ins[i].index_fn, buf, size);
 }
 
 int ui_key_from_curses(int is_function_key, wint_t ch)
@@ -225,7 +251,7 @@ int ui_read_key(void)
 	return ui_key_from_curses(rc == KEY_CODE_YES, ch);
 }
 
-int ui_wait_fn(const struct ui_keys *keys, enum ui_menu menu, enum ui_fn *fn, int *key)
+int ui_wait_fn(const struct ui_keys *keys, enum ui_menu menu, enum ui_fn *fn)
 {
 	refresh();
 	int k = ui_read_key();
@@ -234,7 +260,5 @@ int ui_wait_fn(const struct ui_keys *keys, enum ui_menu menu, enum ui_fn *fn, in
 	if (k == 0)
 		return 0;
 	*fn = k < 0 ? UI_FN_NONE : ui_keys_lookup(keys, menu, k);
-	if (key)
-		*key = k;
 	return 1;
 }

@@ -15,6 +15,7 @@ struct ui_pager {
 	struct mime_view *view;
 	char *text; /* headers, badge, warnings, a blank line, the body */
 	size_t headers_end; /* bytes of text before the body */
+	size_t signature;   /* where the signature ("-- " line) starts, or -1 */
 	struct ui_badge badge;
 	struct ui_textview tv;
 };
@@ -40,6 +41,8 @@ static int line_attr(const char *line, size_t len, void *ctx)
 			return ui_theme_attr(UI_COLOR_WARNING);
 		return ui_theme_attr(UI_COLOR_HEADER);
 	}
+	if ((size_t)(line - pg->text) >= pg->signature)
+		return ui_theme_attr(UI_COLOR_SIGNATURE);
 	if (len > 0 && line[0] == '>')
 		return ui_theme_attr(UI_COLOR_QUOTED);
 	return ui_theme_attr(UI_COLOR_NORMAL);
@@ -77,6 +80,10 @@ static int pager_load(struct ui_pager *pg)
 	pg->headers_end = b.len;
 	lib_buf_printf(&b, "\n%s", view->body);
 	pg->text = lib_buf_take(&b);
+	pg->signature = (size_t)-1;
+	for (const char *p = strstr(pg->text + pg->headers_end, "\n-- \n"); p;
+	     p = strstr(p + 1, "\n-- \n"))
+		pg->signature = (size_t)(p + 1 - pg->text); /* the last one */
 	pg->tv.line_attr = line_attr;
 	pg->tv.ctx = pg;
 	ui_textview_wrap(&pg->tv, pg->text, COLS);
@@ -182,7 +189,7 @@ int ui_pager_show(struct ui_session *s, struct store_view_list *list, size_t *cu
 	for (int done = 0; !done;) {
 		pager_draw(&pg);
 		enum ui_fn fn;
-		int got = ui_wait_fn(&s->keys, UI_MENU_PAGER, &fn, NULL);
+		int got = ui_wait_fn(&s->keys, UI_MENU_PAGER, &fn);
 		if (got < 0)
 			break;
 		if (got > 0 && !ui_textview_scroll(&pg.tv, fn))

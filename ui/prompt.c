@@ -76,13 +76,28 @@ static void complete_path(char *buf, size_t size)
 	}
 }
 
-int ui_prompt(const char *question, char *buf, size_t size, int complete_paths)
+/* What the prompt shows of the answer: itself, or a star a character. */
+static void shown_answer(const char *buf, int secret, char *out, size_t size)
+{
+	if (!secret) {
+		snprintf(out, size, "%s", buf);
+		return;
+	}
+	size_t n = 0;
+	for (const char *p = buf; *p && n + 1 < size; p++)
+		if (((unsigned char)*p & 0xC0) != 0x80)
+			out[n++] = '*';
+	out[n] = '\0';
+}
+
+int ui_prompt(const char *question, char *buf, size_t size, int flags)
 {
 	curs_set(1);
 	int rc = -1;
 	for (;;) {
-		char line[1024];
-		snprintf(line, sizeof line, "%s%s", question, buf);
+		char line[1024], answer[768];
+		shown_answer(buf, flags & UI_PROMPT_SECRET, answer, sizeof answer);
+		snprintf(line, sizeof line, "%s%s", question, answer);
 		int used;
 		size_t fit = ui_text_fit(line, COLS - 1, &used);
 		/* Keep the end of a long answer, where the cursor is, on screen. */
@@ -104,7 +119,7 @@ int ui_prompt(const char *question, char *buf, size_t size, int complete_paths)
 			drop_last(buf);
 		else if (key == 21) /* ^U */
 			buf[0] = '\0';
-		else if (key == '\t' && complete_paths)
+		else if (key == '\t' && (flags & UI_PROMPT_PATHS))
 			complete_path(buf, size);
 		else if (key >= 32 && key < 0x110000 && key != 127)
 			append_key(buf, size, key);

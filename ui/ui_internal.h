@@ -105,9 +105,9 @@ int ui_key_from_curses(int is_function_key, wint_t ch);
 #define UI_KEY_GONE (-2)
 int ui_read_key(void);
 /* Refreshes the screen, waits for a key and looks it up in menu: 1 with
- * *fn set (UI_FN_NONE for an unbound key; *key, when asked, gets the
- * key), 0 after a resize (redraw), -1 when the terminal is gone. */
-int ui_wait_fn(const struct ui_keys *keys, enum ui_menu menu, enum ui_fn *fn, int *key);
+ * *fn set (UI_FN_NONE for an unbound key), 0 after a resize (redraw),
+ * -1 when the terminal is gone. */
+int ui_wait_fn(const struct ui_keys *keys, enum ui_menu menu, enum ui_fn *fn);
 /* The help bar (line 0): the first key of each fn with its label. */
 void ui_draw_help_bar(const struct ui_keys *keys, enum ui_menu menu, const enum ui_fn *fns,
 		      const char *const *labels, size_t n);
@@ -196,9 +196,12 @@ struct ui_badge {
 void ui_badge_of(const char *badge, int utf8, struct ui_badge *out);
 
 /* Asks a question on the message line; buf holds the default and gets
- * the answer.  Returns 0, or -1 when the user cancels (^G or Esc).  With
- * complete_paths, Tab completes a file name. */
-int ui_prompt(const char *question, char *buf, size_t size, int complete_paths);
+ * the answer.  Returns 0, or -1 when the user cancels (^G or Esc).
+ * flags: UI_PROMPT_PATHS, Tab completes a file name; UI_PROMPT_SECRET,
+ * the answer shows as stars (a password). */
+#define UI_PROMPT_PATHS 1
+#define UI_PROMPT_SECRET 2
+int ui_prompt(const char *question, char *buf, size_t size, int flags);
 /* Asks a yes/no question; 1 for yes. */
 int ui_yesno(const char *question);
 /* Shows an error on the message line, in the error colour. */

@@ -331,7 +331,7 @@ void ui_verify_show(struct ui_session *s, struct store_view_message *m)
 		snprintf(status, sizeof status, "---Verification: %s -- (%s)", m->subject, pos);
 		ui_draw_bar(LINES - 2, status);
 		enum ui_fn fn;
-		int got = ui_wait_fn(&s->keys, UI_MENU_VERIFY, &fn, NULL);
+		int got = ui_wait_fn(&s->keys, UI_MENU_VERIFY, &fn);
 		if (got < 0)
 			break;
 		if (got == 0 || ui_textview_scroll(&tv, fn))

@@ -16,6 +16,8 @@ ui_keys = j j j j j j v
 ui_expect "v lists the parts: the container" "multipart/mixed"
 ui_expect "the binary part with its size and name" "application/octet-stream           2.9K  report.bin"
 ui_expect "a hostile name is shown made safe" "evil.txt"
+ui_expect "the help bar names the index's keys that leave and open" "q:Exit"
+ui_expect "and view" "<enter>:View"
 ui_screen
 t_lacks "no ../ is shown as a name" "$T_TMP/screen" "../"
 

@@ -43,6 +43,24 @@ badge_is "a message changed after signing shows failed (✗)" "altered lunch" "�
 badge_is "a forged sender shows failed (✗)" "forged lunch" "✗"
 badge_is "an l= signature with text added shows partial (~)" "partial lunch" "~"
 badge_is "an unsigned message shows none (·)" "plain lunch" "·"
+# colour_of GLYPH SUBJECT: the SGR colour the glyph is drawn in on that line.
+colour_of() {
+	ui_tmux capture-pane -e -p -t ui >"$T_TMP/screen.e"
+	python3 - "$T_TMP/screen.e" "$1" "$2" <<'PY'
+import re, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    if sys.argv[3] in line:
+        # the last SGR before the glyph, and its colour parameter
+        before = line[:line.index(sys.argv[2] + " ")]
+        sgr = re.findall(r"\x1b\[([0-9;]*)m", before)
+        cols = [p for s in sgr[-1:] for p in s.split(";") if p in "30 31 32 33 34 35 36 37".split()]
+        print(cols[-1] if cols else "none")
+        break
+PY
+}
+t_check "verified is drawn green (SGR 32)" test "$(colour_of ✓ 'signed lunch')" = 32
+t_check "failed is drawn red (SGR 31)" test "$(colour_of ✗ 'forged lunch')" = 31
+t_check "partial is drawn yellow (SGR 33)" test "$(colour_of '~' 'partial lunch')" = 33
 t_check "the attachment mark is on the message with files" \
 	sh -c "grep -F 'the files you asked for' '$T_TMP/screen' | grep -qF ')@ '"
 

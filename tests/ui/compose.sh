@@ -4,7 +4,8 @@
 # reply: recipient, subject and threading from the message), through a
 # real SMTP server, Python's aiosmtpd with STARTTLS and AUTH; what
 # arrives is read back with Python's email package: headers, text, and
-# the attachment byte for byte.  Also postpone (into Drafts) and abort.
+# the attachment byte for byte.  Also the password prompt (an account
+# without passcmd), postpone (into Drafts) and abort.
 . tests/lib.sh
 t_tmpdir
 . tests/ui/tmux.lib
@@ -26,8 +27,8 @@ for _ in $(seq 1 600); do
 done
 [ -n "$port" ] || { t_fail "aiosmtpd starts" "$(cat "$T_TMP/aio.err")"; exit 1; }
 
+# No passcmd: the client asks for the password (and never shows it).
 MR_WORK_EXTRA="    set smtp = smtp://alice@127.0.0.1:$port
-    set passcmd = \"printf secret\"
     set tls_ca_file = \"$c/ca.crt\""
 . tests/ui/mailroot.lib
 mailroot_make || { t_fail "make the mail root"; exit 1; }
@@ -69,7 +70,13 @@ ui_keys -l "$T_TMP/photo.bin"
 ui_keys Enter
 ui_expect "the file is listed" "1 $T_TMP/photo.bin"
 ui_keys y
-ui_expect "y sends it and shows the server's reply" "Mail sent: 250"
+ui_expect "y sends it, asking for the account's password" "Password for work:"
+ui_keys -l "secret"
+ui_screen
+t_contains "the password shows as stars" "$T_TMP/screen" "Password for work: ******"
+t_lacks "never as itself" "$T_TMP/screen" "secret"
+ui_keys Enter
+ui_expect "it is sent and the server's reply shown" "Mail sent: 250"
 ui_expect "back in the index" "frank: work/INBOX"
 t_check "the server got it" test -s "$OUT/msg1.eml"
 t_check "to bob" sh -c "sed -n 2p '$OUT/msg1.env' | grep -qx bob@example.org"
@@ -95,6 +102,9 @@ ui_keys = r
 ui_expect "r: the compose screen has the sender as recipient" "To: Alice <alice@alice.test>"
 ui_expect "and Re: before the subject" "Subject: Re: signed lunch"
 ui_keys y
+ui_expect "the password is asked again" "Password for work:"
+ui_keys -l "secret"
+ui_keys Enter
 ui_expect "the reply is sent" "Mail sent: 250"
 t_check "the reply arrived" test -s "$OUT/msg2.eml"
 t_check "to alice" sh -c "sed -n 2p '$OUT/msg2.env' | grep -qx alice@alice.test"
