@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/bench/index.sh: frank's indexing and listing against notmuch's own
-# tools, on a realistic Maildir of BENCH_N messages (default 5000: about
+# tools, on a realistic Maildir of BENCH_N messages (default 3000: about
 # 4 minutes on 2 cores; gen-maildir --realistic, seed 2).
 #
 #   index:     build/tests/bench/bench_index on a fresh copy (store_open():
@@ -15,7 +15,7 @@
 # notmuch lists the same number of messages from frank's database.
 . tests/bench/bench.lib
 bench_begin index
-n=$(bench_size 5000)
+n=$(bench_size 3000)
 bench_need notmuch
 index_bin=$BENCH_ROOT/build/tests/bench/bench_index
 [ -x "$index_bin" ] || bench_die "$index_bin is missing: run make bench"

@@ -77,8 +77,10 @@ Patterns *
 Create Near
 SyncState *
 EOF
-	printf '[database]\npath=%s\n[new]\ntags=unread;inbox;\n[maildir]\nsynchronize_flags=true\n' \
-		"$w/mb$1" >"$w/nm$1.conf"
+	# mbsync's state files are not mail: notmuch is told, as a user would.
+	printf '[database]\npath=%s\n[new]\ntags=unread;inbox;\nignore=%s\n[maildir]\nsynchronize_flags=true\n' \
+		"$w/mb$1" '.mbsyncstate;.mbsyncstate.journal;.mbsyncstate.new;.mbsyncstate.lock;.uidvalidity' \
+		>"$w/nm$1.conf"
 	sync
 }
 
