@@ -449,6 +449,15 @@ static int queue_message(const struct frankd_conf *conf, struct frankd_envelope 
 		frankd_message_id_format(conf->hostname, &env->headers);
 	if (!hs.has_date)
 		frankd_date_format(now, &env->headers);
+	/* the invoking user may write the queue: as trusted as an AUTH */
+	char *signature = NULL;
+	struct lib_err sign_err;
+	if (frankd_dkim_sign_message(conf, env->sender, &env->headers, msg->data, msg->len,
+				     &signature, &sign_err) < 0)
+		fprintf(stderr, "frankd: sendmail: not signed: %s\n", sign_err.msg);
+	if (signature)
+		frankd_envelope_prepend_header(env, signature);
+	free(signature);
 	int rc = frankd_queue_writer_write(w, msg->data, msg->len, err);
 	if (rc == 0)
 		rc = frankd_queue_writer_commit(w, env, err);

@@ -12,6 +12,9 @@
  *           / "smarthost" HOST PORT *( "user" NAME / "password_file" PATH )
  *           / "limit" NAME VALUE / "retry" NAME DURATION
  *           / "queue_scan" DURATION
+ *           / "dns" ("offline" / "network") / "authserv_id" NAME
+ *           / "dmarc_policy" ("follow" / "quarantine" / "none")
+ *           / "relay_port" PORT
  *   user-block = "user" NAME "{" *( "maildir" PATH / "address" 1*ADDR
  *              / "send_as" 1*PATTERN ) "}"
  *   MODE = "smtp" / "submission" / "submissions"
@@ -79,9 +82,9 @@ static const struct conf_number retries[] = {
 	{ "first", RETRY(first), 0, UNIT_SECONDS, 1, 86400, 300, "wait before the first retry" },
 	{ "max", RETRY(max), 0, UNIT_SECONDS, 1, 86400 * 7, 3600,
 	  "longest wait between tries (the wait doubles up to it)" },
-	{ "give_up", RETRY(give_up), 0, UNIT_SECONDS, 60, 86400 * 60, 5 * 86400,
+	{ "give_up", RETRY(give_up), 0, UNIT_SECONDS, 1, 86400 * 60, 5 * 86400,
 	  "age at which a message bounces" },
-	{ "warn", RETRY(warn), 0, UNIT_SECONDS, 60, 86400 * 60, 4 * 3600,
+	{ "warn", RETRY(warn), 0, UNIT_SECONDS, 1, 86400 * 60, 4 * 3600,
 	  "age at which the sender is warned of the delay" },
 };
 
@@ -169,6 +172,7 @@ struct frankd_conf *frankd_conf_new(void)
 		number_store(conf, &retries[i], retries[i].fallback);
 	conf->recipient_delimiter = '+';
 	conf->queue_scan = 60;
+	conf->mta.relay_port = lib_xstrdup("25");
 	return conf;
 }
 
@@ -218,6 +222,9 @@ void frankd_conf_free(struct frankd_conf *conf)
 	free(conf->smarthost.port);
 	free(conf->smarthost.user);
 	free(conf->smarthost.password_file);
+	free(conf->mta.authserv_id);
+	free(conf->mta.relay_port);
+	free(conf->mta.smarthost_ca_file);
 	free(conf);
 }
 
@@ -365,7 +372,8 @@ static int cmd_smarthost(struct conf_parser *ps, char **w, size_t n, struct lib_
 {
 	struct frankd_smarthost *s = &ps->conf->smarthost;
 	if (n % 2 != 1)
-		return lib_err_set(err, "usage: smarthost HOST PORT [user NAME] [password_file PATH]");
+		return lib_err_set(err, "usage: smarthost HOST PORT [user NAME] [password_file PATH] "
+					"[ca_file PATH]");
 	set_string(&s->host, lib_xstrdup(w[1]));
 	set_string(&s->port, lib_xstrdup(w[2]));
 	for (size_t i = 3; i + 1 < n; i += 2) {
@@ -373,9 +381,11 @@ static int cmd_smarthost(struct conf_parser *ps, char **w, size_t n, struct lib_
 			set_string(&s->user, lib_xstrdup(w[i + 1]));
 		else if (strcmp(w[i], "password_file") == 0)
 			set_string(&s->password_file, path_value(ps, w[i + 1]));
+		else if (strcmp(w[i], "ca_file") == 0)
+			set_string(&ps->conf->mta.smarthost_ca_file, path_value(ps, w[i + 1]));
 		else
-			return lib_err_set(err, "smarthost: unknown option %s (user, password_file)",
-					   w[i]);
+			return lib_err_set(err, "smarthost: unknown option %s (user, password_file, "
+						"ca_file)", w[i]);
 	}
 	return 0;
 }
@@ -457,7 +467,36 @@ static const struct {
 	{ "passwords", offsetof(struct frankd_conf, password_file), 1 },
 	{ "zone_file", offsetof(struct frankd_conf, zone_file), 1 },
 	{ "postmaster", offsetof(struct frankd_conf, postmaster), 0 },
+	{ "authserv_id", offsetof(struct frankd_conf, mta.authserv_id), 0 },
 };
+
+/* The relay's one-word settings: 1 when w is not one of them. */
+static int cmd_mta(struct conf_parser *ps, char **w, struct lib_err *err)
+{
+	struct frankd_mta_conf *m = &ps->conf->mta;
+	if (strcmp(w[0], "dns") == 0)
+		return choice(w[1], "offline", "network", &m->dns_network) < 0
+			       ? lib_err_set(err, "dns: offline or network, not %s", w[1])
+			       : 0;
+	if (strcmp(w[0], "dmarc_policy") == 0) {
+		static const char *const names[] = { "follow", "quarantine", "none" };
+		for (size_t i = 0; i < COUNT(names); i++)
+			if (strcmp(w[1], names[i]) == 0) {
+				m->dmarc = (enum frankd_dmarc_action)i;
+				return 0;
+			}
+		return lib_err_set(err, "dmarc_policy: follow, quarantine or none, not %s", w[1]);
+	}
+	if (strcmp(w[0], "relay_port") == 0) {
+		char *end;
+		unsigned long port = strtoul(w[1], &end, 10);
+		if (*end || !isdigit((unsigned char)w[1][0]) || port == 0 || port > 65535)
+			return lib_err_set(err, "relay_port: not a port: %s", w[1]);
+		set_string(&m->relay_port, lib_xstrdup(w[1]));
+		return 0;
+	}
+	return 1;
+}
 
 static int cmd_single(struct conf_parser *ps, char **w, struct lib_err *err)
 {
@@ -502,7 +541,7 @@ static int cmd_single(struct conf_parser *ps, char **w, struct lib_err *err)
 		c->queue_scan = (unsigned)v;
 		return 0;
 	}
-	return 1; /* not a one-word setting */
+	return cmd_mta(ps, w, err);
 }
 
 static int command(struct conf_parser *ps, const struct config_line *l, struct lib_err *err)
@@ -538,6 +577,9 @@ static int command(struct conf_parser *ps, const struct config_line *l, struct l
 		{ "limit", "limit NAME VALUE" },
 		{ "retry", "retry NAME DURATION" },
 		{ "user", "user NAME {" },
+		{ "dns", "dns offline|network" },
+		{ "dmarc_policy", "dmarc_policy follow|quarantine|none" },
+		{ "relay_port", "relay_port PORT" },
 	};
 	for (size_t i = 0; i < COUNT(usage); i++)
 		if (strcmp(w[0], usage[i][0]) == 0)

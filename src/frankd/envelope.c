@@ -5,6 +5,8 @@
  *            / "auth " user LF / "client " text LF / "helo " text LF
  *            / "body 7bit" / "body 8bitmime" / "smtputf8 0" / "smtputf8 1"
  *            / "size " BYTES LF
+ *            / "quarantine 1" LF     ; DMARC: local copies go to Junk
+ *            / "warned 1" LF         ; the sender was told of the delay
  *            / "header " text LF       ; one physical header line, in order
  *            / "rcpt " status SP route SP attempts SP next-try SP "<" address ">" LF
  *            / "error " text LF        ; the last error of the rcpt before
@@ -84,6 +86,15 @@ void frankd_rcpt_set_error(struct frankd_rcpt *rcpt, const char *text)
 	rcpt->last_error = text ? one_line(text) : NULL;
 }
 
+void frankd_envelope_prepend_header(struct frankd_envelope *env, const char *field)
+{
+	struct lib_buf b = LIB_BUF_INIT;
+	lib_buf_puts(&b, field);
+	lib_buf_append(&b, env->headers.data ? env->headers.data : "", env->headers.len);
+	lib_buf_release(&env->headers);
+	env->headers = b;
+}
+
 int frankd_envelope_finished(const struct frankd_envelope *env)
 {
 	for (size_t i = 0; i < env->nrcpts; i++)
@@ -139,6 +150,10 @@ void frankd_envelope_format(const struct frankd_envelope *env, struct lib_buf *o
 		field(out, "helo", env->helo);
 	lib_buf_printf(out, "body %s\nsmtputf8 %d\nsize %zu\n",
 		       env->body_8bit ? "8bitmime" : "7bit", env->smtputf8 ? 1 : 0, env->size);
+	if (env->quarantine)
+		lib_buf_puts(out, "quarantine 1\n");
+	if (env->warned)
+		lib_buf_puts(out, "warned 1\n");
 	format_headers(&env->headers, out);
 	for (size_t i = 0; i < env->nrcpts; i++) {
 		const struct frankd_rcpt *r = &env->rcpts[i];
@@ -160,7 +175,8 @@ struct env_parser {
 };
 
 enum { SEEN_ID = 1, SEEN_CREATED = 2, SEEN_SENDER = 4, SEEN_AUTH = 8, SEEN_CLIENT = 16,
-       SEEN_HELO = 32, SEEN_BODY = 64, SEEN_UTF8 = 128, SEEN_SIZE = 256 };
+       SEEN_HELO = 32, SEEN_BODY = 64, SEEN_UTF8 = 128, SEEN_SIZE = 256,
+       SEEN_QUARANTINE = 512, SEEN_WARNED = 1024 };
 
 static int parse_number(const char *s, long long max, long long *out)
 {
@@ -305,6 +321,15 @@ static int parse_field(struct env_parser *ps, const char *key, const char *v,
 		if (strcmp(v, no) != 0 && strcmp(v, yes) != 0)
 			return lib_err_set(err, "line %d: bad %s", ps->lineno, key);
 		*(body ? &env->body_8bit : &env->smtputf8) = strcmp(v, yes) == 0;
+		return 0;
+	}
+	if (strcmp(key, "quarantine") == 0 || strcmp(key, "warned") == 0) {
+		int q = key[0] == 'q';
+		if (once(ps, q ? SEEN_QUARANTINE : SEEN_WARNED, key, err) < 0)
+			return -1;
+		if (strcmp(v, "1") != 0)
+			return lib_err_set(err, "line %d: bad %s", ps->lineno, key);
+		*(q ? &env->quarantine : &env->warned) = 1;
 		return 0;
 	}
 	if (strcmp(key, "auth") == 0)

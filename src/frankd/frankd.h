@@ -78,6 +78,29 @@ struct frankd_retry {
 	unsigned warn;    /* seconds after which the sender is warned */
 };
 
+/* ===================================================================== */
+/* Relay and inbound authentication settings (conf.c; used by relay.c,   */
+/* inbound.c, dsn.c)                                                     */
+/* ===================================================================== */
+
+/* What the inbound (port 25) side does with a message whose DMARC check
+ * fails: "follow" the author domain's policy (p=reject: 550 at the end of
+ * DATA; p=quarantine: the recipient's Junk folder), "quarantine" (both to
+ * Junk, never refused), or "none" (delivered, the result recorded). */
+enum frankd_dmarc_action {
+	FRANKD_DMARC_FOLLOW = 0,
+	FRANKD_DMARC_QUARANTINE,
+	FRANKD_DMARC_NONE,
+};
+
+struct frankd_mta_conf {
+	int dns_network;          /* 0: offline, the zone file is the whole DNS */
+	char *authserv_id;        /* Authentication-Results' id; NULL: hostname */
+	enum frankd_dmarc_action dmarc;
+	char *relay_port;         /* the port of MX hosts: "25" (tests: others) */
+	char *smarthost_ca_file;  /* the smarthost's CA bundle; NULL: the system's */
+};
+
 struct frankd_conf {
 	char *file;       /* the file read, for messages */
 	char *hostname;
@@ -101,6 +124,7 @@ struct frankd_conf {
 	struct frankd_limits limits;
 	struct frankd_retry retry;
 	unsigned queue_scan;  /* seconds between scans of the queue directory */
+	struct frankd_mta_conf mta;
 };
 
 /* The defaults frankd(8) lists (listeners: none; frankd_conf_finish adds
@@ -334,6 +358,8 @@ struct frankd_envelope {
 	int body_8bit;     /* BODY=8BITMIME */
 	int smtputf8;
 	size_t size;       /* bytes of ID.msg */
+	int quarantine;    /* DMARC said quarantine: local copies go to Junk */
+	int warned;        /* the sender was told of the delay (one DSN) */
 	struct lib_buf headers; /* whole header lines with CRLF, or empty */
 	struct frankd_rcpt *rcpts;
 	size_t nrcpts;
@@ -382,6 +408,10 @@ const char *frankd_queue_writer_id(const struct frankd_queue_writer *w);
 /* Buffers and writes the message bytes. */
 int frankd_queue_writer_write(struct frankd_queue_writer *w, const void *data, size_t len,
 			      struct lib_err *err);
+/* The bytes written so far, read back into out (reset first): for the
+ * checks that need the whole message before it is committed. */
+int frankd_queue_writer_contents(struct frankd_queue_writer *w, struct lib_buf *out,
+				 struct lib_err *err);
 /* Makes the message durable with env (its id and size are set here):
  * after 0 the message is in the queue and survives a crash. */
 int frankd_queue_writer_commit(struct frankd_queue_writer *w, struct frankd_envelope *env,
@@ -557,5 +587,108 @@ int frankd_control_send(const char *queue_dir, const char *command, char *reply,
 int frankd_cmd_passwd(const struct frankd_conf *conf, int argc, char **argv);
 int frankd_cmd_queue(const struct frankd_conf *conf, int argc, char **argv);
 int frankd_cmd_sendmail(const struct frankd_conf *conf, int argc, char **argv);
+
+/* ===================================================================== */
+/* Relay, inbound authentication, DKIM signing, DSNs                     */
+/* (inbound.c, relay.c, dsn.c)                                           */
+/* ===================================================================== */
+
+struct net_dns;
+struct net_dns_answer;
+
+/* A resolver for one job on a worker (struct net_dns is not thread-safe):
+ * the zone file loaded, the network asked only with "dns network".  NULL
+ * with err set when the zone file cannot be read. */
+struct net_dns *frankd_dns_open(const struct frankd_conf *conf, struct lib_err *err);
+
+/* Puts field (whole header lines with CRLF) before env's header lines
+ * (envelope.c). */
+void frankd_envelope_prepend_header(struct frankd_envelope *env, const char *field);
+
+/* --- inbound (port 25): SPF, DKIM, DMARC on the real session --------------- */
+
+enum frankd_inbound_action {
+	FRANKD_INBOUND_ACCEPT = 0,
+	FRANKD_INBOUND_QUARANTINE, /* local copies into the Junk folder */
+	FRANKD_INBOUND_REJECT,     /* 550 at the end of DATA */
+};
+
+struct frankd_inbound {
+	char *authres;      /* "Authentication-Results: ..." with CRLF (caller frees) */
+	enum frankd_inbound_action action;
+	char why[256];      /* QUARANTINE, REJECT: one line, for the reply and the log */
+};
+
+/* Verifies msg[0..len) as received from ip (HELO helo, MAIL FROM sender)
+ * with src/auth and decides by conf->mta.dmarc.  Returns 0 with out
+ * filled, or -1 with err set when no resolver could be made. */
+int frankd_inbound_verify(const struct frankd_conf *conf, const char *ip, const char *helo,
+			  const char *sender, const char *msg, size_t len,
+			  struct frankd_inbound *out, struct lib_err *err);
+void frankd_inbound_release(struct frankd_inbound *in);
+
+/* The DKIM-Signature field (with CRLF; caller frees) for the message
+ * headers + msg (headers: frankd's own lines, which go first), signed with
+ * the key of the From domain (else of the envelope sender's); *field NULL
+ * when no key is configured for it.  -1 with err set when signing failed. */
+int frankd_dkim_sign_message(const struct frankd_conf *conf, const char *sender,
+			     const struct lib_buf *headers, const char *msg, size_t len,
+			     char **field, struct lib_err *err);
+
+/* --- routing to other hosts (relay.c) -------------------------------------- */
+
+/* Where a domain's mail goes (RFC 5321 5.1, RFC 7505). */
+enum frankd_mx_status {
+	FRANKD_MX_HOSTS = 0, /* hosts[] to try in order */
+	FRANKD_MX_NULL,      /* a null MX: the domain takes no mail (permanent) */
+	FRANKD_MX_NO_DOMAIN, /* NXDOMAIN (permanent) */
+	FRANKD_MX_TEMPFAIL,  /* try again later */
+};
+
+struct frankd_mx_list {
+	enum frankd_mx_status status;
+	char **hosts;   /* names, by preference; equal ones in random order */
+	size_t count;
+};
+
+/* Orders the answer to "domain MX": by preference, shuffling hosts of
+ * equal preference with rnd (returns any unsigned; tests pass a fixed
+ * one); NODATA gives the domain itself (the implicit MX: its A/AAAA); a
+ * single "." exchange is a null MX.  Pure: no lookups. */
+void frankd_mx_order(const struct net_dns_answer *answer, const char *domain,
+		     unsigned (*rnd)(void *arg), void *arg, struct frankd_mx_list *out);
+void frankd_mx_list_release(struct frankd_mx_list *list);
+
+/* Relays msg[0..len) (frankd's header lines already in front, CRLF line
+ * ends) for rcpts[0..n) (all of one domain, or all for the smarthost) of
+ * env: each recipient comes back DELIVERED (the next hop said 2xx after
+ * the final dot), DEFERRED or FAILED, with its last error set.  next_try
+ * is the caller's.  Never logs a password. */
+void frankd_relay(const struct frankd_conf *conf, struct net_dns *dns,
+		  const struct frankd_envelope *env, struct frankd_rcpt *const *rcpts, size_t n,
+		  const char *msg, size_t len);
+
+/* frankd dkim-keygen DOMAIN SELECTOR [--ed25519 | --bits N]
+ * (dkim_keygen.c): writes the key (the configured dkim_key file, else
+ * dkim/DOMAIN.SELECTOR.key beside frankd.conf), prints the zone line of
+ * its TXT record.  Returns the exit status. */
+int frankd_cmd_dkim_keygen(const struct frankd_conf *conf, int argc, char **argv);
+
+/* --- delivery status notifications (dsn.c) ---------------------------------- */
+
+enum frankd_dsn_kind { FRANKD_DSN_FAILED, FRANKD_DSN_DELAYED };
+
+/* A bounce (RFC 3464: multipart/report, message/delivery-status, the
+ * original header section) to env->sender, about the recipients of env
+ * whose mark[i] is set, appended to out with CRLF line ends.  headers is
+ * the original message's header section (frankd's lines and the
+ * message's). */
+void frankd_dsn_build(const struct frankd_conf *conf, const struct frankd_envelope *env,
+		      const int *mark, enum frankd_dsn_kind kind, const char *headers,
+		      size_t headers_len, time_t now, struct lib_buf *out);
+
+/* The RFC 3463 status code in an error text ("550 5.1.1 ...": "5.1.1"),
+ * else fallback; into out (at least 16 bytes). */
+void frankd_dsn_status(const char *text, const char *fallback, char *out, size_t size);
 
 #endif

@@ -28,6 +28,7 @@ static void frankd_usage(FILE *out)
 		"       frankd [-c FILE] passwd revoke USER LABEL\n"
 		"       frankd [-c FILE] queue [list] | flush | delete ID\n"
 		"       frankd [-c FILE] sendmail [-t] [-i] [-f SENDER] [RECIPIENT...]\n"
+		"       frankd [-c FILE] dkim-keygen DOMAIN SELECTOR [--ed25519 | --bits N]\n"
 		"       frankd --version | --help | --help-config\n"
 		"FILE is %s unless -c or $FRANKD_CONF says otherwise; see frankd(8).\n",
 		FRANKD_DEFAULT_CONF);
@@ -89,6 +90,8 @@ int main(int argc, char **argv)
 		rc = frankd_cmd_queue(conf, argc - i, argv + i);
 	else if (strcmp(cmd, "sendmail") == 0)
 		rc = frankd_cmd_sendmail(conf, argc - i, argv + i);
+	else if (strcmp(cmd, "dkim-keygen") == 0)
+		rc = frankd_cmd_dkim_keygen(conf, argc - i, argv + i);
 	else {
 		frankd_usage(stderr);
 		rc = 2;

@@ -124,7 +124,7 @@ struct frankd_queue_writer *frankd_queue_writer_new(struct frankd_queue *q,
 		make_id(w->id);
 		free(w->tmp_path);
 		w->tmp_path = lib_xasprintf("%s/%s.msg", q->tmp_dir, w->id);
-		w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		w->fd = open(w->tmp_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (w->fd < 0 && errno != EEXIST)
 			break;
 	}
@@ -156,6 +156,27 @@ int frankd_queue_writer_write(struct frankd_queue_writer *w, const void *data, s
 	lib_buf_append(&w->pending, data, len);
 	w->size += len;
 	return w->pending.len >= WRITER_BUFFER ? writer_flush(w, err) : 0;
+}
+
+int frankd_queue_writer_contents(struct frankd_queue_writer *w, struct lib_buf *out,
+				 struct lib_err *err)
+{
+	if (writer_flush(w, err) < 0)
+		return -1;
+	lib_buf_reset(out);
+	char chunk[65536];
+	off_t at = 0;
+	while ((size_t)at < w->size) {
+		ssize_t n = pread(w->fd, chunk, sizeof chunk, at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return lib_err_set(err, "reading %s: %s", w->tmp_path,
+					   n < 0 ? strerror(errno) : "shorter than written");
+		lib_buf_append(out, chunk, (size_t)n);
+		at += n;
+	}
+	return 0;
 }
 
 int frankd_queue_writer_commit(struct frankd_queue_writer *w, struct frankd_envelope *env,

@@ -8,16 +8,23 @@
  * when no recipient is left.  A crash between a delivery and the state
  * write delivers that copy again on restart: at most a duplicate.
  *
- * Remote recipients are the relay's (MX or smarthost): relay_recipient()
- * is the hook where it goes; until it exists, they stay DEFERRED with
- * "relay not implemented yet", visible in frankd queue. */
+ * Remote recipients go to the relay (relay.c: MX or smarthost), grouped
+ * by domain, one session per domain and try.  A recipient that failed for
+ * good, or waited past retry.give_up, is bounced to the sender (dsn.c)
+ * in the same try: the bounce is durably queued before the state that
+ * says so is written (a crash between them sends it twice, never not at
+ * all); past retry.warn the sender is told once of the delay. */
 #include "frankd_internal.h"
+
+#include "net.h"
 
 #include <event2/event.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,6 +58,8 @@ struct delivery {
 	int forced;
 	int gone;     /* not in the queue any more (finished or unreadable) */
 	time_t next;  /* else when it is due again */
+	char dsn_ids[2][FRANKD_QUEUE_ID_LEN + 1]; /* notifications queued: kick them */
+	size_t ndsn;
 };
 
 unsigned frankd_retry_delay(const struct frankd_retry *retry, unsigned attempts)
@@ -136,7 +145,8 @@ static void deliver_local(const struct delivery *d, const struct frankd_envelope
 	struct lib_err err;
 	char *name = NULL;
 	delivery_prefix(env, rcpt->address, &prefix);
-	if (frankd_maildir_deliver(user->maildir, "", d->conf->hostname, prefix.data, prefix.len,
+	if (frankd_maildir_deliver(user->maildir, env->quarantine ? "Junk" : "", d->conf->hostname,
+				   prefix.data, prefix.len,
 				   msg_fd, &name, &err) < 0) {
 		defer(d, rcpt, err.msg, now);
 		frankd_log(FRANKD_LOG_WARN, "%s: deferred <%s>: %s (try %u)", env->id, rcpt->address,
@@ -151,19 +161,92 @@ static void deliver_local(const struct delivery *d, const struct frankd_envelope
 	lib_buf_release(&prefix);
 }
 
-/* The relay's hook: a remote recipient.  The relay (MX lookup or the
- * smarthost, with retries and bounces) is not built yet, so the recipient
- * waits, saying so. */
-static void relay_recipient(const struct delivery *d, const struct frankd_envelope *env,
-			    struct frankd_rcpt *rcpt, time_t now)
+/* The message as it goes on: frankd's header lines, then ID.msg. */
+static int read_message(const struct frankd_envelope *env, int msg_fd, struct lib_buf *out,
+			struct lib_err *err)
 {
-	defer(d, rcpt, "relay not implemented yet", now);
-	frankd_log(FRANKD_LOG_INFO, "%s: deferred <%s>: remote, relay not implemented yet",
-		   env->id, rcpt->address);
+	lib_buf_append(out, env->headers.data ? env->headers.data : "", env->headers.len);
+	char chunk[65536];
+	off_t at = 0;
+	for (;;) {
+		ssize_t n = pread(msg_fd, chunk, sizeof chunk, at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return lib_err_set(err, "reading %s.msg: %s", env->id, strerror(errno));
+		if (n == 0)
+			return 0;
+		lib_buf_append(out, chunk, (size_t)n);
+		at += n;
+	}
+}
+
+/* The remote recipients of this try, one relay per domain (or all at
+ * once through the smarthost). */
+static void relay_remote(const struct delivery *d, const struct frankd_envelope *env,
+			 struct frankd_rcpt **remote, size_t n, const struct lib_buf *msg)
+{
+	const struct frankd_conf *conf = d->conf;
+	struct lib_err err;
+	struct net_dns *dns = conf->smarthost.host ? NULL : frankd_dns_open(conf, &err);
+	if (!conf->smarthost.host && !dns) {
+		for (size_t i = 0; i < n; i++) {
+			remote[i]->status = FRANKD_RCPT_DEFERRED;
+			frankd_rcpt_set_error(remote[i], err.msg);
+		}
+		return;
+	}
+	struct frankd_rcpt **group = lib_xcalloc(n, sizeof *group);
+	int *done = lib_xcalloc(n, sizeof *done);
+	for (size_t i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		size_t g = 0;
+		const char *domain = frankd_address_domain(remote[i]->address);
+		for (size_t j = i; j < n; j++)
+			if (!done[j] && (conf->smarthost.host ||
+					 strcasecmp(domain, frankd_address_domain(remote[j]->address)) == 0)) {
+				group[g++] = remote[j];
+				done[j] = 1;
+			}
+		frankd_relay(conf, dns, env, group, g, msg->data, msg->len);
+	}
+	free(group);
+	free(done);
+	net_dns_free(dns);
+}
+
+/* After the try: the log line of each recipient tried, the next try of
+ * those deferred, and expiry. */
+static void settle(const struct delivery *d, const struct frankd_envelope *env,
+		   struct frankd_rcpt *rcpt, time_t now)
+{
+	const char *why = rcpt->last_error ? rcpt->last_error : "";
+	if (rcpt->status == FRANKD_RCPT_DELIVERED) {
+		frankd_log(FRANKD_LOG_INFO, "%s: relayed <%s>", env->id, rcpt->address);
+		return;
+	}
+	if (rcpt->status == FRANKD_RCPT_DEFERRED &&
+	    now - (time_t)env->created >= (time_t)d->conf->retry.give_up) {
+		char *expired = lib_xasprintf("gave up after %u tries over %lld s: %s",
+					      rcpt->attempts, (long long)(now - env->created), why);
+		rcpt->status = FRANKD_RCPT_FAILED;
+		frankd_rcpt_set_error(rcpt, expired);
+		free(expired);
+		why = rcpt->last_error;
+	}
+	if (rcpt->status == FRANKD_RCPT_FAILED) {
+		frankd_log(FRANKD_LOG_INFO, "%s: failed <%s>: %s", env->id, rcpt->address, why);
+		return;
+	}
+	rcpt->next_try = now + frankd_retry_delay(&d->conf->retry, rcpt->attempts);
+	frankd_log(FRANKD_LOG_WARN, "%s: deferred <%s>: %s (try %u)", env->id, rcpt->address, why,
+		   rcpt->attempts);
 }
 
 static void try_recipient(const struct delivery *d, const struct frankd_envelope *env,
-			  struct frankd_rcpt *rcpt, int msg_fd, time_t now)
+			  struct frankd_rcpt *rcpt, int msg_fd, time_t now,
+			  struct frankd_rcpt **remote, size_t *nremote)
 {
 	struct frankd_route route;
 	frankd_route(d->conf, rcpt->address, &route);
@@ -174,7 +257,7 @@ static void try_recipient(const struct delivery *d, const struct frankd_envelope
 		deliver_local(d, env, rcpt, route.user, msg_fd, now);
 		break;
 	case FRANKD_ROUTE_REMOTE:
-		relay_recipient(d, env, rcpt, now);
+		remote[(*nremote)++] = rcpt;
 		break;
 	case FRANKD_ROUTE_NO_USER: /* the configuration changed since RCPT */
 		rcpt->status = FRANKD_RCPT_FAILED;
@@ -184,16 +267,89 @@ static void try_recipient(const struct delivery *d, const struct frankd_envelope
 	}
 }
 
-/* The bounce's hook: recipients that failed for good.  DSNs (RFC 3464)
- * come with the relay; until then the log says what was lost. */
-static void bounce_failed(const struct frankd_envelope *env)
+/* --- notifications ------------------------------------------------------------ */
+
+#define DSN_HEADERS_MAX (256 * 1024) /* of the original, quoted in a DSN */
+
+/* The header section of the message (frankd's lines first). */
+static size_t header_section(const struct lib_buf *msg)
 {
-	for (size_t i = 0; i < env->nrcpts; i++)
-		if (env->rcpts[i].status == FRANKD_RCPT_FAILED)
-			frankd_log(FRANKD_LOG_WARN, "%s: bounced <%s> (sender <%s>): %s; no DSN sent "
-						    "(not implemented yet)",
-				   env->id, env->rcpts[i].address, env->sender,
-				   env->rcpts[i].last_error ? env->rcpts[i].last_error : "failed");
+	size_t n = msg->len;
+	for (size_t i = 0; i + 3 < msg->len; i++)
+		if (memcmp(msg->data + i, "\r\n\r\n", 4) == 0) {
+			n = i + 2;
+			break;
+		}
+	return n > DSN_HEADERS_MAX ? DSN_HEADERS_MAX : n;
+}
+
+/* Queues a notification about the marked recipients to the sender:
+ * 0 once it is durable, -1 (logged) when it could not be written. */
+static int queue_dsn(struct delivery *d, const struct frankd_envelope *env, const int *mark,
+		     enum frankd_dsn_kind kind, const struct lib_buf *msg, time_t now)
+{
+	struct lib_buf text = LIB_BUF_INIT;
+	frankd_dsn_build(d->conf, env, mark, kind, msg->data, header_section(msg), now, &text);
+	struct lib_err err;
+	struct frankd_envelope dsn;
+	frankd_envelope_init(&dsn);
+	dsn.created = (long long)now;
+	dsn.sender = lib_xstrdup("");
+	dsn.client = lib_xstrdup("local");
+	struct frankd_route route;
+	frankd_route(d->conf, env->sender, &route);
+	frankd_envelope_add_rcpt(&dsn, env->sender, route.kind);
+	struct frankd_queue_writer *w = frankd_queue_writer_new(d->queue, &err);
+	int rc = w && frankd_queue_writer_write(w, text.data, text.len, &err) == 0 &&
+			 frankd_queue_writer_commit(w, &dsn, &err) == 0
+		 ? 0 : -1;
+	if (rc < 0) {
+		frankd_log(FRANKD_LOG_ERROR, "%s: the %s notice to <%s> could not be queued: %s",
+			   env->id, kind == FRANKD_DSN_FAILED ? "bounce" : "delay", env->sender,
+			   err.msg);
+	} else {
+		frankd_log(FRANKD_LOG_INFO, "%s: %s notice to <%s> queued as %s", env->id,
+			   kind == FRANKD_DSN_FAILED ? "bounce" : "delay", env->sender, dsn.id);
+		if (d->ndsn < 2)
+			memcpy(d->dsn_ids[d->ndsn++], dsn.id, sizeof dsn.id);
+	}
+	frankd_queue_writer_free(w);
+	frankd_envelope_release(&dsn);
+	lib_buf_release(&text);
+	return rc;
+}
+
+/* The bounce of the recipients that failed in this try (failed[i]), and
+ * the one warning of a delay.  A bounce that cannot be queued leaves its
+ * recipients DEFERRED, to fail and bounce again at the next try. */
+static void notify(struct delivery *d, struct frankd_envelope *env, int *failed,
+		   const struct lib_buf *msg, time_t now)
+{
+	int any_failed = 0, any_waiting = 0;
+	for (size_t i = 0; i < env->nrcpts; i++) {
+		any_failed |= failed[i];
+		any_waiting |= env->rcpts[i].status == FRANKD_RCPT_DEFERRED;
+	}
+	if (!*env->sender) {
+		if (any_failed)
+			frankd_log(FRANKD_LOG_INFO, "%s: no bounce: the sender is null", env->id);
+		return;
+	}
+	if (any_failed && queue_dsn(d, env, failed, FRANKD_DSN_FAILED, msg, now) < 0)
+		for (size_t i = 0; i < env->nrcpts; i++)
+			if (failed[i]) {
+				env->rcpts[i].status = FRANKD_RCPT_DEFERRED;
+				env->rcpts[i].next_try = now + d->conf->retry.first;
+			}
+	if (any_waiting && !env->warned &&
+	    now - (time_t)env->created >= (time_t)d->conf->retry.warn) {
+		int *waiting = lib_xcalloc(env->nrcpts, sizeof *waiting);
+		for (size_t i = 0; i < env->nrcpts; i++)
+			waiting[i] = env->rcpts[i].status == FRANKD_RCPT_DEFERRED;
+		if (queue_dsn(d, env, waiting, FRANKD_DSN_DELAYED, msg, now) == 0)
+			env->warned = 1;
+		free(waiting);
+	}
 }
 
 /* The time the message is next due: its earliest waiting recipient. */
@@ -213,7 +369,6 @@ static time_t next_due(const struct frankd_envelope *env)
 static void finish(struct delivery *d, struct frankd_envelope *env)
 {
 	struct lib_err err;
-	bounce_failed(env);
 	if (frankd_queue_remove(d->queue, env->id, &err) < 0)
 		frankd_log(FRANKD_LOG_ERROR, "%s: %s", env->id, err.msg);
 	else
@@ -242,13 +397,51 @@ static void try_message(void *arg)
 		return;
 	}
 	time_t now = time(NULL);
+	struct frankd_rcpt **remote = lib_xcalloc(env.nrcpts, sizeof *remote);
+	enum frankd_rcpt_status *before = lib_xcalloc(env.nrcpts, sizeof *before);
+	int *tried = lib_xcalloc(env.nrcpts, sizeof *tried);
+	size_t nremote = 0;
 	for (size_t i = 0; i < env.nrcpts; i++) {
 		struct frankd_rcpt *rcpt = &env.rcpts[i];
+		before[i] = rcpt->status;
 		int waiting = rcpt->status == FRANKD_RCPT_PENDING ||
 			      rcpt->status == FRANKD_RCPT_DEFERRED;
-		if (waiting && (d->forced || rcpt->next_try <= now))
-			try_recipient(d, &env, rcpt, msg_fd, now);
+		tried[i] = waiting && (d->forced || rcpt->next_try <= now);
+		if (tried[i])
+			try_recipient(d, &env, rcpt, msg_fd, now, remote, &nremote);
 	}
+	struct lib_buf msg = LIB_BUF_INIT;
+	int have_msg = 0;
+	if (nremote && read_message(&env, msg_fd, &msg, &err) < 0) {
+		frankd_log(FRANKD_LOG_ERROR, "%s: %s", d->id, err.msg);
+		for (size_t i = 0; i < nremote; i++) {
+			remote[i]->status = FRANKD_RCPT_DEFERRED;
+			frankd_rcpt_set_error(remote[i], err.msg);
+		}
+	} else if (nremote) {
+		have_msg = 1;
+		relay_remote(d, &env, remote, nremote, &msg);
+	}
+	for (size_t i = 0; i < nremote; i++)
+		settle(d, &env, remote[i], now);
+	int *failed = tried; /* now: failed in this try */
+	int any_failed = 0;
+	for (size_t i = 0; i < env.nrcpts; i++) {
+		failed[i] = tried[i] && before[i] != FRANKD_RCPT_FAILED &&
+			    env.rcpts[i].status == FRANKD_RCPT_FAILED;
+		any_failed |= failed[i];
+	}
+	int may_warn = !env.warned && now - (time_t)env.created >= (time_t)d->conf->retry.warn;
+	if ((any_failed || may_warn) && !have_msg) {
+		lib_buf_reset(&msg);
+		if (read_message(&env, msg_fd, &msg, &err) < 0) /* the DSN quotes fewer headers */
+			frankd_log(FRANKD_LOG_ERROR, "%s: %s", d->id, err.msg);
+	}
+	notify(d, &env, failed, &msg, now);
+	lib_buf_release(&msg);
+	free(remote);
+	free(before);
+	free(tried);
 	close(msg_fd);
 	if (frankd_envelope_finished(&env)) {
 		finish(d, &env);
@@ -275,6 +468,8 @@ static void try_done(void *arg)
 		forget(r, d->id);
 	else if (due)
 		due->when = d->next;
+	for (size_t i = 0; i < d->ndsn; i++)
+		set_due(r, d->dsn_ids[i], 0);
 	free(d);
 	arm(r);
 }
@@ -350,7 +545,10 @@ struct frankd_runner *frankd_runner_new(struct frankd_server *srv)
 {
 	struct frankd_runner *r = lib_xcalloc(1, sizeof *r);
 	r->srv = srv;
-	r->max_busy = srv->conf->limits.workers;
+	/* a relay try may block its worker on a slow next hop for minutes:
+	 * one worker is kept for the commits and password checks of sessions */
+	unsigned workers = srv->conf->limits.workers;
+	r->max_busy = workers > 1 ? workers - 1 : 1;
 	r->timer = evtimer_new(srv->base, on_timer, r);
 	r->scan_timer = evtimer_new(srv->base, on_scan, r);
 	struct timeval tv = { 0, 0 };

@@ -682,19 +682,86 @@ static void added_headers(struct smtp_session *s, const char *id, time_t now)
 		frankd_date_format(now, &s->env.headers);
 }
 
-/* A queue commit on a worker: the writer and the envelope are the job's. */
+/* A queue commit on a worker: the writer and the envelope are the job's.
+ * Before the commit the whole message is checked: inbound mail verified
+ * (SPF, DKIM, DMARC) and a DMARC reject refused; submitted mail signed. */
 struct commit_wait {
 	struct smtp_session *s;
+	const struct frankd_conf *conf; /* alive until commit_done */
 	struct frankd_queue_writer *writer;
 	struct frankd_envelope env;
+	int inbound;          /* port 25: verify */
+	int rejected;         /* DMARC said reject: not committed */
+	char why[256];
 	struct lib_err err;
 	int rc;
 };
 
+static int verify_inbound(struct commit_wait *w, const struct lib_buf *msg)
+{
+	struct frankd_envelope *env = &w->env;
+	struct frankd_inbound in;
+	if (frankd_inbound_verify(w->conf, env->client, env->helo, env->sender, msg->data,
+				  msg->len, &in, &w->err) < 0)
+		return -1;
+	frankd_envelope_prepend_header(env, in.authres);
+	if (in.action == FRANKD_INBOUND_REJECT) {
+		w->rejected = 1;
+		snprintf(w->why, sizeof w->why, "%s", in.why);
+	} else if (in.action == FRANKD_INBOUND_QUARANTINE) {
+		env->quarantine = 1;
+		snprintf(w->why, sizeof w->why, "%s", in.why);
+	}
+	frankd_inbound_release(&in);
+	return 0;
+}
+
+static void sign_submitted(struct commit_wait *w, const struct lib_buf *msg)
+{
+	struct frankd_envelope *env = &w->env;
+	char *field = NULL;
+	struct lib_err err;
+	if (frankd_dkim_sign_message(w->conf, env->sender, &env->headers, msg->data, msg->len,
+				     &field, &err) < 0)
+		frankd_log(FRANKD_LOG_ERROR, "%s: not signed: %s", frankd_queue_writer_id(w->writer),
+			   err.msg);
+	if (field)
+		frankd_envelope_prepend_header(env, field);
+	free(field);
+}
+
 static void commit_work(void *arg)
 {
 	struct commit_wait *w = arg;
-	w->rc = frankd_queue_writer_commit(w->writer, &w->env, &w->err);
+	int check = w->inbound || (w->env.auth_user && w->conf->ndkim_keys);
+	struct lib_buf msg = LIB_BUF_INIT;
+	w->rc = 0;
+	if (check && frankd_queue_writer_contents(w->writer, &msg, &w->err) < 0)
+		w->rc = -1;
+	else if (w->inbound)
+		w->rc = verify_inbound(w, &msg);
+	else if (check)
+		sign_submitted(w, &msg);
+	lib_buf_release(&msg);
+	if (w->rc == 0 && !w->rejected)
+		w->rc = frankd_queue_writer_commit(w->writer, &w->env, &w->err);
+}
+
+static void commit_logged(const struct smtp_session *s, const struct commit_wait *w)
+{
+	const struct frankd_envelope *env = &w->env;
+	if (w->rc < 0)
+		frankd_log(FRANKD_LOG_ERROR, "session %lu: queue: %s", s->id, w->err.msg);
+	else if (w->rejected)
+		frankd_log(FRANKD_LOG_INFO, "session %lu: refused a message from <%s>: %s", s->id,
+			   env->sender, w->why);
+	else
+		frankd_log(FRANKD_LOG_INFO,
+			   "session %lu: accepted %s from <%s> for %zu recipient%s, %zu bytes%s%s%s%s",
+			   s->id, env->id, env->sender, env->nrcpts, env->nrcpts == 1 ? "" : "s",
+			   env->size, env->auth_user ? ", user " : "",
+			   env->auth_user ? env->auth_user : "",
+			   env->quarantine ? ", quarantined: " : "", env->quarantine ? w->why : "");
 }
 
 static void commit_done(void *arg)
@@ -703,19 +770,15 @@ static void commit_done(void *arg)
 	struct smtp_session *s = w->s;
 	frankd_queue_writer_free(w->writer); /* unlinks what was not committed */
 	struct frankd_envelope *env = &w->env;
-	if (w->rc < 0) {
-		frankd_log(FRANKD_LOG_ERROR, "session %lu: queue: %s", s->id, w->err.msg);
-	} else {
-		frankd_log(FRANKD_LOG_INFO,
-			   "session %lu: accepted %s from <%s> for %zu recipient%s, %zu bytes%s%s",
-			   s->id, env->id, env->sender, env->nrcpts, env->nrcpts == 1 ? "" : "s",
-			   env->size, env->auth_user ? ", user " : "",
-			   env->auth_user ? env->auth_user : "");
+	commit_logged(s, w);
+	if (w->rc == 0 && !w->rejected)
 		frankd_runner_kick(s->srv->runner, env->id);
-	}
 	if (session_back(s, SMTP_STATE_READY) == 0) {
 		if (w->rc < 0) {
 			reply(s, "451 4.3.0 Error writing the message to the queue, try again later");
+			too_many_errors(s);
+		} else if (w->rejected) {
+			reply(s, "550 5.7.1 Message refused: %s", w->why);
 			too_many_errors(s);
 		} else {
 			s->messages++;
@@ -759,6 +822,8 @@ static void data_end(struct smtp_session *s)
 	} else {
 		struct commit_wait *w = lib_xcalloc(1, sizeof *w);
 		w->s = s;
+		w->conf = conf;
+		w->inbound = s->mode == FRANKD_MODE_SMTP && !s->auth_user;
 		take_envelope(s, &w->env, time(NULL));
 		w->writer = s->writer;
 		s->writer = NULL;

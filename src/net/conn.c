@@ -33,6 +33,7 @@ struct net_conn {
 	char peer[INET6_ADDRSTRLEN];
 	int loopback;
 	int broken;  /* a failed read or write left the stream unusable */
+	int unverified; /* opportunistic TLS: encrypted, the peer not checked */
 	char *rbuf;  /* bytes read, not yet handed out: rbuf[rstart..rend) */
 	size_t rstart, rend, rcap;
 };
@@ -339,8 +340,10 @@ static int handshake(struct net_conn *c, struct lib_err *err)
 	}
 }
 
-int net_conn_start_tls(struct net_conn *conn, const char *host,
-		       const struct net_tls_policy *policy, struct lib_err *err)
+/* The handshake, then the policy's check of the peer unless policy is
+ * NULL (opportunistic). */
+static int start_tls(struct net_conn *conn, const char *host, const struct net_tls_policy *policy,
+		     struct lib_err *err)
 {
 	if (conn->ssl || conn->broken) {
 		lib_err_set(err, "%s: TLS cannot start on this connection", conn->host);
@@ -364,15 +367,29 @@ int net_conn_start_tls(struct net_conn *conn, const char *host,
 	if (net_tls_client_prepare(conn->ssl, host, err) < 0)
 		return NET_ERR_USAGE;
 	int st = handshake(conn, err);
-	if (st == NET_OK)
+	if (st == NET_OK && policy)
 		st = net_tls_check_peer(conn->ssl, policy, host, err);
 	if (st != NET_OK) {
 		conn->broken = 1;
 		return st;
 	}
-	lib_debug("%s TLS %s, %s", conn->trace_name, SSL_get_version(conn->ssl),
-		  SSL_get_cipher_name(conn->ssl));
+	lib_debug("%s TLS %s, %s%s", conn->trace_name, SSL_get_version(conn->ssl),
+		  SSL_get_cipher_name(conn->ssl), policy ? "" : " (opportunistic, not verified)");
 	return NET_OK;
+}
+
+int net_conn_start_tls(struct net_conn *conn, const char *host,
+		       const struct net_tls_policy *policy, struct lib_err *err)
+{
+	static const struct net_tls_policy system_roots = { NULL, NULL };
+	return start_tls(conn, host, policy ? policy : &system_roots, err);
+}
+
+int net_conn_start_tls_opportunistic(struct net_conn *conn, const char *host,
+				     struct lib_err *err)
+{
+	conn->unverified = 1;
+	return start_tls(conn, host, NULL, err);
 }
 
 /* --- reading --------------------------------------------------------------- */
@@ -481,7 +498,7 @@ int net_conn_printf(struct net_conn *conn, struct lib_err *err, const char *fmt,
 int net_conn_write_secret(struct net_conn *conn, const void *data, size_t len,
 			  int allow_plaintext_loopback, struct lib_err *err)
 {
-	if (!conn->ssl && !(allow_plaintext_loopback && conn->loopback)) {
+	if ((!conn->ssl || conn->unverified) && !(allow_plaintext_loopback && conn->loopback)) {
 		lib_err_set(err, "%s: refusing to send a password over a connection without TLS",
 			    conn->host);
 		return NET_ERR_USAGE;

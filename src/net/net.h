@@ -140,6 +140,13 @@ int net_conn_connect(struct net_conn **out, const char *host, const char *port,
 int net_conn_start_tls(struct net_conn *conn, const char *host,
 		       const struct net_tls_policy *policy, struct lib_err *err);
 
+/* Opportunistic TLS (RFC 7435; RFC 3207 for an MTA relaying to MX hosts):
+ * the same handshake, but the certificate is not judged, since encryption
+ * without authentication beats none.  The connection then counts as
+ * without TLS for net_conn_write_secret: no credential goes over it. */
+int net_conn_start_tls_opportunistic(struct net_conn *conn, const char *host,
+				     struct lib_err *err);
+
 /* Reads one line into line (reset first; without its CRLF/LF; NUL-
  * terminated, but may hold NUL bytes: see line->len).  NET_ERR_LINE_TOO_LONG
  * leaves the connection unusable: close it. */

@@ -611,6 +611,64 @@ void imap_folders_free(struct imap_folder *folders, size_t count)
 	free(folders);
 }
 
+/* --- APPEND ----------------------------------------------------------------- */
+
+/* Waits for the "+" that lets a synchronizing literal go; a tagged reply
+ * instead is the server refusing it. */
+static int wait_continue(struct imap *imap, struct lib_err *err)
+{
+	for (;;) {
+		struct imap_response r;
+		if (next_response(imap, &r, err) < 0)
+			return -1;
+		enum imap_kind kind = r.kind;
+		if (kind == IMAP_KIND_TAGGED)
+			lib_err_set(err, "%s: APPEND refused: %s %s", imap->host, r.name, r.text);
+		imap_response_release(&r);
+		if (kind == IMAP_KIND_TAGGED)
+			return -1;
+		if (kind == IMAP_KIND_CONTINUE)
+			return 0;
+	}
+}
+
+int imap_append(struct imap *imap, const char *mailbox, unsigned flags, const char *data,
+		size_t len, unsigned long *uid, struct lib_err *err)
+{
+	*uid = 0;
+	struct lib_buf msg = LIB_BUF_INIT;
+	for (size_t i = 0; i < len; i++) {
+		if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r'))
+			lib_buf_putc(&msg, '\r');
+		lib_buf_putc(&msg, data[i]);
+	}
+	struct lib_buf cmd = LIB_BUF_INIT;
+	lib_buf_puts(&cmd, "APPEND ");
+	imap_quote(mailbox, &cmd);
+	lib_buf_puts(&cmd, " (");
+	imap_flags_format(flags, &cmd);
+	int plus = imap_has_cap(imap, "LITERAL+");
+	lib_buf_printf(&cmd, ") {%zu%s}", msg.len, plus ? "+" : "");
+	long tag = imap_send(imap, err, "%s", cmd.data);
+	lib_buf_release(&cmd);
+	int rc = tag < 0 ? -1 : 0;
+	if (rc == 0 && !plus)
+		rc = wait_continue(imap, err);
+	if (rc == 0 && (net_conn_write(imap->conn, msg.data ? msg.data : "", msg.len, err) != NET_OK ||
+			net_conn_write(imap->conn, "\r\n", 2, err) != NET_OK))
+		rc = -1;
+	lib_buf_release(&msg);
+	struct imap_response last;
+	if (rc == 0 && (rc = wait_tagged(imap, tag, &last, err)) == 0) {
+		unsigned long long n;
+		if (imap_code_is(&last, "APPENDUID") && last.code.count >= 3 &&
+		    imap_value_number(&last.code.items[2], &n) == 0)
+			*uid = (unsigned long)n;
+		imap_response_release(&last);
+	}
+	return rc;
+}
+
 /* --- IDLE ------------------------------------------------------------------ */
 
 int imap_idle_start(struct imap *imap, struct lib_err *err)

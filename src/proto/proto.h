@@ -246,6 +246,14 @@ int imap_list_folders(struct imap *imap, struct imap_folder **folders, size_t *c
 		      struct lib_err *err);
 void imap_folders_free(struct imap_folder *folders, size_t count);
 
+/* APPEND (RFC 3501 6.3.11) of a message (LF or CRLF line ends; sent with
+ * CRLF) to mailbox with flags (enum imap_flag), as a synchronizing
+ * literal, or a LITERAL+ one when offered.  Returns 0 with *uid the UID
+ * the server gave it (UIDPLUS's APPENDUID; 0 when the server does not
+ * say), or -1 with err set. */
+int imap_append(struct imap *imap, const char *mailbox, unsigned flags, const char *data,
+		size_t len, unsigned long *uid, struct lib_err *err);
+
 /* IDLE (RFC 2177): start, then wait until the server reports a change to
  * the selected mailbox (EXISTS, EXPUNGE, VANISHED, FETCH), then DONE.
  * imap_idle_wait returns 1 on a change, 0 when the server only said it is
@@ -417,11 +425,23 @@ int smtp_path_check(const char *address, int allow_empty, struct lib_err *err);
 
 /* --- The client (smtp_client.c) ------------------------------------------ */
 
+/* How a connection that did not start with TLS gets it. */
+enum smtp_starttls {
+	SMTP_STARTTLS_REQUIRED = 0, /* submission: STARTTLS or nothing is sent */
+	/* An MTA relaying to an MX host (RFC 3207, RFC 7435): STARTTLS when
+	 * offered, the certificate not judged (encryption without
+	 * authentication beats none); plaintext when it is not offered, is
+	 * refused, or its handshake fails (then on a new connection).  AUTH
+	 * never goes over such a connection. */
+	SMTP_STARTTLS_OPPORTUNISTIC,
+};
+
 struct smtp_opts {
 	const char *host;
 	const char *port;                 /* "587", "465" */
 	int implicit_tls;                 /* 1: TLS from the first byte (465) */
-	const struct net_tls_policy *tls; /* how to trust the server */
+	enum smtp_starttls starttls;
+	const struct net_tls_policy *tls; /* how to trust the server (REQUIRED) */
 	const char *user;                 /* with password: AUTH; NULL: none */
 	const char *password;
 	int allow_plaintext_loopback;     /* the account's option */
@@ -444,6 +464,9 @@ int smtp_client_open(struct smtp_client **out, const struct smtp_opts *opts,
 
 /* The capabilities of the last EHLO (owned by the client). */
 const struct smtp_caps *smtp_client_caps(const struct smtp_client *c);
+
+/* 1 when the session runs over TLS (opportunistic: not verified). */
+int smtp_client_is_tls(const struct smtp_client *c);
 
 /* Where a submission stopped. */
 enum smtp_stage {
@@ -485,6 +508,15 @@ struct smtp_outcome {
 int smtp_client_send(struct smtp_client *c, const char *from, const char *const *rcpts,
 		     size_t n, const char *msg, size_t len, struct smtp_outcome *out,
 		     struct lib_err *err);
+
+/* The relay's form of smtp_client_send (an MTA's, RFC 5321 3.3 and 6.1):
+ * the message goes to the recipients the server accepted, each recipient's
+ * reply saying what became of it; DATA is left out only when none was
+ * accepted (SMTP_STAGE_RCPT).  Returns 0 when the server said 2xx to the
+ * final dot: the recipients whose RCPT got 2xx have it. */
+int smtp_client_relay(struct smtp_client *c, const char *from, const char *const *rcpts,
+		      size_t n, const char *msg, size_t len, struct smtp_outcome *out,
+		      struct lib_err *err);
 
 void smtp_outcome_release(struct smtp_outcome *out);
 

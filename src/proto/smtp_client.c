@@ -27,6 +27,8 @@ struct smtp_client {
 	enum client_state state;
 	struct smtp_caps caps;
 	char *host;
+	int tls_failed;  /* opportunistic: the STARTTLS handshake failed */
+	int no_starttls; /* ...so this connection goes without */
 	const struct smtp_opts *opts; /* valid during smtp_client_open() only */
 };
 
@@ -125,6 +127,11 @@ static int plaintext_allowed(const struct smtp_client *c)
 	return c->opts->allow_plaintext_loopback && net_conn_peer_is_loopback(c->conn);
 }
 
+static int opportunistic(const struct smtp_client *c)
+{
+	return c->opts->starttls == SMTP_STARTTLS_OPPORTUNISTIC;
+}
+
 /* EHLO, or HELO where that is safe: no AUTH to do, and either TLS already
  * or a plaintext loopback the account allows (HELO offers no STARTTLS). */
 static int hello(struct smtp_client *c, struct lib_err *err)
@@ -142,7 +149,7 @@ static int hello(struct smtp_client *c, struct lib_err *err)
 		goto out;
 	}
 	int may_helo = r.code >= 500 && !c->opts->password &&
-		       (net_conn_is_tls(c->conn) || plaintext_allowed(c));
+		       (net_conn_is_tls(c->conn) || plaintext_allowed(c) || opportunistic(c));
 	if (!may_helo) {
 		rc = reply_error(c, r.code < 500 ? "EHLO refused"
 				 : c->opts->password ? "EHLO refused (AUTH needs it, HELO has no AUTH)"
@@ -168,6 +175,11 @@ out:
  * learned before TLS is forgotten). */
 static int starttls(struct smtp_client *c, struct lib_err *err)
 {
+	if (opportunistic(c) && (c->no_starttls || !(c->caps.ext & SMTP_EXT_STARTTLS))) {
+		lib_debug("smtp %s: plaintext: STARTTLS %s (opportunistic TLS)", c->host,
+			  c->no_starttls ? "failed on the last connection" : "is not offered");
+		return 0;
+	}
 	if (!(c->caps.ext & SMTP_EXT_STARTTLS)) {
 		if (plaintext_allowed(c)) {
 			lib_debug("smtp %s: no STARTTLS; plaintext to loopback allowed", c->host);
@@ -180,12 +192,20 @@ static int starttls(struct smtp_client *c, struct lib_err *err)
 	}
 	struct smtp_reply r = { 0 };
 	int rc = command(c, &r, err, "STARTTLS");
+	if (rc == 0 && r.code != 220 && opportunistic(c)) {
+		lib_debug("smtp %s: plaintext: STARTTLS refused (opportunistic TLS)", c->host);
+		smtp_reply_release(&r);
+		return 0; /* RFC 3207 4.1: the client may go on without */
+	}
 	if (rc == 0 && r.code != 220)
 		rc = reply_error(c, "STARTTLS refused", &r, err);
 	smtp_reply_release(&r);
 	if (rc < 0)
 		return -1;
-	if (net_conn_start_tls(c->conn, c->opts->host, c->opts->tls, err) != NET_OK) {
+	int st = opportunistic(c) ? net_conn_start_tls_opportunistic(c->conn, c->opts->host, err)
+				  : net_conn_start_tls(c->conn, c->opts->host, c->opts->tls, err);
+	if (st != NET_OK) {
+		c->tls_failed = opportunistic(c);
 		set_state(c, ST_BROKEN);
 		return -1;
 	}
@@ -340,12 +360,24 @@ int smtp_client_open(struct smtp_client **out, const struct smtp_opts *opts,
 		     struct lib_err *err)
 {
 	*out = NULL;
-	if (!opts->host || !opts->port || !opts->tls)
+	int needs_policy = opts->implicit_tls || opts->starttls == SMTP_STARTTLS_REQUIRED;
+	if (!opts->host || !opts->port || (needs_policy && !opts->tls))
 		return lib_err_set(err, "smtp: no host, port or TLS policy given");
 	struct smtp_client *c = lib_xcalloc(1, sizeof *c);
 	c->host = lib_xstrdup(opts->host);
 	c->opts = opts;
 	int rc = open_session(c, err);
+	if (rc < 0 && c->tls_failed) {
+		/* RFC 7435: a failed handshake does not stop opportunistic
+		 * delivery; a new connection goes without STARTTLS. */
+		lib_debug("smtp %s: %s; trying again without STARTTLS", c->host, err->msg);
+		net_conn_free(c->conn);
+		c->conn = NULL;
+		c->state = ST_CONNECTED;
+		c->no_starttls = 1;
+		memset(&c->caps, 0, sizeof c->caps);
+		rc = open_session(c, err);
+	}
 	c->opts = NULL;
 	if (rc < 0) {
 		smtp_client_free(c);
@@ -358,6 +390,11 @@ int smtp_client_open(struct smtp_client **out, const struct smtp_opts *opts,
 const struct smtp_caps *smtp_client_caps(const struct smtp_client *c)
 {
 	return &c->caps;
+}
+
+int smtp_client_is_tls(const struct smtp_client *c)
+{
+	return net_conn_is_tls(c->conn);
 }
 
 /* --- sending -------------------------------------------------------------- */
@@ -524,9 +561,11 @@ static int send_data(struct smtp_client *c, const struct lib_buf *wire, struct s
 	return 0;
 }
 
-int smtp_client_send(struct smtp_client *c, const char *from, const char *const *rcpts,
-		     size_t n, const char *msg, size_t len, struct smtp_outcome *out,
-		     struct lib_err *err)
+/* One mail transaction.  each: the message goes to the recipients that
+ * were accepted (a relay); else any refusal stops it (submission). */
+static int transaction(struct smtp_client *c, const char *from, const char *const *rcpts,
+		       size_t n, const char *msg, size_t len, struct smtp_outcome *out, int each,
+		       struct lib_err *err)
 {
 	memset(out, 0, sizeof *out);
 	out->stage = SMTP_STAGE_CHECK;
@@ -557,18 +596,34 @@ int smtp_client_send(struct smtp_client *c, const char *from, const char *const 
 		reset(c);
 		goto out;
 	}
+	size_t accepted = 0;
 	for (size_t i = 0; i < n; i++)
-		if (out->rcpts[i].reply.code / 100 != 2) {
-			out->stage = SMTP_STAGE_RCPT;
-			rcpt_error(c, out, err);
-			reset(c);
-			goto out;
-		}
+		accepted += out->rcpts[i].reply.code / 100 == 2;
+	if (each ? accepted == 0 : accepted < n) {
+		out->stage = SMTP_STAGE_RCPT;
+		rcpt_error(c, out, err);
+		reset(c);
+		goto out;
+	}
 	rc = send_data(c, &wire, out, err);
 out:
 	lib_buf_release(&wire);
 	lib_buf_release(&params);
 	return rc;
+}
+
+int smtp_client_send(struct smtp_client *c, const char *from, const char *const *rcpts,
+		     size_t n, const char *msg, size_t len, struct smtp_outcome *out,
+		     struct lib_err *err)
+{
+	return transaction(c, from, rcpts, n, msg, len, out, 0, err);
+}
+
+int smtp_client_relay(struct smtp_client *c, const char *from, const char *const *rcpts,
+		      size_t n, const char *msg, size_t len, struct smtp_outcome *out,
+		      struct lib_err *err)
+{
+	return transaction(c, from, rcpts, n, msg, len, out, 1, err);
 }
 
 void smtp_client_free(struct smtp_client *c)

@@ -7,8 +7,10 @@
  *   3. UIDVALIDITY changed: every local file is matched to the server's
  *      messages by Message-ID and size and renamed to its new UID; files
  *      that match nothing are kept, untagged.  Nothing is deleted.
- *   4. Local changes go up: flags as +FLAGS/-FLAGS deltas (so a change on
- *      each side merges), deletions as \Deleted and UID EXPUNGE (UIDPLUS).
+ *   4. Local changes go up: Sent copies frank send could not append (with
+ *      APPEND; the local file takes the UID of APPENDUID), flags as
+ *      +FLAGS/-FLAGS deltas (so a change on each side merges), deletions
+ *      as \Deleted and UID EXPUNGE (UIDPLUS).
  *   5. Server changes come down: from QRESYNC's VANISHED and FETCH, from
  *      CONDSTORE's CHANGEDSINCE, or from a listing of every UID and its
  *      flags when neither tells.  A folder that did not change costs the
@@ -444,6 +446,97 @@ static int uidvalidity_reset(struct folder *f, unsigned long uidvalidity, struct
 	return rc;
 }
 
+/* The unique part of a Maildir file name: without its folder and its
+ * ":2," info, which flag changes rewrite. */
+static size_t unique_len(const char *base)
+{
+	const char *colon = strchr(base, ':');
+	return colon ? (size_t)(colon - base) : strlen(base);
+}
+
+/* The local file a to-append path names, when it is in this folder. */
+static struct store_local *pending_local(struct folder *f, const char *path)
+{
+	size_t dlen = strlen(f->dir);
+	if (strncmp(path, f->dir, dlen) != 0 || path[dlen] != '/')
+		return NULL;
+	const char *base = strrchr(path, '/') + 1;
+	size_t ulen = unique_len(base);
+	for (size_t i = 0; i < f->loc.count; i++) {
+		const char *name = strchr(f->loc.items[i].name, '/');
+		name = name ? name + 1 : f->loc.items[i].name;
+		if (unique_len(name) == ulen && strncmp(name, base, ulen) == 0)
+			return &f->loc.items[i];
+	}
+	return NULL;
+}
+
+/* One Sent copy up to the server.  With the UID it got (UIDPLUS), the
+ * local file takes it, so the fetch that follows does not bring the
+ * message a second time; without, the local copy goes once the server
+ * holds it, and that fetch brings the server's. */
+static int append_one(struct folder *f, struct store_local *l, struct lib_err *err)
+{
+	char *path = abs_path(f, l->name);
+	char *data = NULL;
+	size_t len = 0;
+	unsigned long uid = 0;
+	int rc = lib_read_file(path, 1024u * 1024 * 1024, &data, &len, err);
+	if (rc == 0)
+		rc = imap_append(f->as->imap, f->name, l->flags, data, len, &uid, err);
+	free(data);
+	if (rc == 0 && uid && !store_state_find(&f->st, uid)) {
+		rc = store_maildir_retag(f->dir, &l->name, uid, err);
+		char *now = abs_path(f, l->name);
+		if (rc == 0)
+			rc = store_index_rename(f->as->index, path, now, err);
+		free(now);
+		if (rc == 0)
+			store_state_set(&f->st, uid, l->flags);
+	} else if (rc == 0) {
+		if (unlink(path) < 0 && errno != ENOENT)
+			rc = lib_err_set(err, "%s: %s", path, strerror(errno));
+		else
+			rc = store_index_remove(f->as->index, path, err);
+	}
+	if (rc == 0)
+		lib_debug("sync %s: appended %s (UID %lu)", f->dir, l->name, uid);
+	free(path);
+	return rc;
+}
+
+/* Step 4a: Sent copies frank send could not store on the server (it was
+ * unreachable, or refused) go up now, and off the to-append list.  The
+ * state is saved before the list is rewritten: a crash between the two
+ * appends a message twice at worst, never loses it. */
+static int push_appends(struct folder *f, struct lib_err *err)
+{
+	char **paths;
+	size_t n;
+	const char *root = f->as->opts->mail_root;
+	if (store_sent_to_append(root, f->as->acct, &paths, &n, err) < 0)
+		return -1;
+	int rc = 0;
+	size_t done = 0;
+	char **appended = lib_xcalloc(n + 1, sizeof *appended);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct store_local *l = pending_local(f, paths[i]);
+		if (l && (rc = append_one(f, l, err)) == 0)
+			appended[done++] = paths[i];
+	}
+	if (done && rc == 0 && (rc = store_state_save(f->dir, &f->st, err)) == 0) {
+		store_locals_release(&f->loc);
+		rc = store_locals_scan(f->dir, &f->loc, err);
+	}
+	for (size_t i = 0; rc == 0 && i < done; i++)
+		rc = store_sent_appended(root, f->as->acct, appended[i], err);
+	free(appended);
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return rc;
+}
+
 struct store_group {
 	unsigned add, del;
 	unsigned long *uids;
@@ -724,7 +817,7 @@ static int sync_folder_steps(struct folder *f, struct lib_err *err)
 	/* Ours goes up first, as deltas, so a change on each side merges:
 	 * the STORE replies, after what SELECT's QRESYNC told, carry the
 	 * merged flags, and changes apply in the order they came. */
-	if (push_local(f, err) < 0 || apply_changes(f, err) < 0)
+	if (push_appends(f, err) < 0 || push_local(f, err) < 0 || apply_changes(f, err) < 0)
 		return -1;
 	int known = f->st.uidnext && f->st.modseq && mb.highestmodseq && !reset;
 	unsigned long from = 1;

@@ -7,7 +7,10 @@ t_tmpdir
 t_need python3 timeout
 . tests/integration/frankd.lib
 
-fd_conf "retry first 1h"
+# remote.test's MX is 127.0.0.1, where nothing listens on relay_port: the
+# remote recipient stays deferred
+printf '$ORIGIN remote.test.\n@ IN MX 10 mx.remote.test.\nmx IN A 127.0.0.1\n' >"$T_TMP/zone"
+fd_conf "retry first 1h" "zone_file $T_TMP/zone" "relay_port 9"
 fd_start
 sendmail() { # NAME ARG... (the message on standard input)
 	name=$1
@@ -49,7 +52,7 @@ t_lacks "-t: the Bcc field is removed" "$fb" "Bcc:"
 t_lacks "-t: ...with its folded line" "$fb" "dave@remote.test"
 t_contains "-t: To stays" "$fb" "To: Bob <bob@alice.test>"
 fd_log_wait "deferred <dave@remote.test>"
-t_contains "-t: the remote Bcc waits for the relay" "$FD_LOG" "deferred <dave@remote.test>: remote, relay not implemented yet"
+t_contains "-t: the remote Bcc waits for its MX host" "$FD_LOG" "deferred <dave@remote.test>: mx.remote.test[127.0.0.1]: "
 
 printf 'Subject: x\n\ny\n' | sendmail nouser -f alice@alice.test nobody@alice.test
 t_check "an unknown local user is an error" t_rc_is nouser 1
@@ -67,7 +70,7 @@ t_check "an unknown option is a usage error (2)" t_rc_is badopt 2
 t_contains "queue lists the waiting message" "$T_TMP/q1.out" "<alice@alice.test>"
 t_contains "...its recipient, state, route, tries, next try" "$T_TMP/q1.out" \
 	"<dave@remote.test> deferred (remote, 1 try, next try in "
-t_contains "...and last error" "$T_TMP/q1.out" "m): relay not implemented yet"
+t_contains "...and last error" "$T_TMP/q1.out" "m): mx.remote.test[127.0.0.1]: "
 t_contains "...and the done ones" "$T_TMP/q1.out" "<bob@alice.test> delivered (local, 1 try)"
 t_contains "...and counts" "$T_TMP/q1.out" "1 message"
 id=$(sed -n 's/^\([0-9A-F]\{20\}\) .*/\1/p' "$T_TMP/q1.out" | head -n 1)

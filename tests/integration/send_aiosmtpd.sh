@@ -11,30 +11,7 @@ t_need timeout sha256sum
 [ -x ./frank ] || { t_fail "frank is built" "run: make"; exit 1; }
 [ -x "$tools/smtp_parts" ] || { t_fail "smtp_parts is built" "run: make unit-tests"; exit 1; }
 
-# aiosmtpd lives in Debian's python3, which may not be the first python3.
-APY=
-for py in python3 /usr/bin/python3; do
-	if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import aiosmtpd, email' 2>/dev/null; then
-		APY=$py
-		break
-	fi
-done
-if [ -z "$APY" ]; then
-	t_fail "aiosmtpd is installed" "install it: apt-get install -y python3-aiosmtpd"
-	exit 1
-fi
-
-OUT=$T_TMP/received
-mkdir -p "$OUT"
-"$APY" tests/tools/smtp_aiosmtpd_server.py "$T_TMP/aio.port" "$OUT" "$c/ip.crt" "$c/ip.key" \
-	alice secret 2>"$T_TMP/aio.err" &
-pids="$pids $!"
-port=""
-for _ in $(seq 1 600); do
-	[ -s "$T_TMP/aio.port" ] && { port=$(cat "$T_TMP/aio.port"); break; }
-	sleep 0.05
-done
-[ -n "$port" ] || { t_fail "aiosmtpd starts" "$(cat "$T_TMP/aio.err")"; exit 1; }
+aiosmtpd_start "$c/ip.crt" "$c/ip.key" alice secret
 
 export HOME=$T_TMP
 write_rc aio "$port"

@@ -21,7 +21,7 @@ allowed() {
 	store) echo "proto net mime auth config lib" ;;
 	ui) echo "store mime auth config lib" ;;
 	frank) echo "ui store proto auth mime net config lib" ;;
-	frankd) echo "net auth mime config lib" ;;
+	frankd) echo "net auth mime config proto lib" ;;
 	*) echo "?" ;;
 	esac
 }

@@ -162,7 +162,7 @@ static void conf_errors(void **state)
 		{ "user a {\nmaildir /m\n}\nuser a {\n", "t.conf:4: user a is defined twice" },
 		{ "}\n", "t.conf:1: } without a block" },
 		{ "smarthost h 587 token x\n", "t.conf:1: smarthost: unknown option token (user, "
-						"password_file)" },
+						"password_file, ca_file)" },
 		{ "domain \"unterminated\n", "t.conf:1: unterminated quote" },
 		{ "queue\n", "t.conf:1: usage: queue VALUE" },
 	};

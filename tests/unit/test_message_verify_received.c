@@ -256,6 +256,14 @@ static const struct client_case client_cases[] = {
 		  "10024) with ESMTP id Z; date\n"
 		  POSTFIX("mail.alice.test", "192.0.2.1", "mx.bob.test") FROM,
 	  "192.0.2.1", "mail.alice.test", "alice@alice.test", 3, NULL },
+	{ "only 127.0.0.1 and ::1 are a filter's loopback: 127.0.0.3 is a host (the demo's)",
+	  "Return-Path: <alice@alice.test>\n" POSTFIX("mx.alice.test", "127.0.0.3", "mx.bob.test")
+		  POSTFIX("laptop", "127.0.0.1", "mx.alice.test") FROM,
+	  "127.0.0.3", "mx.alice.test", "alice@alice.test", 1, NULL },
+	{ "an IPv6 loopback hop is passed over too",
+	  "Return-Path: <alice@alice.test>\n" POSTFIX("localhost", "IPv6:::1", "mx.bob.test")
+		  POSTFIX("mail.alice.test", "192.0.2.1", "mx.bob.test") FROM,
+	  "192.0.2.1", "mail.alice.test", "alice@alice.test", 2, NULL },
 	{ "below loopback hops the chain must stay trusted",
 	  "Return-Path: <alice@alice.test>\n" POSTFIX("localhost", "127.0.0.1", "mx.bob.test")
 		  POSTFIX("mail.alice.test", "192.0.2.1", "evil.test")
