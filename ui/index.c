@@ -4,11 +4,14 @@
 #include "ui_internal.h"
 #include "ui_sidebar.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 struct ui_index {
 	struct ui_session *s;
@@ -505,6 +508,59 @@ static void refresh_model(struct ui_index *ix)
 		ui_error("%s", err.msg);
 }
 
+/* Runs "frank sync -F RC --quiet" as a child (DESIGN.md: blocking work
+ * in a child, with its own notmuch handle), its output in
+ * MAIL_ROOT/.frank-sync.log; 0 when it succeeded. */
+static int run_sync_child(const struct config *cfg)
+{
+	char *log = lib_xasprintf("%s/.frank-sync.log", cfg->opt.mail_root);
+	const char *rc = cfg->nfiles ? cfg->files[0] : NULL;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && null >= 0) {
+			dup2(null, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		if (rc)
+			execl("/proc/self/exe", "frank", "sync", "-F", rc, "--quiet", (char *)NULL);
+		else
+			execl("/proc/self/exe", "frank", "sync", "--quiet", (char *)NULL);
+		_exit(127);
+	}
+	free(log);
+	int status = 0;
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* sync-mailbox ($): new mail from every account's server, then the index
+ * opened again on the new state of the store (the child wrote to it). */
+static void do_sync(struct ui_index *ix)
+{
+	struct ui_session *s = ix->s;
+	if (!s->cfg || !s->cfg->opt.mail_root || s->cfg->naccounts == 0) {
+		ui_message("No account to sync: frankrc has no account block.");
+		return;
+	}
+	ui_message("Syncing every account (frank sync)...");
+	refresh();
+	int rc = run_sync_child(s->cfg);
+	struct lib_err err;
+	if (store_view_reopen(s->view, &err) < 0) {
+		ui_error("%s", err.msg);
+		return;
+	}
+	refresh_model(ix);
+	if (rc < 0)
+		ui_error("frank sync failed: %s/.frank-sync.log says why", s->cfg->opt.mail_root);
+	else
+		ui_message("Synced.");
+}
+
 static void display(struct ui_index *ix)
 {
 	if (ix->nrows == 0) {
@@ -562,6 +618,7 @@ static int index_dispatch(struct ui_index *ix, enum ui_fn fn)
 	case UI_FN_SIDEBAR_NEXT: sidebar_move(ix, 1); break;
 	case UI_FN_SIDEBAR_PREV: sidebar_move(ix, -1); break;
 	case UI_FN_SIDEBAR_OPEN: sidebar_open(ix); break;
+	case UI_FN_SYNC_MAILBOX: do_sync(ix); break;
 	case UI_FN_ENTER_COMMAND:
 		ui_command(ix->s);
 		refresh_model(ix);

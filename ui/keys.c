@@ -60,6 +60,7 @@ static const struct {
 	{ UI_FN_SIDEBAR_NEXT, "sidebar-next", IX, "select the next folder in the sidebar" },
 	{ UI_FN_SIDEBAR_PREV, "sidebar-prev", IX, "select the previous folder in the sidebar" },
 	{ UI_FN_SIDEBAR_OPEN, "sidebar-open", IX, "open the folder selected in the sidebar" },
+	{ UI_FN_SYNC_MAILBOX, "sync-mailbox", IX, "fetch new mail: frank sync of every account" },
 	{ UI_FN_ENTER_COMMAND, "enter-command", BOTH, "run a configuration command (set, bind, color)" },
 	{ UI_FN_MAIL, "mail", BOTH, "write a new message" },
 	{ UI_FN_REPLY, "reply", BOTH, "reply to the sender" },

@@ -50,20 +50,18 @@ static int host_check(const char *value, struct lib_err *err)
 static const struct config_option global_options[] = {
 	{ "default_account", CONFIG_OPT_STRING, G(default_account), NULL, "the first account",
 	  NULL, 0, 0, 0, 0, config_name_check,
-	  "The account frank reads and sends with unless told otherwise (not used yet: "
-	  "synchronization and sending are to come)." },
+	  "The account frank opens, and sends with, unless told otherwise." },
 	{ "mail_root", CONFIG_OPT_PATH, G(mail_root), "~/Mail", NULL, NULL, 0, 0, 0,
 	  CONFIG_OPT_REQUIRED, NULL,
-	  "The folder under which each account's mail is kept, one Maildir per folder "
-	  "(not used yet: synchronization is to come)." },
+	  "The folder under which each account's mail is kept, one Maildir per folder, with "
+	  "one notmuch index and the verdicts; frank opens it when no -f is given." },
 	{ "editor", CONFIG_OPT_STRING, G(editor), NULL, "$VISUAL, else $EDITOR, else vi", NULL, 0,
 	  0, 0, 0, NULL,
-	  "The command that edits a message being written (not used yet: composing is to "
-	  "come)." },
+	  "The command that edits a message being written." },
 	{ "sort", CONFIG_OPT_ENUM, G(sort), "date", NULL, sort_values, 0, 0, 0, 0, NULL,
-	  "The order of the index (not used yet: the index is always sorted by date)." },
+	  "The order of the index when frank starts (o changes it)." },
 	{ "sidebar_visible", CONFIG_OPT_BOOL, G(sidebar_visible), "no", NULL, NULL, 0, 0, 0, 0,
-	  NULL, "Show the sidebar of folders (not used yet: the sidebar is to come)." },
+	  NULL, "Show the sidebar of accounts and folders when frank starts (B toggles it)." },
 	{ "keymap", CONFIG_OPT_STRING, G(keymap), "default", NULL, NULL, 0, 0, 0,
 	  CONFIG_OPT_REQUIRED, config_name_check,
 	  "The key map laid over the default keys: NAME.keys from the keymaps folder, such as "
@@ -76,8 +74,7 @@ static const struct config_option global_options[] = {
 	  "The headers the pager shows, in this order (not used yet: the pager shows these "
 	  "five)." },
 	{ "signature", CONFIG_OPT_PATH, G(signature), NULL, NULL, NULL, 0, 0, 0, 0, NULL,
-	  "A file added to the end of new messages, unless the account has its own (not used "
-	  "yet: composing is to come)." },
+	  "A file added to the end of new messages, unless the account has its own." },
 	{ "timeout", CONFIG_OPT_NUMBER, G(timeout), "30", NULL, NULL, 1, 3600, 0, 0, NULL,
 	  "Seconds to wait for a server before giving up (frank sync, frank send)." },
 	{ "dns_zone_file", CONFIG_OPT_PATH, G(dns_zone_file), NULL, NULL, NULL, 0, 0, 0, 0, NULL,

@@ -263,6 +263,10 @@ struct store_view;
  * default query names what was opened.  NULL with err set. */
 struct store_view *store_view_open(const char *path, struct lib_err *err);
 void store_view_free(struct store_view *view);
+/* Opens the index again, to see what another process (frank sync) wrote
+ * since: a read-only Xapian handle keeps the revision it opened.  On
+ * error the old handle stays. */
+int store_view_reopen(struct store_view *view, struct lib_err *err);
 /* The folder holding the index (the mail root, or the Maildir). */
 const char *store_view_root(const struct store_view *view);
 /* 1 when the view is over a mail root (accounts, verdicts). */
@@ -357,8 +361,6 @@ void store_props_free(struct store_props *props);
  * compose screen, which may not see proto.h; "" when none came.  Caller
  * frees. */
 char *store_view_send_reply(const struct store_send_report *report);
-
-#define STORE_PROP_WARNING "frank.warning"
 
 /* ===================================================================== */
 /* Writing messages: drafts, sent copies                                 */

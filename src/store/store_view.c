@@ -96,6 +96,17 @@ void store_view_free(struct store_view *view)
 	free(view);
 }
 
+int store_view_reopen(struct store_view *view, struct lib_err *err)
+{
+	notmuch_database_t *db = NULL;
+	if (open_db(view->root, NOTMUCH_DATABASE_MODE_READ_ONLY, &db, err) < 0)
+		return -1;
+	if (view->db)
+		notmuch_database_destroy(view->db);
+	view->db = db;
+	return 0;
+}
+
 const char *store_view_root(const struct store_view *view)
 {
 	return view->root;

@@ -10,22 +10,9 @@
 t_tmpdir
 . tests/ui/tmux.lib
 . tests/integration/send_smtp.lib
-APY=/usr/bin/python3
-if ! "$APY" -c 'import aiosmtpd, email' 2>/dev/null; then
-	t_fail "aiosmtpd is installed" "apt-get install -y python3-aiosmtpd"
-	exit 1
-fi
-OUT=$T_TMP/received
-mkdir -p "$OUT"
-"$APY" tests/tools/smtp_aiosmtpd_server.py "$T_TMP/aio.port" "$OUT" "$c/ip.crt" "$c/ip.key" \
-	alice secret 2>"$T_TMP/aio.err" &
-pids="$pids $!"
-port=""
-for _ in $(seq 1 600); do
-	[ -s "$T_TMP/aio.port" ] && { port=$(cat "$T_TMP/aio.port"); break; }
-	sleep 0.05
-done
-[ -n "$port" ] || { t_fail "aiosmtpd starts" "$(cat "$T_TMP/aio.err")"; exit 1; }
+# Both the SMTP server and the tmux server stop when the test ends.
+T_CLEANUP_HOOK='stop_servers; tmux -L "$UI_SOCK" kill-server 2>/dev/null'
+aiosmtpd_start "$c/ip.crt" "$c/ip.key" alice secret
 
 # No passcmd: the client asks for the password (and never shows it).
 MR_WORK_EXTRA="    set smtp = smtp://alice@127.0.0.1:$port

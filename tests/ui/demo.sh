@@ -4,10 +4,10 @@
 # accounts synced); frank opens on alice's inbox with a badge of every
 # kind; alice composes a message to bob with an attachment and sends it
 # through her frankd's submission port (STARTTLS, app password), which
-# signs it and relays it by MX to bob's frankd; bob's account syncs over
-# POP3; in frank the message says verified, the verification view shows
-# spf=pass, dkim=pass (d=alice.test), dmarc=pass; the attachment saved is
-# byte for byte the file sent.  The forged and altered messages show
+# signs it and relays it by MX to bob's frankd; $ in frank syncs both
+# accounts (bob's over POP3); in bob's inbox the message says verified,
+# the verification view shows spf=pass, dkim=pass (d=alice.test),
+# dmarc=pass; the attachment saved is byte for byte the file sent.  The forged and altered messages show
 # failed with their reasons.  Then bob's frankd is stopped while alice
 # sends: the message waits in alice's frankd's queue and is delivered once
 # bob's frankd is back.
@@ -111,8 +111,9 @@ wait_bob() { # SUBJECT SECONDS
 	in_bob "$1"
 }
 t_check "relayed by MX to bob's frankd" wait_bob "Plans for Friday" 30
-t_run bobsync ./frank sync -F "$D/frankrc" bob
-t_check "bob's account syncs over POP3" t_rc_is bobsync 0
+ui_keys '$'
+ui_wait "Synced." 60
+ui_expect "$ syncs every account from within frank (bob's over POP3)" "Synced."
 
 ui_keys B
 ui_expect "the sidebar shows both accounts" "bob/INBOX"
