@@ -172,6 +172,7 @@ struct config_account {
 	char *password; /* only from a file that only its owner can read */
 	int allow_plaintext_loopback;
 	int leave_on_server; /* POP3: keep messages on the server */
+	long size_limit_mb;  /* the largest message to send, in MB */
 	struct config_list authserv_ids;
 	char *trusted_received_host;
 };

@@ -128,6 +128,10 @@ static const struct config_option account_options[] = {
 	  NULL,
 	  "POP3: leave messages on the server after fetching them; with no, each is deleted "
 	  "there once its copy here is safely on disk." },
+	{ "size_limit", CONFIG_OPT_NUMBER, A(size_limit_mb), "25", NULL, NULL, 1, 2048, 0, 0,
+	  NULL,
+	  "The largest message the account's server takes, in megabytes (25 is the common "
+	  "provider limit): a bigger one is not sent, or, in the client, only once you say so." },
 	{ "authserv_ids", CONFIG_OPT_LIST, A(authserv_ids), NULL, NULL, NULL, 0, 0, 0, 0, NULL,
 	  "The authserv-ids of Authentication-Results headers to trust: your provider's (such "
 	  "as mx.example.org); others are ignored." },

@@ -258,7 +258,9 @@ int store_send_draft(const struct config_account *acct, const char *draft_path,
 	report->subject = lib_xstrdup(msg.subject);
 	report->nrcpts = msg.nrcpts;
 	struct lib_err warn;
-	if (mime_size_over(msg.wire_len, opts->size_limit, &warn) &&
+	size_t limit = opts->size_limit ? opts->size_limit
+			 : acct->size_limit_mb > 0 ? (size_t)acct->size_limit_mb * 1024 * 1024 : 0;
+	if (mime_size_over(msg.wire_len, limit, &warn) &&
 	    !(opts->hooks.confirm_size && opts->hooks.confirm_size(opts->hooks.ctx, warn.msg))) {
 		lib_err_set(err, "%s: not sent", warn.msg);
 		rc = -1;

@@ -435,7 +435,7 @@ struct store_send_hooks {
 struct store_send_opts {
 	const char *mail_root;
 	const char *user_agent;  /* "frank 0.1" */
-	size_t size_limit;       /* 0: MIME_SIZE_LIMIT_DEFAULT (25 MB) */
+	size_t size_limit;       /* 0: the account's size_limit (default 25 MB) */
 	int server_saves_sent;   /* 1: the server files sent mail itself
 	                            (Gmail): no copy is appended */
 	long timeout_s;          /* per network step; 0: 60 */

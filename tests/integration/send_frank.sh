@@ -192,6 +192,18 @@ t_contains "with a warning that says how big" "$T_TMP/big.err" "over the limit o
 t_lacks "before any connection" "$T_TMP/big.log" "smtp 127.0.0.1"
 rm -f "$T_TMP/big.bin"
 
+# The account's own limit (size_limit, in MB) applies instead of 25.
+head -c 2000000 /dev/zero >"$T_TMP/two.bin"
+server small --auth PLAIN
+rc "$port"
+sed -i 's/^}$/	set size_limit = 1\n}/' "$T_TMP/frankrc"
+UNCONTACTED=1 fsend small -A "$T_TMP/two.bin" bob@example.org
+t_check "over the account's size_limit of 1 MB: not sent" t_rc_is small 1
+t_contains "the warning names that limit" "$T_TMP/small.err" "over the limit of 1.0 MB: not sent"
+t_lacks "nothing was sent" "$T_TMP/small.log" "smtp 127.0.0.1"
+rm -f "$T_TMP/two.bin"
+rc "$port"
+
 printf 'caf\351\n' >"$T_TMP/latin1.txt"
 timeout 60 ./frank send -F "$T_TMP/frankrc" bob@example.org <"$T_TMP/latin1.txt" \
 	>"$T_TMP/latin1.out" 2>"$T_TMP/latin1.err"

@@ -140,7 +140,7 @@ static void option_table_is_complete(void **state)
 				fail_msg("option %s is in the table twice", info.name);
 		}
 	}
-	assert_int_equal(accounts, 17);
+	assert_int_equal(accounts, 18);
 }
 
 /* Every option can be set to its documented default value, in its place. */
