@@ -40,34 +40,17 @@ static char *shell_quote(const char *s)
 /* The message in $EDITOR, headers on top; read back when it exits. */
 static int edit_message(struct compose *co, struct lib_err *err)
 {
-	const char *tmpdir = getenv("TMPDIR");
-	char *tmpl = lib_xasprintf("%s/frank-compose-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-	int fd = mkstemp(tmpl);
-	if (fd < 0) {
-		lib_err_set(err, "cannot make a file to edit: %s", strerror(errno));
-		free(tmpl);
+	struct mime_edit_file f;
+	if (mime_edit_file_write(co->c, "frank-compose", &f, err) < 0)
 		return -1;
-	}
-	struct lib_buf text = LIB_BUF_INIT;
-	mime_compose_edit_text(co->c, &text);
-	int rc = write(fd, text.data, text.len) == (ssize_t)text.len ? 0 : -1;
-	close(fd);
-	lib_buf_release(&text);
-	if (rc < 0)
-		lib_err_set(err, "%s: cannot write", tmpl);
 	const char *editor = co->s->cfg && co->s->cfg->opt.editor ? co->s->cfg->opt.editor : "vi";
-	char *quoted = shell_quote(tmpl), *cmd = lib_xasprintf("%s %s", editor, quoted);
-	if (rc == 0 && ui_shell(cmd, NULL, 0, 0) != 0)
+	char *quoted = shell_quote(f.path), *cmd = lib_xasprintf("%s %s", editor, quoted);
+	int rc = 0, unchanged;
+	if (ui_shell(cmd, NULL, 0, 0) != 0)
 		rc = lib_err_set(err, "the editor (%s) failed", editor);
-	char *edited = NULL;
-	size_t len = 0;
-	if (rc == 0 && lib_read_file(tmpl, MIME_MAX_MESSAGE_SIZE, &edited, &len, err) == 0)
-		rc = mime_compose_parse_edit_text(co->c, edited, len, err);
-	else if (rc == 0)
-		rc = -1;
-	free(edited);
-	unlink(tmpl);
-	free(tmpl);
+	if (rc == 0)
+		rc = mime_edit_file_read(co->c, &f, &unchanged, err);
+	mime_edit_file_release(&f, 0);
 	free(quoted);
 	free(cmd);
 	return rc;

@@ -316,42 +316,24 @@ static int run_editor(const char *editor, const char *path, struct lib_err *err)
 	return 0;
 }
 
-/* -e: the message in $EDITOR, headers on top; read back when it exits. */
+/* -e: the message in $EDITOR, headers on top; read back when it exits.
+ * Text that does not parse is kept, and its file named. */
 static int edit_compose(const struct config *cfg, struct mime_compose *c, struct lib_err *err)
 {
-	const char *tmpdir = getenv("TMPDIR");
-	char *tmpl = lib_xasprintf("%s/frank-send-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-	int fd = mkstemp(tmpl);
-	if (fd < 0) {
-		lib_err_set(err, "cannot make a file to edit: %s", strerror(errno));
-		free(tmpl);
+	struct mime_edit_file f;
+	if (mime_edit_file_write(c, "frank-send", &f, err) < 0)
 		return -1;
-	}
-	struct lib_buf text = LIB_BUF_INIT;
-	mime_compose_edit_text(c, &text);
-	int rc = write(fd, text.data, text.len) == (ssize_t)text.len ? 0 : -1;
-	close(fd);
-	if (rc < 0)
-		lib_err_set(err, "%s: cannot write", tmpl);
-	if (rc == 0)
-		rc = run_editor(cfg->opt.editor, tmpl, err);
-	char *edited = NULL;
-	size_t len = 0;
-	if (rc == 0)
-		rc = lib_read_file(tmpl, MIME_MAX_MESSAGE_SIZE, &edited, &len, err);
-	if (rc == 0 && len == text.len && memcmp(edited, text.data, len) == 0 &&
-	    (!c->body || !*c->body))
-		rc = lib_err_set(err, "the message was not changed: not sent");
-	if (rc == 0 && mime_compose_parse_edit_text(c, edited, len, err) < 0) {
+	int rc = run_editor(cfg->opt.editor, f.path, err), keep = 0, unchanged = 0;
+	int had_body = c->body && *c->body;
+	if (rc == 0 && mime_edit_file_read(c, &f, &unchanged, err) < 0) {
 		struct lib_err why = *err;
-		lib_err_set(err, "%s (your text is kept in %s)", why.msg, tmpl);
+		lib_err_set(err, "%s (your text is kept in %s)", why.msg, f.path);
 		rc = -1;
-	} else {
-		unlink(tmpl);
+		keep = 1;
 	}
-	free(edited);
-	free(tmpl);
-	lib_buf_release(&text);
+	if (rc == 0 && unchanged && !had_body)
+		rc = lib_err_set(err, "the message was not changed: not sent");
+	mime_edit_file_release(&f, keep);
 	return rc;
 }
 

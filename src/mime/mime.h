@@ -144,6 +144,25 @@ void mime_compose_edit_text(const struct mime_compose *c, struct lib_buf *out);
 int mime_compose_parse_edit_text(struct mime_compose *c, const char *text, size_t len,
 				 struct lib_err *err);
 
+/* The edit text in a private file for $EDITOR: the one round trip both
+ * `frank send -e` and the compose screen make.  The caller runs the
+ * editor on path between write and read. */
+struct mime_edit_file {
+	char *path;            /* mkstemp under $TMPDIR or /tmp */
+	struct lib_buf before; /* what was written, to tell an unchanged file */
+};
+
+/* Writes c's edit text to a new file named PREFIX-XXXXXX.  Returns 0, or
+ * -1 with err set (nothing is left on disk then). */
+int mime_edit_file_write(const struct mime_compose *c, const char *prefix,
+			 struct mime_edit_file *f, struct lib_err *err);
+/* Reads the edited file back into c.  *unchanged is 1 when the user
+ * saved it as written.  Returns 0, or -1 with err set. */
+int mime_edit_file_read(struct mime_compose *c, struct mime_edit_file *f, int *unchanged,
+			struct lib_err *err);
+/* Removes the file unless keep (the user's text after a parse error). */
+void mime_edit_file_release(struct mime_edit_file *f, int keep);
+
 /* --- Replies and forwards ------------------------------------------------ */
 
 /* Who the user is: the From for new messages and every address that is
