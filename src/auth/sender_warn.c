@@ -17,8 +17,17 @@ struct auth_known {
 	struct lib_strset *addresses;      /* "a" */
 	struct lib_strset *dkim_domains;   /* "d" */
 	struct lib_strset *correspondents; /* "c": organizational domains */
-	struct lib_strset *skeletons;      /* of the correspondents */
 	struct lib_strset *labels;         /* their first labels, 5+ letters */
+	/* Skeletons made once, not per message: the brands' (by index) and
+	 * each correspondent's beside it, in the order they were learnt. */
+	char **brand_skeletons;
+	struct known_domain *domains;
+	size_t ndomains;
+};
+
+struct known_domain {
+	char *org;
+	char *skeleton;
 };
 
 /* Brands phishing imitates most, with the domain their mail comes from. */
@@ -167,8 +176,10 @@ struct auth_known *auth_known_new(void)
 	k->addresses = lib_strset_new();
 	k->dkim_domains = lib_strset_new();
 	k->correspondents = lib_strset_new();
-	k->skeletons = lib_strset_new();
 	k->labels = lib_strset_new();
+	k->brand_skeletons = lib_xcalloc(BRAND_COUNT, sizeof *k->brand_skeletons);
+	for (size_t i = 0; i < BRAND_COUNT; i++)
+		k->brand_skeletons[i] = domain_skeleton(brands[i].domain);
 	return k;
 }
 
@@ -179,8 +190,15 @@ void auth_known_free(struct auth_known *k)
 	lib_strset_free(k->addresses);
 	lib_strset_free(k->dkim_domains);
 	lib_strset_free(k->correspondents);
-	lib_strset_free(k->skeletons);
 	lib_strset_free(k->labels);
+	for (size_t i = 0; i < BRAND_COUNT; i++)
+		free(k->brand_skeletons[i]);
+	free(k->brand_skeletons);
+	for (size_t i = 0; i < k->ndomains; i++) {
+		free(k->domains[i].org);
+		free(k->domains[i].skeleton);
+	}
+	free(k->domains);
 	free(k);
 }
 
@@ -217,9 +235,9 @@ static void add_org(struct auth_known *k, const char *org)
 {
 	if (!lib_strset_add(k->correspondents, org))
 		return;
-	char *sk = domain_skeleton(org);
-	lib_strset_add(k->skeletons, sk);
-	free(sk);
+	k->domains = lib_xrealloc(k->domains, (k->ndomains + 1) * sizeof *k->domains);
+	k->domains[k->ndomains].org = lib_xstrdup(org);
+	k->domains[k->ndomains++].skeleton = domain_skeleton(org);
 	const char *dot = strchr(org, '.');
 	size_t n = dot ? (size_t)(dot - org) : strlen(org);
 	if (n >= 5) {
@@ -502,14 +520,14 @@ static void lookalike_warn(const struct sender *s, const char *like, int homogra
 	free(shown);
 }
 
-/* Compares the sender with one domain: 1 when it imitates it. */
-static int imitates(const struct sender *s, const char *skel, const char *other, int *homograph)
+/* Compares the sender with one domain (and its skeleton): 1 when it
+ * imitates it. */
+static int imitates(const struct sender *s, const char *skel, const char *other,
+		    const char *other_skel, int *homograph)
 {
 	if (strcmp(s->org, other) == 0)
 		return 0;
-	char *other_skel = domain_skeleton(other);
 	*homograph = strcmp(skel, other_skel) == 0;
-	free(other_skel);
 	return *homograph || (strlen(other) >= 6 && one_edit_apart(s->org, other));
 }
 
@@ -521,17 +539,17 @@ static void lookalike_check(const struct sender *s, const struct auth_known *k,
 	char *skel = domain_skeleton(s->org);
 	int homograph = 0, found = 0;
 	for (size_t i = 0; i < BRAND_COUNT && !found; i++)
-		if (imitates(s, skel, brands[i].domain, &homograph)) {
+		if (imitates(s, skel, brands[i].domain, k->brand_skeletons[i], &homograph)) {
 			lookalike_warn(s, brands[i].domain, homograph, 1, w);
 			found = 1;
 		}
-	size_t pos = 0;
-	const char *c;
-	while (!found && (c = lib_strset_next(k->correspondents, &pos)))
-		if (imitates(s, skel, c, &homograph)) {
-			lookalike_warn(s, c, homograph, 0, w);
+	for (size_t i = 0; i < k->ndomains && !found; i++) {
+		const struct known_domain *d = &k->domains[i];
+		if (imitates(s, skel, d->org, d->skeleton, &homograph)) {
+			lookalike_warn(s, d->org, homograph, 0, w);
 			found = 1;
 		}
+	}
 	free(skel);
 }
 
