@@ -82,3 +82,22 @@ t_done() {
 	[ "$T_FAILED" -eq 0 ]
 	exit $?
 }
+
+# t_kill_randomly COUNT COMMAND...: runs COMMAND COUNT times, each killed
+# with SIGKILL after a random 0.2 to 1.7 s (seeded by the script's pid):
+# the interruptions a durability check then recovers from.
+t_kill_randomly() {
+	tk_n=$1
+	shift
+	tk_i=0
+	while [ "$tk_i" -lt "$tk_n" ]; do
+		tk_delay=$(awk -v s="$$$tk_i" 'BEGIN { srand(s); printf "%.2f", 0.2 + rand() * 1.5 }')
+		"$@" >/dev/null 2>&1 &
+		tk_pid=$!
+		sleep "$tk_delay"
+		kill -9 "$tk_pid" 2>/dev/null
+		wait "$tk_pid" 2>/dev/null
+		tk_i=$((tk_i + 1))
+	done
+	return 0
+}

@@ -136,16 +136,7 @@ t_check "the index has no duplicate" test "$(nm count --output=files 'folder:t/L
 tool create Killed
 gen "$n_archive" 14 "$DC_MAIL/.Killed"
 dovecot_fix_owner
-i=0
-while [ $i -lt 4 ]; do
-	delay=$(awk -v s="$$$i" 'BEGIN { srand(s); printf "%.2f", 0.2 + rand() * 1.5 }')
-	./frank sync -F "$rc" >/dev/null 2>&1 &
-	pid=$!
-	sleep "$delay"
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	i=$((i + 1))
-done
+t_kill_randomly 4 ./frank sync -F "$rc"
 sync killed
 t_check "a sync after four killed ones succeeds" t_rc_is killed 0
 t_check "nothing lost, nothing twice" same_messages Killed "$M/t/Killed"
