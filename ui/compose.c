@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define UI_USER_AGENT "frank/" FRANK_VERSION
@@ -112,8 +113,17 @@ static void edit_field(char **slot, const char *question)
 static void attach_file(struct compose *co)
 {
 	char buf[4096] = "";
-	if (ui_prompt("Attach file: ", buf, sizeof buf, UI_PROMPT_PATHS) < 0 || !buf[0])
+	if (ui_prompt("Attach file ('?' for list): ", buf, sizeof buf, UI_PROMPT_PATHS) < 0 ||
+	    !buf[0])
 		return;
+	/* "?" browses the current folder, a folder's name browses it. */
+	struct stat sb;
+	if (strcmp(buf, "?") == 0 || (stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode))) {
+		char start[4096];
+		snprintf(start, sizeof start, "%s", strcmp(buf, "?") == 0 ? "." : buf);
+		if (ui_browse_file(co->s, start, buf, sizeof buf) < 0)
+			return;
+	}
 	if (access(buf, R_OK) != 0) {
 		ui_error("%s: %s", buf, strerror(errno));
 		return;

@@ -205,6 +205,10 @@ void ui_badge_of(const char *badge, int utf8, struct ui_badge *out);
 int ui_prompt(const char *question, char *buf, size_t size, int flags);
 /* Asks a yes/no question; 1 for yes. */
 int ui_yesno(const char *question);
+/* A file browser from folder start (browser.c); the chosen file's
+ * absolute path goes into out.  Returns 0, or -1 when the user leaves
+ * without one. */
+int ui_browse_file(struct ui_session *s, const char *start, char *out, size_t size);
 /* Shows an error on the message line, in the error colour. */
 void ui_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -52,7 +52,7 @@ ui_expect "after the editor, the compose screen shows the headers" "To: bob@exam
 ui_expect "the subject" "Subject: photos from Friday"
 ui_expect "and the text" "the message text"
 ui_keys a
-ui_expect "a asks for a file" "Attach file:"
+ui_expect "a asks for a file" "Attach file ('?' for list):"
 ui_keys -l "$T_TMP/photo.bin"
 ui_keys Enter
 ui_expect "the file is listed" "1 $T_TMP/photo.bin"
@@ -105,9 +105,42 @@ ui_keys Enter
 ui_keys -l "later"
 ui_keys Enter
 ui_expect "a third message on the compose screen" "To: carol@example.org"
+# a, then a folder's name: the file browser, folders first.
+mkdir -p "$T_TMP/docs/sub"
+echo "inner file" >"$T_TMP/docs/sub/inner.txt"
+echo "file a" >"$T_TMP/docs/a.txt"
+ui_keys a
+ui_keys -l "$T_TMP/docs"
+ui_keys Enter
+ui_expect "a folder's name opens the browser" "Attach a file: $T_TMP/docs [2 entries]"
+ui_expect "folders first" "sub/"
+ui_keys Enter
+ui_expect "Enter opens a folder" "Attach a file: $T_TMP/docs/sub [1 entries]"
+ui_keys Enter
+ui_expect "and picks a file" "1 $T_TMP/docs/sub/inner.txt"
+ui_keys a
+ui_keys -l "$T_TMP/docs/sub"
+ui_keys Enter
+ui_expect "the browser again" "Attach a file: $T_TMP/docs/sub"
+ui_keys -- -
+ui_expect "- goes up a folder" "Attach a file: $T_TMP/docs [2 entries]"
+ui_keys j Enter
+ui_expect "the second file is attached" "2 $T_TMP/docs/a.txt"
+ui_keys a
+ui_keys -l "$T_TMP/docs"
+ui_keys Enter
+ui_expect "q in the browser" "Attach a file: $T_TMP/docs"
+ui_keys q
+ui_expect "leaves it with nothing attached" "2 $T_TMP/docs/a.txt"
+ui_screen
+t_lacks "no third attachment" "$T_TMP/screen" " 3 "
 ui_keys P
 ui_expect "P postpones it" "Message postponed."
 t_check "it is in Drafts" sh -c "grep -l 'Subject: later' '$M'/work/Drafts/cur/* >/dev/null"
+draft=$(grep -l 'Subject: later' "$M"/work/Drafts/cur/* | head -n 1)
+# a draft names its files (they are read when it is sent)
+t_check "with the file picked in a folder, then the one after going up" \
+	test "$(part "$draft" 'm.get_all("x-frank-attach")')" = "['$T_TMP/docs/sub/inner.txt', '$T_TMP/docs/a.txt']"
 ui_keys m
 ui_keys -l "dave@example.org"
 ui_keys Enter Enter
