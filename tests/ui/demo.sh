@@ -96,7 +96,7 @@ ui_keys -l "Plans for Friday"
 ui_keys Enter
 ui_expect "the compose screen" "To: bob@bob.test"
 ui_keys a
-ui_expect "a asks for a file" "Attach file:"
+ui_expect "a asks for a file" "Attach file ('?' for list):"
 ui_keys -l "$T_TMP/plans.bin"
 ui_keys Enter
 ui_keys y
