@@ -27,6 +27,7 @@ struct ui_index {
 	size_t ncollapsed;
 	char search[256];
 	struct ui_sidebar sidebar;
+	int painted;        /* the first screen is out: counts may take queries */
 };
 
 static int is_collapsed(const struct ui_index *ix, const char *thread)
@@ -71,7 +72,8 @@ static void build_rows(struct ui_index *ix)
 	ix->nrows = 0;
 	for (size_t i = 0; i < ix->list.count;) {
 		ix->rows[ix->nrows++] = i;
-		if (ix->sort == STORE_VIEW_SORT_THREAD && is_collapsed(ix, ix->list.items[i].thread))
+		if (ix->sort == STORE_VIEW_SORT_THREAD && !ix->list.stream &&
+		    is_collapsed(ix, ix->list.items[i].thread))
 			i += thread_size(ix, i);
 		else
 			i++;
@@ -80,9 +82,33 @@ static void build_rows(struct ui_index *ix)
 		ix->cur = ix->nrows ? ix->nrows - 1 : 0;
 }
 
+/* The message of a row, read from the index when it was not yet. */
+static struct store_view_message *row_message(struct ui_index *ix, size_t row)
+{
+	return store_view_list_at(&ix->list, ix->rows[row]);
+}
+
 static struct store_view_message *current(struct ui_index *ix)
 {
-	return ix->cur < ix->nrows ? &ix->list.items[ix->rows[ix->cur]] : NULL;
+	return ix->cur < ix->nrows ? row_message(ix, ix->cur) : NULL;
+}
+
+/* After a reload, the row of message id: a lazy list is searched only
+ * around where the cursor was (a screen each side, read once), so that a
+ * reload never reads the whole folder. */
+static size_t find_row_of(struct ui_index *ix, const char *id, size_t was)
+{
+	size_t lo = 0, hi = ix->nrows;
+	if (ix->list.stream) {
+		size_t span = (size_t)ui_body_rows();
+		lo = was > span ? was - span : 0;
+		hi = was + span + 1 < ix->nrows ? was + span + 1 : ix->nrows;
+		store_view_list_fill(&ix->list, lo, hi);
+	}
+	for (size_t r = lo; r < hi; r++)
+		if (strcmp(row_message(ix, r)->id, id) == 0)
+			return r;
+	return (size_t)-1;
 }
 
 /* Runs the folder's query (with the limit); keeps the cursor on the same
@@ -90,7 +116,7 @@ static struct store_view_message *current(struct ui_index *ix)
  * list stays and err says why. */
 static int reload(struct ui_index *ix, struct lib_err *err)
 {
-	char *q = ix->limit ? lib_xasprintf("(%s) and (%s)", ix->folder, ix->limit)
+	char *q = ix->limit ? store_view_query_and(ix->folder, ix->limit)
 			    : lib_xstrdup(ix->folder);
 	struct store_view_list list;
 	int rc = store_view_query(ix->s->view, q, ix->sort, &list, err);
@@ -99,13 +125,13 @@ static int reload(struct ui_index *ix, struct lib_err *err)
 		return -1;
 	struct store_view_message *m = current(ix);
 	char *id = m ? lib_xstrdup(m->id) : NULL;
+	size_t was = ix->cur;
 	store_view_list_release(&ix->list);
 	ix->list = list;
 	ix->cur = (size_t)-1;
 	build_rows(ix);
-	for (size_t r = 0; id && r < ix->nrows; r++)
-		if (strcmp(ix->list.items[ix->rows[r]].id, id) == 0)
-			ix->cur = r;
+	if (id)
+		ix->cur = find_row_of(ix, id, was);
 	if (ix->cur == (size_t)-1 || ix->cur >= ix->nrows)
 		ix->cur = ix->nrows ? ix->nrows - 1 : 0; /* newest, as mutt starts */
 	free(id);
@@ -119,21 +145,6 @@ static void entry_flags(unsigned flags, char out[4])
 	out[1] = (flags & STORE_FLAG_FLAGGED) ? '!' : ' ';
 	out[2] = (flags & STORE_FLAG_REPLIED) ? 'r' : (flags & STORE_FLAG_DRAFT) ? 'd' : ' ';
 	out[3] = '\0';
-}
-
-/* mutt's %c: a size in a few characters. */
-static void human_size(long long n, char *buf, size_t size)
-{
-	if (n < 0)
-		snprintf(buf, size, "?");
-	else if (n < 1000)
-		snprintf(buf, size, "%lld", n);
-	else if (n < 10 * 1024)
-		snprintf(buf, size, "%.1fK", (double)n / 1024);
-	else if (n < 1024 * 1024)
-		snprintf(buf, size, "%lldK", (n + 512) / 1024);
-	else
-		snprintf(buf, size, "%.1fM", (double)n / (1024 * 1024));
 }
 
 /* The thread tree before a reply's subject, and the count of a collapsed
@@ -153,62 +164,81 @@ static void tree_prefix(const struct ui_index *ix, size_t i, int utf8, char *buf
 		snprintf(buf + len, size - len, "%s", utf8 ? "\u2514\u2500>" : "`->");
 }
 
-static void draw_entry(const struct ui_index *ix, size_t row, int y, int x0)
+/* The sender's address: what is inside <...> of the From header, else
+ * the header itself. */
+static void sender_address(const char *from, char *buf, size_t size)
+{
+	const char *lt = strrchr(from, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+	if (lt && gt)
+		snprintf(buf, size, "%.*s", (int)(gt - lt - 1), lt + 1);
+	else
+		snprintf(buf, size, "%s", from);
+}
+
+/* $index_format, or frank's own line when it is not set: mutt's look, the
+ * sender's column narrowing before the subject does on a small screen. */
+static const char *line_format(const struct ui_index *ix, int width, char *buf, size_t size)
+{
+	if (ix->s->cfg && ix->s->cfg->opt.index_format)
+		return ix->s->cfg->opt.index_format;
+	int sw = width / 3 - 13;
+	sw = sw > 20 ? 20 : sw < 8 ? 8 : sw;
+	snprintf(buf, size, "%%4C %%Z %%-2B%%d  %%-%d.%dL (%%5c)%%X %%s", sw, sw);
+	return buf;
+}
+
+/* Draws text[0..len) from column *x, at most to the screen's edge. */
+static void draw_piece(int y, int *x, const char *text, size_t len)
+{
+	if (*x >= COLS || len == 0)
+		return;
+	char *piece = lib_xstrndup(text, len);
+	int w = ui_text_width(piece);
+	w = COLS - *x < w ? COLS - *x : w;
+	ui_draw_textn(y, *x, w, piece, len);
+	free(piece);
+	*x += w;
+}
+
+static void draw_entry(struct ui_index *ix, size_t row, int y, int x0)
 {
 	size_t i = ix->rows[row];
-	const struct store_view_message *e = &ix->list.items[i];
-	char flags[4], date[16], head[64], size[16], tree[96];
-	struct tm tm;
+	const struct store_view_message *e = row_message(ix, row);
+	char flags[4], tree[96], address[256], fmtbuf[96], line[2048];
 	struct ui_badge badge;
-	int width = COLS - x0;
 	entry_flags(e->flags, flags);
-	time_t t = e->date;
-	strftime(date, sizeof date, "%b %d", localtime_r(&t, &tm));
-	human_size(e->size, size, sizeof size);
 	ui_badge_of(e->badge, ix->s->utf8, &badge);
+	tree_prefix(ix, i, ix->s->utf8, tree, sizeof tree);
+	sender_address(e->from, address, sizeof address);
+	struct config_index_line l = {
+		.number = row + 1, .flags = flags, .date = (long long)e->date,
+		.date_format = ix->s->cfg ? ix->s->cfg->opt.date_format : NULL,
+		.name = e->sender, .address = address, .tree = tree, .subject = e->subject,
+		.size = e->size, .lines = -1, .badge = badge.glyph, .attachment = e->attachment,
+	};
+	struct config_index_span spans[8];
+	size_t nspans = 0;
+	size_t len = config_index_format(line_format(ix, COLS - x0, fmtbuf, sizeof fmtbuf), &l,
+					 line, sizeof line, spans, 8, &nspans);
 	int sel = row == ix->cur;
 	int base = sel ? ui_theme_attr(UI_COLOR_INDICATOR) : ui_theme_attr(UI_COLOR_NORMAL);
+	int x = x0;
+	size_t at = 0;
+	for (size_t k = 0; k <= nspans; k++) {
+		size_t end = k < nspans ? spans[k].off : len;
+		attrset(base);
+		draw_piece(y, &x, line + at, end > at ? end - at : 0);
+		if (k == nspans)
+			break;
+		/* the badge and the tree in their colours unless selected */
+		enum ui_color c = spans[k].part == CONFIG_INDEX_BADGE ? badge.color : UI_COLOR_TREE;
+		attrset(sel ? base : ui_theme_attr(c));
+		draw_piece(y, &x, line + spans[k].off, spans[k].len);
+		at = spans[k].off + spans[k].len;
+	}
 	attrset(base);
-	snprintf(head, sizeof head, "%4zu %s ", row + 1, flags);
-	int x = x0, w = (int)strlen(head);
-	ui_draw_text(y, x, w < width ? w : width, head);
-	x += w;
-	if (x + 2 <= COLS) { /* the badge, in its colour unless selected */
-		attrset(sel ? base : ui_theme_attr(badge.color));
-		ui_draw_text(y, x, 2, badge.glyph);
-		attrset(base);
-		x += 2;
-	}
-	char mid[160];
-	snprintf(mid, sizeof mid, "%s  ", date);
-	if (x < COLS) {
-		ui_draw_text(y, x, COLS - x < 8 ? COLS - x : 8, mid);
-		x += 8;
-	}
-	if (x < COLS) {
-		/* The sender narrows before the subject does on a small screen. */
-		int sw = width / 3 - 13;
-		sw = sw > 20 ? 20 : sw < 8 ? 8 : sw;
-		sw = COLS - x < sw ? COLS - x : sw;
-		ui_draw_text(y, x, sw, e->sender);
-		x += sw;
-	}
-	snprintf(mid, sizeof mid, " (%5s)%s ", size, e->attachment ? "@" : " ");
-	if (x < COLS) {
-		w = (int)strlen(mid);
-		ui_draw_text(y, x, COLS - x < w ? COLS - x : w, mid);
-		x += w;
-	}
-	tree_prefix(ix, i, ix->s->utf8, tree, sizeof tree);
-	if (x < COLS && tree[0]) {
-		attrset(sel ? base : ui_theme_attr(UI_COLOR_TREE));
-		w = ui_text_width(tree);
-		ui_draw_text(y, x, COLS - x < w ? COLS - x : w, tree);
-		attrset(base);
-		x += w;
-	}
 	if (x < COLS)
-		ui_draw_text(y, x, COLS - x, e->subject);
+		ui_draw_text(y, x, COLS - x, "");
 	attrset(ui_theme_attr(UI_COLOR_NORMAL));
 }
 
@@ -218,30 +248,29 @@ static const char *sort_name(enum store_view_sort sort)
 	return names[sort];
 }
 
-static void draw_status(const struct ui_index *ix, size_t top, int rows)
+static void draw_status(struct ui_index *ix, size_t top, int rows)
 {
-	size_t unread = 0, flagged = 0, deleted = 0;
-	for (size_t i = 0; i < ix->list.count; i++) {
-		unsigned f = ix->list.items[i].flags;
-		unread += !(f & STORE_FLAG_SEEN);
-		flagged += !!(f & STORE_FLAG_FLAGGED);
-		deleted += !!(f & STORE_FLAG_TRASHED);
-	}
-	char extra[64] = "", lim[300] = "", status[1024];
-	if (flagged)
+	struct store_view_counts counts;
+	/* the first paint does not wait for the counts: the next one has them */
+	int counted = store_view_list_counts(&ix->list, &counts, ix->painted);
+	size_t flagged = counts.flagged, deleted = counts.deleted;
+	char extra[64] = "", unread[32] = "", lim[300] = "", status[1024];
+	if (counted)
+		snprintf(unread, sizeof unread, " Unread:%zu", counts.unread);
+	if (counted && flagged)
 		snprintf(extra + strlen(extra), sizeof extra - strlen(extra), " Flag:%zu", flagged);
-	if (deleted)
+	if (counted && deleted)
 		snprintf(extra + strlen(extra), sizeof extra - strlen(extra), " Del:%zu", deleted);
 	if (ix->limit)
 		snprintf(lim, sizeof lim, " (limit: %s)", ix->limit);
 	size_t pct = ix->nrows ? (top + (size_t)rows) * 100 / ix->nrows : 100;
-	snprintf(status, sizeof status, "-*-frank: %s [Msgs:%zu Unread:%zu%s]%s---(%s)---(%s)",
+	snprintf(status, sizeof status, "-*-frank: %s [Msgs:%zu%s%s]%s---(%s)---(%s)",
 		 ix->label, ix->list.count, unread, extra, lim, sort_name(ix->sort),
 		 pct >= 100 ? "end" : top == 0 ? "top" : "middle");
 	ui_draw_bar(LINES - 2, status);
 }
 
-static void draw_index(const struct ui_index *ix)
+static void draw_index(struct ui_index *ix)
 {
 	static const enum ui_fn fns[] = { UI_FN_QUIT, UI_FN_DISPLAY_MESSAGE, UI_FN_VERIFY,
 					  UI_FN_LIMIT, UI_FN_MAIL, UI_FN_REPLY, UI_FN_HELP };
@@ -258,6 +287,10 @@ static void draw_index(const struct ui_index *ix)
 		x0 = UI_SIDEBAR_WIDTH;
 	}
 	size_t top = ix->nrows ? ix->cur / (size_t)rows * (size_t)rows : 0;
+	if (top < ix->nrows) /* the screen's messages in one pass over the index */
+		store_view_list_fill(&ix->list, ix->rows[top],
+				     ix->rows[top + (size_t)rows < ix->nrows ? top + (size_t)rows
+									     : ix->nrows - 1] + 1);
 	for (int r = 0; r < rows; r++) {
 		size_t row = top + (size_t)r;
 		if (row < ix->nrows)
@@ -336,11 +369,31 @@ static int contains(const char *hay, const char *needle)
 	return 0;
 }
 
+/* find_next in a lazy list (rows are its items): the store searches it
+ * without keeping what it read. */
+static void find_next_lazy(struct ui_index *ix,
+			   int (*match)(const struct store_view_message *, void *), void *arg,
+			   const char *none)
+{
+	size_t found;
+	int wrapped = 0;
+	if (!store_view_list_find(&ix->list, ix->cur, match, arg, &found, &wrapped)) {
+		ui_message("%s", none);
+		return;
+	}
+	ui_message("%s", wrapped ? "Search wrapped to top." : "");
+	ix->cur = found;
+}
+
 /* The next row after the cursor (wrapping) whose message matches. */
 static void find_next(struct ui_index *ix, int (*match)(const struct store_view_message *,
-							 const char *),
-		      const char *arg, const char *none)
+							 void *),
+		      void *arg, const char *none)
 {
+	if (ix->list.stream) {
+		find_next_lazy(ix, match, arg, none);
+		return;
+	}
 	for (size_t k = 1; k <= ix->nrows; k++) {
 		size_t r = (ix->cur + k) % ix->nrows;
 		if (match(&ix->list.items[ix->rows[r]], arg)) {
@@ -355,12 +408,12 @@ static void find_next(struct ui_index *ix, int (*match)(const struct store_view_
 	ui_message("%s", none);
 }
 
-static int match_text(const struct store_view_message *m, const char *text)
+static int match_text(const struct store_view_message *m, void *text)
 {
 	return contains(m->subject, text) || contains(m->from, text);
 }
 
-static int match_unread(const struct store_view_message *m, const char *unused)
+static int match_unread(const struct store_view_message *m, void *unused)
 {
 	(void)unused;
 	return !(m->flags & STORE_FLAG_SEEN);
@@ -384,6 +437,7 @@ static void change_flags(struct ui_index *ix, unsigned set, unsigned clear)
 		ui_message("No messages.");
 	else if (store_view_set_flags(ix->s->view, m, set, clear, &err) < 0)
 		ui_error("%s", err.msg);
+	store_view_list_changed(&ix->list);
 }
 
 static void toggle_flag(struct ui_index *ix, unsigned flag)
@@ -561,10 +615,35 @@ static void do_sync(struct ui_index *ix)
 		ui_message("Synced.");
 }
 
+/* Messages each side of the open one that the pager can step to in a
+ * lazy list. */
+#define PAGER_WINDOW 100
+
+/* The pager reads list->items directly: from a lazy list it gets a
+ * window of read messages around the open one (rows are items there). */
+static void display_lazy(struct ui_index *ix)
+{
+	size_t i = ix->cur, n = ix->list.count;
+	size_t lo = i > PAGER_WINDOW ? i - PAGER_WINDOW : 0;
+	size_t hi = i + PAGER_WINDOW + 1 < n ? i + PAGER_WINDOW + 1 : n;
+	store_view_list_fill(&ix->list, lo, hi);
+	for (size_t j = lo; j < hi; j++)
+		store_view_list_at(&ix->list, j);
+	struct store_view_list window = { ix->list.items + lo, hi - lo, NULL };
+	size_t at = i - lo;
+	ui_pager_show(ix->s, &window, &at);
+	ix->cur = lo + at;
+	refresh_model(ix);
+}
+
 static void display(struct ui_index *ix)
 {
 	if (ix->nrows == 0) {
 		ui_message("No messages.");
+		return;
+	}
+	if (ix->list.stream) {
+		display_lazy(ix);
 		return;
 	}
 	size_t i = ix->rows[ix->cur];
@@ -639,18 +718,74 @@ static int index_dispatch(struct ui_index *ix, enum ui_fn fn)
 	return 0;
 }
 
+/* FRANK_BENCH_LOG=FILE (tests/bench/first_screen.sh): frank appends
+ * "paint REALTIME_NS" after its first screen reached the terminal
+ * (refresh(): doupdate() has written it), and "key FN NS" for each
+ * key: the time from the key read to its screen written. */
+struct index_bench {
+	FILE *log;
+	int painted;
+	struct timespec key_at;
+	enum ui_fn key_fn;
+};
+
+static long long bench_ns(const struct timespec *t)
+{
+	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+static void bench_painted(struct index_bench *b)
+{
+	if (!b->log)
+		return;
+	struct timespec now;
+	if (!b->painted) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		fprintf(b->log, "paint %lld\n", bench_ns(&now));
+		b->painted = 1;
+	} else if (b->key_fn != UI_FN_NONE) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		fprintf(b->log, "key %s %lld\n", ui_fn_name(b->key_fn),
+			bench_ns(&now) - bench_ns(&b->key_at));
+		b->key_fn = UI_FN_NONE;
+	}
+	fflush(b->log);
+}
+
+static void bench_key(struct index_bench *b, enum ui_fn fn)
+{
+	if (!b->log)
+		return;
+	b->key_fn = fn;
+	clock_gettime(CLOCK_MONOTONIC, &b->key_at);
+}
+
 static void index_loop(struct ui_index *ix)
 {
+	const char *bench_log = getenv("FRANK_BENCH_LOG");
+	struct index_bench bench = { .key_fn = UI_FN_NONE };
+	if (bench_log && bench_log[0])
+		bench.log = fopen(bench_log, "ae");
 	for (;;) {
 		draw_index(ix);
+		refresh();
+		bench_painted(&bench);
+		if (!ix->painted) { /* the first screen is out: now the counts */
+			ix->painted = 1;
+			continue;
+		}
 		enum ui_fn fn;
 		int got = ui_wait_fn(&ix->s->keys, UI_MENU_INDEX, &fn);
 		if (got < 0)
-			return;
+			break;
+		if (got > 0)
+			bench_key(&bench, fn);
 		/* got 0: resized, the next turn redraws at the new size */
 		if (got > 0 && index_dispatch(ix, fn))
-			return;
+			break;
 	}
+	if (bench.log)
+		fclose(bench.log);
 }
 
 int ui_index_run(struct ui_session *s, const char *query, const char *label,

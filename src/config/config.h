@@ -145,6 +145,7 @@ struct config_globals {
 	int sidebar_visible;
 	char *keymap;
 	char *date_format;
+	char *index_format; /* NULL: frank's own, its sender column fitted to the screen */
 	struct config_list pager_headers;
 	char *signature;
 	long timeout;
@@ -340,5 +341,42 @@ int config_lines_parse(const char *source, const char *text, size_t len,
 		       const struct config_host *host, struct config_lines *out,
 		       struct lib_err *err);
 void config_lines_release(struct config_lines *lines);
+
+/* --- One line of the index (index_format.c) ---------------------------- */
+
+/* One message as $index_format shows it: the values its expandos stand
+ * for.  Strings are one-line UTF-8, never NULL. */
+struct config_index_line {
+	size_t number;           /* %C: its row, from 1 */
+	const char *flags;       /* %Z: mutt's three flag columns ("N! ") */
+	long long date;          /* %d, %{FMT}: seconds since 1970, shown local */
+	const char *date_format; /* of %d; NULL: "%b %d" */
+	const char *name;        /* %L, %n: the sender's name, else address */
+	const char *address;     /* %a: the sender's address */
+	const char *tree;        /* the thread tree %s starts with ("" for none) */
+	const char *subject;     /* %s, after the tree */
+	long long size;          /* %c: bytes, shown mutt's way; -1 unknown */
+	long lines;              /* %l: -1 unknown (empty, unset for %?l?) */
+	const char *badge;       /* %B: the badge's character */
+	int attachment;          /* %X: "@" when it has one, else " " */
+};
+
+/* Parts of a line drawn in their own colour. */
+enum config_index_part { CONFIG_INDEX_BADGE, CONFIG_INDEX_TREE };
+struct config_index_span {
+	size_t off, len; /* bytes of the line */
+	enum config_index_part part;
+};
+
+/* Expands fmt (mutt's index_format: the grammar is in index_format.c)
+ * for line into buf (size bytes, always NUL-terminated, cut at a character
+ * boundary when full) and returns its length.  spans (max_spans of them,
+ * may be NULL) get where the badge and the thread tree are, *nspans their
+ * number.  Pure: bad formats are shown, never refused. */
+size_t config_index_format(const char *fmt, const struct config_index_line *line, char *buf,
+			   size_t size, struct config_index_span *spans, size_t max_spans,
+			   size_t *nspans);
+/* A size as mutt's %c writes it: "512", "1.2K", "37K", "2.4M"; "?" below 0. */
+void config_index_size(long long n, char *buf, size_t size);
 
 #endif

@@ -68,7 +68,13 @@ static const struct config_option global_options[] = {
 	  "vim; default adds nothing.  Your bind lines come after it." },
 	{ "date_format", CONFIG_OPT_STRING, G(date_format), "%b %d", NULL, NULL, 0, 0, 0,
 	  CONFIG_OPT_REQUIRED, NULL,
-	  "The strftime(3) format of dates in the index (not used yet: the index shows %b %d)." },
+	  "The strftime(3) format of %d in index_format." },
+	{ "index_format", CONFIG_OPT_STRING, G(index_format), NULL,
+	  "%4C %Z %-2B%d  %-13.13L (%5c)%X %s, the sender's column 8 to 20 wide as the screen allows",
+	  NULL, 0, 0, 0, 0, NULL,
+	  "The line of each message in the index, mutt's way: %C number, %Z flags, %B badge, "
+	  "%d date (date_format), %{FMT} date (strftime), %L or %n sender, %a address, "
+	  "%s subject, %c size, %l lines, %X attachment mark, %?l?IF&ELSE? when set." },
 	{ "pager_headers", CONFIG_OPT_LIST, G(pager_headers), "Date From To Cc Subject", NULL,
 	  NULL, 0, 0, 0, 0, header_name_check,
 	  "The headers the pager shows, in this order (not used yet: the pager shows these "

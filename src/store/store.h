@@ -291,6 +291,10 @@ struct store_view_folders {
 int store_view_folders(struct store_view *view, struct store_view_folders *out,
 		       struct lib_err *err);
 void store_view_folders_release(struct store_view_folders *folders);
+/* The query of the messages matching both a and b: "(a) and (b)", or b
+ * when a is "*" (Xapian reads "(*)" as a wildcard of nothing).  Caller
+ * frees. */
+char *store_view_query_and(const char *a, const char *b);
 /* Messages matching query, and of them those tagged unread. */
 int store_view_count(struct store_view *view, const char *query, size_t *total,
 		     size_t *unread, struct lib_err *err);
@@ -316,9 +320,18 @@ struct store_view_message {
 	int depth;         /* in thread order: replies below their parent */
 };
 
+/* A list of count messages.  A list from store_view_query() in date order
+ * is lazy: only the count is known at first, and an item is read from the
+ * index when store_view_list_at() first asks for it (the index screen asks
+ * for the rows it shows), so the first screen of a large folder costs
+ * what one screen costs.  Items not yet read are zeroed (id NULL); code
+ * that may meet them reads through store_view_list_at().  Other orders
+ * (sender, subject, threads) need every message and are read at once. */
+struct store_view_stream; /* private: what reads the rest of a lazy list */
 struct store_view_list {
 	struct store_view_message *items;
 	size_t count;
+	struct store_view_stream *stream; /* NULL: every item is read */
 };
 
 /* How a list is ordered: by date (oldest first, mutt's order), sender,
@@ -331,12 +344,40 @@ enum store_view_sort {
 	STORE_VIEW_SORT_THREAD,
 };
 
-/* Fills list with the messages matching a notmuch query.  Returns 0, or
- * -1 with err set (a query notmuch cannot parse says so).  The caller
- * releases the list. */
+/* Fills list with the messages matching a notmuch query (lazily in date
+ * order, see above).  Returns 0, or -1 with err set (a query notmuch
+ * cannot parse says so).  The caller releases the list. */
 int store_view_query(struct store_view *view, const char *query, enum store_view_sort sort,
 		     struct store_view_list *list, struct lib_err *err);
 void store_view_list_release(struct store_view_list *list);
+/* Item i (< count), read from the index when it was not yet.  Never NULL:
+ * a message the index no longer has reads as an empty entry (size -1).
+ * The pointer stays valid until the list is released. */
+struct store_view_message *store_view_list_at(struct store_view_list *list, size_t i);
+/* 1 when item i has been read. */
+int store_view_list_has(const struct store_view_list *list, size_t i);
+/* Reads items lo..hi-1 that are not yet read, in one pass. */
+void store_view_list_fill(struct store_view_list *list, size_t lo, size_t hi);
+/* The first item after from in list order, wrapping past the end, whose
+ * message matches; *found gets its index and *wrapped 1 when the search
+ * went past the end.  Messages read only to be tested are not kept, so a
+ * search through a large folder holds one message at a time.  Returns 1
+ * when found, 0 when none matched. */
+int store_view_list_find(struct store_view_list *list, size_t from,
+			 int (*match)(const struct store_view_message *m, void *ctx), void *ctx,
+			 size_t *found, int *wrapped);
+/* The list's unread (tag:unread), flagged and deleted messages, from the
+ * index for a lazy list (counted once, again after
+ * store_view_list_changed()), else from its items.  Counting a large lazy
+ * list takes queries: with wait 0 it returns 0 when they were not made
+ * yet (the index paints first and counts after); else 1. */
+struct store_view_counts {
+	size_t unread, flagged, deleted;
+};
+int store_view_list_counts(struct store_view_list *list, struct store_view_counts *out,
+			   int wait);
+/* Says a message's flags changed: the next counts are taken again. */
+void store_view_list_changed(struct store_view_list *list);
 
 /* Sets and clears Maildir flags of a message (STORE_FLAG_FLAGGED,
  * _SEEN, _TRASHED, _REPLIED) through its notmuch tags (flagged, unread,

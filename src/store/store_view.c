@@ -134,6 +134,14 @@ notmuch_database_t *store_view_fresh_db(struct store_view *view, struct lib_err 
 	return db;
 }
 
+notmuch_database_t *store_view_reader(struct store_view *view, struct lib_err *err)
+{
+	notmuch_database_t *db = NULL;
+	if (open_db(view->root, NOTMUCH_DATABASE_MODE_READ_ONLY, &db, err) < 0)
+		return NULL;
+	return db;
+}
+
 notmuch_database_t *store_view_writer(struct store_view *view, struct lib_err *err)
 {
 	notmuch_database_t *db = NULL;
@@ -157,12 +165,17 @@ static int count_of(struct store_view *view, const char *text, size_t *n, struct
 	return 0;
 }
 
+char *store_view_query_and(const char *a, const char *b)
+{
+	return strcmp(a, "*") == 0 ? lib_xstrdup(b) : lib_xasprintf("(%s) and (%s)", a, b);
+}
+
 int store_view_count(struct store_view *view, const char *query, size_t *total,
 		     size_t *unread, struct lib_err *err)
 {
 	if (!store_view_fresh_db(view, err) || count_of(view, query, total, err) < 0)
 		return -1;
-	char *uq = lib_xasprintf("(%s) and tag:unread", query);
+	char *uq = store_view_query_and(query, "tag:unread");
 	int rc = count_of(view, uq, unread, err);
 	free(uq);
 	return rc;
@@ -273,7 +286,7 @@ int store_view_folders(struct store_view *view, struct store_view_folders *out,
 			store_view_folders_release(out);
 			return -1;
 		}
-		char *uq = lib_xasprintf("%s and tag:unread", f->query);
+		char *uq = store_view_query_and(f->query, "tag:unread");
 		int rc = count_of(view, uq, &unread, err);
 		free(uq);
 		if (rc < 0) {

@@ -72,6 +72,37 @@ void store_view_fill(notmuch_message_t *msg, struct store_view_message *m)
 	fill_warnings(msg, m);
 }
 
+void store_view_fill_brief(notmuch_message_t *msg, struct store_view_message *m)
+{
+	const char *from = notmuch_message_get_header(msg, "from");
+	const char *file = notmuch_message_get_filename(msg);
+	store_view_fill_gone(m);
+	free(m->sender);
+	free(m->from);
+	free(m->subject);
+	free(m->path);
+	m->date = notmuch_message_get_date(msg);
+	m->sender = mime_sender_display(from);
+	m->from = clean_line(from);
+	m->subject = clean_line(notmuch_message_get_header(msg, "subject"));
+	m->path = lib_xstrdup(file ? file : "");
+	m->flags = store_flags_from_filename(m->path);
+}
+
+void store_view_fill_gone(struct store_view_message *m)
+{
+	m->sender = lib_xstrdup("");
+	m->from = lib_xstrdup("");
+	m->subject = lib_xstrdup("");
+	m->path = lib_xstrdup("");
+	m->id = lib_xstrdup("");
+	m->thread = lib_xstrdup("");
+	m->badge = lib_xstrdup("");
+	m->explanation = lib_xstrdup("");
+	m->verdict = lib_xstrdup("");
+	m->size = -1;
+}
+
 void store_view_message_release(struct store_view_message *m)
 {
 	free(m->sender);
@@ -92,10 +123,11 @@ void store_view_message_release(struct store_view_message *m)
 void store_view_list_release(struct store_view_list *list)
 {
 	for (size_t i = 0; i < list->count; i++)
-		store_view_message_release(&list->items[i]);
+		if (list->items[i].id) /* never read: nothing to free, no page to touch */
+			store_view_message_release(&list->items[i]);
 	free(list->items);
-	list->items = NULL;
-	list->count = 0;
+	store_view_stream_free(list->stream);
+	memset(list, 0, sizeof *list);
 }
 
 struct list_builder {
@@ -131,7 +163,7 @@ static void add_replies(struct list_builder *lb, notmuch_messages_t *msgs, int d
 }
 
 /* Xapian's own words for a query it cannot parse, else notmuch's. */
-static int search_error(notmuch_query_t *q, notmuch_status_t st, struct lib_err *err)
+int store_view_search_error(notmuch_query_t *q, notmuch_status_t st, struct lib_err *err)
 {
 	const char *why = notmuch_database_status_string(notmuch_query_get_database(q));
 	char line[300];
@@ -148,7 +180,7 @@ static int list_threads(notmuch_query_t *q, struct list_builder *lb, struct lib_
 	notmuch_threads_t *threads = NULL;
 	notmuch_status_t st = notmuch_query_search_threads(q, &threads);
 	if (st != NOTMUCH_STATUS_SUCCESS)
-		return search_error(q, st, err);
+		return store_view_search_error(q, st, err);
 	for (; notmuch_threads_valid(threads); notmuch_threads_move_to_next(threads)) {
 		notmuch_thread_t *t = notmuch_threads_get(threads);
 		add_replies(lb, notmuch_thread_get_toplevel_messages(t), 0);
@@ -162,7 +194,7 @@ static int list_messages(notmuch_query_t *q, struct list_builder *lb, struct lib
 	notmuch_messages_t *msgs = NULL;
 	notmuch_status_t st = notmuch_query_search_messages(q, &msgs);
 	if (st != NOTMUCH_STATUS_SUCCESS)
-		return search_error(q, st, err);
+		return store_view_search_error(q, st, err);
 	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
 		notmuch_message_t *msg = notmuch_messages_get(msgs);
 		add_message(lb, msg, 0);
@@ -209,6 +241,8 @@ int store_view_query(struct store_view *view, const char *query, enum store_view
 		     struct store_view_list *list, struct lib_err *err)
 {
 	memset(list, 0, sizeof *list);
+	if (sort == STORE_VIEW_SORT_DATE)
+		return store_view_lazy_open(view, query, list, err);
 	notmuch_database_t *db = store_view_fresh_db(view, err);
 	if (!db)
 		return -1;

@@ -15,5 +15,21 @@ notmuch_database_t *store_view_writer(struct store_view *view, struct lib_err *e
 void store_view_fill(notmuch_message_t *msg, struct store_view_message *m);
 void store_view_message_release(struct store_view_message *m);
 int store_view_has_tag(notmuch_message_t *msg, const char *tag);
+/* Fills m with what a search tests (sender, from, subject, path, flags;
+ * the other strings ""), cheaper than store_view_fill. */
+void store_view_fill_brief(notmuch_message_t *msg, struct store_view_message *m);
+/* Fills m as a message the index no longer gives: empty strings, size -1. */
+void store_view_fill_gone(struct store_view_message *m);
+/* The index opened read-only again, a handle of the caller's own (the
+ * view's is replaced by every store_view_fresh_db); the caller destroys it. */
+notmuch_database_t *store_view_reader(struct store_view *view, struct lib_err *err);
+/* Sets err from a failed search: Xapian's words for a bad query. */
+int store_view_search_error(notmuch_query_t *q, notmuch_status_t st, struct lib_err *err);
+
+/* Lazy lists (store_view_lazy.c): a list in date order whose items are
+ * read as they are asked for. */
+int store_view_lazy_open(struct store_view *view, const char *query,
+			 struct store_view_list *list, struct lib_err *err);
+void store_view_stream_free(struct store_view_stream *stream);
 
 #endif

@@ -1,0 +1,460 @@
+/* store_view_lazy.c: a list in date order read as the screen asks for it.
+ *
+ * The index screen of a folder of 100,000 messages shows 20-odd of them;
+ * reading every message before the first paint costs seconds (each one is
+ * a Xapian document, a stat and its properties).  A lazy list counts the
+ * matches, then keeps a notmuch query open in newest-first order and reads
+ * forward from it as the screen asks for older messages: the first screen
+ * (the newest, where mutt starts) costs one screen of reads.  The
+ * iterator only goes forward, so asking for a newer message than where it
+ * stands (after a jump to the oldest) runs the query again and reads a
+ * window on the way, so paging back costs one query per window, not per
+ * page.  Items never asked for hold no strings (their memory is zeroed
+ * calloc pages, not touched).
+ *
+ * Sorting a whole 100,000-message query by date costs Xapian 80-170 ms
+ * (notmuch asks it for every match, sorted), most of the first paint.  So
+ * the newest messages come from a window, "(QUERY) and date:@HINT..",
+ * where HINT is the date of the HINT_DEPTH-th newest message as a
+ * previous run saw it (ROOT/.frank-index-hints, one line per query).  Any
+ * such suffix of the date order that holds at least the rows asked for
+ * is exact, whatever the hint's age: the window is counted, and used only
+ * for offsets below its count; older rows come from the whole query, and
+ * a missing or useless hint only costs the whole sort, once, after which
+ * the hint is saved again. */
+#include "store_view_private.h"
+
+#include <errno.h>
+#include <notmuch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Newer messages read on the way when the query is run again. */
+#define LAZY_BACK_WINDOW 256
+/* The window holds about this many of the newest messages. */
+#define HINT_DEPTH 1000
+/* Lists smaller than this are sorted whole: it is cheap. */
+#define HINT_MIN_COUNT (4 * HINT_DEPTH)
+#define HINT_FILE ".frank-index-hints"
+#define HINT_LINES 32
+
+struct stream_iter {
+	notmuch_query_t *q;       /* newest first; NULL until the first read */
+	notmuch_messages_t *msgs;
+	size_t next;              /* newest-first offset msgs stands at */
+};
+
+struct store_view_stream {
+	notmuch_database_t *db; /* our own handle: the view's is reopened often */
+	struct store_view *view; /* borrowed: it outlives its lists */
+	char *query;
+	char *window;            /* the newest messages' query, or NULL */
+	size_t window_count;
+	int hint_fresh;          /* the saved hint fits this list */
+	struct stream_iter full, win;
+	int counted, stale;
+	struct store_view_counts counts;
+};
+
+static void iter_close(struct stream_iter *it)
+{
+	if (it->q)
+		notmuch_query_destroy(it->q);
+	memset(it, 0, sizeof *it);
+}
+
+void store_view_stream_free(struct store_view_stream *stream)
+{
+	if (!stream)
+		return;
+	iter_close(&stream->full);
+	iter_close(&stream->win);
+	if (stream->db)
+		notmuch_database_destroy(stream->db);
+	free(stream->query);
+	free(stream->window);
+	free(stream);
+}
+
+/* --- the hint file: "DATE QUERY" lines -------------------------------- */
+
+static char *hint_path(struct store_view *view)
+{
+	return lib_xasprintf("%s/%s", store_view_root(view), HINT_FILE);
+}
+
+/* The saved date for query, or -1. */
+static long long hint_read(struct store_view *view, const char *query)
+{
+	char *path = hint_path(view);
+	FILE *f = fopen(path, "re");
+	free(path);
+	if (!f)
+		return -1;
+	char line[1200];
+	long long date = -1;
+	while (date < 0 && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		char *sp = strchr(line, ' ');
+		if (sp && strcmp(sp + 1, query) == 0)
+			date = strtoll(line, NULL, 10);
+	}
+	fclose(f);
+	return date;
+}
+
+/* Saves date as query's hint (first in the file, HINT_LINES kept), through
+ * a temporary file and rename: a reader never sees half a file.  A store
+ * we cannot write to only loses the hint. */
+static void hint_save(struct store_view *view, const char *query, long long date)
+{
+	if (strlen(query) > 1000 || strchr(query, '\n'))
+		return;
+	char *path = hint_path(view);
+	char *tmp = lib_xasprintf("%s.%ld", path, (long)getpid());
+	FILE *in = fopen(path, "re"), *out = fopen(tmp, "we");
+	if (out) {
+		fprintf(out, "%lld %s\n", date, query);
+		char line[1200];
+		int kept = 1;
+		while (in && kept < HINT_LINES && fgets(line, sizeof line, in)) {
+			char *sp = strchr(line, ' ');
+			if (!sp || !strchr(line, '\n'))
+				continue;
+			*strchr(line, '\n') = '\0';
+			if (strcmp(sp + 1, query) != 0) {
+				fprintf(out, "%s\n", line);
+				kept++;
+			}
+		}
+	}
+	if (in)
+		fclose(in);
+	if (!out || fclose(out) != 0 || rename(tmp, path) != 0) {
+		lib_debug("lazy list: cannot save %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	free(path);
+}
+
+/* --- queries ------------------------------------------------------------ */
+
+static notmuch_query_t *newest_first(notmuch_database_t *db, const char *text,
+				     notmuch_messages_t **msgs, struct lib_err *err)
+{
+	notmuch_query_t *q = notmuch_query_create(db, text);
+	if (!q) {
+		lib_err_set(err, "out of memory for a query");
+		return NULL;
+	}
+	notmuch_query_set_sort(q, NOTMUCH_SORT_NEWEST_FIRST);
+	notmuch_status_t st = notmuch_query_search_messages(q, msgs);
+	if (st != NOTMUCH_STATUS_SUCCESS) {
+		store_view_search_error(q, st, err);
+		notmuch_query_destroy(q);
+		return NULL;
+	}
+	return q;
+}
+
+static int count_query(notmuch_database_t *db, const char *text, size_t *n,
+		       struct lib_err *err)
+{
+	unsigned count = 0;
+	notmuch_query_t *q = notmuch_query_create(db, text);
+	if (!q)
+		return lib_err_set(err, "out of memory for a query");
+	notmuch_status_t st = notmuch_query_count_messages(q, &count);
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		store_view_search_error(q, st, err);
+	notmuch_query_destroy(q);
+	*n = count;
+	return st == NOTMUCH_STATUS_SUCCESS ? 0 : -1;
+}
+
+/* Makes "(query) and date:@DATE.." the window when it holds enough. */
+static void window_try(struct store_view_stream *s, long long date)
+{
+	char *range = lib_xasprintf("date:@%lld..", date);
+	char *text = store_view_query_and(s->query, range);
+	size_t n = 0;
+	struct lib_err err;
+	free(range);
+	if (count_query(s->db, text, &n, &err) < 0 || n < HINT_DEPTH / 2) {
+		free(text);
+		return;
+	}
+	iter_close(&s->win);
+	free(s->window);
+	s->window = text;
+	s->window_count = n;
+	s->hint_fresh = n <= 4 * HINT_DEPTH;
+}
+
+/* Runs a query again from its newest message. */
+static int iter_restart(struct store_view_stream *s, struct stream_iter *it, const char *text)
+{
+	struct lib_err err;
+	iter_close(it);
+	it->q = newest_first(s->db, text, &it->msgs, &err);
+	if (!it->q)
+		lib_debug("lazy list: %s", err.msg);
+	return it->q ? 0 : -1;
+}
+
+int store_view_lazy_open(struct store_view *view, const char *query,
+			 struct store_view_list *list, struct lib_err *err)
+{
+	struct store_view_stream *s = lib_xcalloc(1, sizeof *s);
+	s->query = lib_xstrdup(query);
+	s->view = view;
+	s->db = store_view_reader(view, err);
+	size_t count = 0;
+	struct lib_err why;
+	if (!s->db) {
+		store_view_stream_free(s);
+		return -1;
+	}
+	if (count_query(s->db, query, &count, &why) < 0) {
+		lib_err_set(err, "cannot search for \"%s\": %s", query, why.msg);
+		store_view_stream_free(s);
+		return -1;
+	}
+	if (count >= HINT_MIN_COUNT) {
+		long long hint = hint_read(view, query);
+		if (hint >= 0)
+			window_try(s, hint);
+	} else {
+		s->hint_fresh = 1; /* small: no window needed */
+	}
+	list->count = count;
+	/* calloc: pages of items never read are never touched */
+	list->items = lib_xcalloc(count + 1, sizeof *list->items);
+	list->stream = s;
+	return 0;
+}
+
+/* After the first read without a fitting hint: the date of the
+ * HINT_DEPTH-th newest message, saved for the next run and made the
+ * window of this one.  Moving the iterator there costs no reads. */
+static void hint_learn(struct store_view_list *list, struct stream_iter *it)
+{
+	struct store_view_stream *s = list->stream;
+	s->hint_fresh = 1;
+	if (list->count < HINT_MIN_COUNT)
+		return;
+	for (; it->next < HINT_DEPTH - 1 && notmuch_messages_valid(it->msgs); it->next++)
+		notmuch_messages_move_to_next(it->msgs);
+	if (!notmuch_messages_valid(it->msgs))
+		return;
+	notmuch_message_t *msg = notmuch_messages_get(it->msgs);
+	if (!msg)
+		return;
+	long long date = (long long)notmuch_message_get_date(msg);
+	notmuch_message_destroy(msg);
+	hint_save(s->view, s->query, date);
+	window_try(s, date);
+}
+int store_view_list_has(const struct store_view_list *list, size_t i)
+{
+	return i < list->count && list->items[i].id != NULL;
+}
+
+/* Reads newest-first offsets k0..k1 (inclusive) not yet read: from the
+ * window when they are all in it, else from the whole query. */
+static void read_range(struct store_view_list *list, size_t k0, size_t k1)
+{
+	struct store_view_stream *s = list->stream;
+	int in_window = s->window && k1 < s->window_count;
+	struct stream_iter *it = in_window ? &s->win : &s->full;
+	if ((!it->q || k0 < it->next) &&
+	    iter_restart(s, it, in_window ? s->window : s->query) < 0)
+		return;
+	for (; it->next <= k1 && notmuch_messages_valid(it->msgs);
+	     notmuch_messages_move_to_next(it->msgs), it->next++) {
+		if (it->next < k0)
+			continue;
+		struct store_view_message *m = &list->items[list->count - 1 - it->next];
+		if (m->id)
+			continue;
+		notmuch_message_t *msg = notmuch_messages_get(it->msgs);
+		if (!msg)
+			continue;
+		store_view_fill(msg, m);
+		notmuch_message_destroy(msg);
+	}
+	if (!s->hint_fresh)
+		hint_learn(list, it);
+}
+
+void store_view_list_fill(struct store_view_list *list, size_t lo, size_t hi)
+{
+	if (hi > list->count)
+		hi = list->count;
+	while (lo < hi && store_view_list_has(list, lo))
+		lo++;
+	while (hi > lo && store_view_list_has(list, hi - 1))
+		hi--;
+	if (lo >= hi || !list->stream)
+		return;
+	size_t k0 = list->count - hi, k1 = list->count - 1 - lo;
+	/* Behind the iterator: the query runs again, so read a window of the
+	 * newer messages too (what paging toward them asks for next). */
+	const struct store_view_stream *s = list->stream;
+	const struct stream_iter *it = s->window && k1 < s->window_count ? &s->win : &s->full;
+	if (it->q && k0 < it->next)
+		k0 = k0 > LAZY_BACK_WINDOW ? k0 - LAZY_BACK_WINDOW : 0;
+	read_range(list, k0, k1);
+}
+
+struct store_view_message *store_view_list_at(struct store_view_list *list, size_t i)
+{
+	struct store_view_message *m = &list->items[i];
+	if (!m->id)
+		store_view_list_fill(list, i, i + 1);
+	if (!m->id) /* gone from the index since it was counted */
+		store_view_fill_gone(m);
+	return m;
+}
+
+/* List order from `from`: i after from comes before j when it is nearer
+ * going forward and wrapping. */
+static size_t distance(size_t count, size_t from, size_t i)
+{
+	return i > from ? i - from : count - from + i;
+}
+
+static int find_read(struct store_view_list *list, size_t from,
+		     int (*match)(const struct store_view_message *, void *), void *ctx,
+		     size_t *found)
+{
+	int any = 0;
+	for (size_t k = 1; k <= list->count; k++) {
+		size_t i = (from + k) % list->count;
+		if (match(store_view_list_at(list, i), ctx)) {
+			*found = i;
+			any = 1;
+			break;
+		}
+	}
+	return any;
+}
+
+/* One pass over the whole query: the match nearest after from wins. */
+static int find_lazy(struct store_view_list *list, size_t from,
+		     int (*match)(const struct store_view_message *, void *), void *ctx,
+		     size_t *found)
+{
+	struct lib_err err;
+	notmuch_messages_t *msgs = NULL;
+	notmuch_query_t *q = newest_first(list->stream->db, list->stream->query, &msgs, &err);
+	if (!q) {
+		lib_debug("lazy list search: %s", err.msg);
+		return 0;
+	}
+	int any = 0;
+	size_t best = 0;
+	for (size_t k = 0; k < list->count && notmuch_messages_valid(msgs);
+	     notmuch_messages_move_to_next(msgs), k++) {
+		size_t i = list->count - 1 - k;
+		if (any && distance(list->count, from, i) > distance(list->count, from, best))
+			continue;
+		int hit;
+		if (list->items[i].id) {
+			hit = match(&list->items[i], ctx);
+		} else {
+			struct store_view_message m = { 0 };
+			notmuch_message_t *msg = notmuch_messages_get(msgs);
+			if (!msg)
+				continue;
+			store_view_fill_brief(msg, &m);
+			notmuch_message_destroy(msg);
+			hit = match(&m, ctx);
+			store_view_message_release(&m);
+		}
+		if (hit) {
+			best = i;
+			any = 1;
+		}
+	}
+	notmuch_query_destroy(q);
+	*found = best;
+	return any;
+}
+
+int store_view_list_find(struct store_view_list *list, size_t from,
+			 int (*match)(const struct store_view_message *m, void *ctx), void *ctx,
+			 size_t *found, int *wrapped)
+{
+	if (list->count == 0)
+		return 0;
+	if (from >= list->count)
+		from = list->count - 1;
+	int any = list->stream ? find_lazy(list, from, match, ctx, found)
+			       : find_read(list, from, match, ctx, found);
+	if (any && wrapped)
+		*wrapped = *found <= from;
+	return any;
+}
+
+static size_t count_and(notmuch_database_t *db, const char *query, const char *what)
+{
+	char *text = store_view_query_and(query, what);
+	size_t n = 0;
+	struct lib_err err;
+	if (count_query(db, text, &n, &err) < 0)
+		lib_debug("lazy list: cannot count %s: %s", text, err.msg);
+	free(text);
+	return n;
+}
+
+/* The counts from the index; after a change through another handle (our
+ * own is as old as the list), from a handle opened now. */
+static void count_lazy(struct store_view_stream *s)
+{
+	struct lib_err err;
+	notmuch_database_t *db = s->stale ? store_view_reader(s->view, &err) : s->db;
+	if (!db) {
+		lib_debug("lazy list: %s", err.msg);
+		db = s->db;
+	}
+	s->counts.unread = count_and(db, s->query, "tag:unread");
+	s->counts.flagged = count_and(db, s->query, "tag:flagged");
+	s->counts.deleted = count_and(db, s->query, "tag:deleted");
+	if (db != s->db)
+		notmuch_database_destroy(db);
+	s->counted = 1;
+}
+
+int store_view_list_counts(struct store_view_list *list, struct store_view_counts *out,
+			   int wait)
+{
+	struct store_view_stream *s = list->stream;
+	if (s) {
+		if (!s->counted && !wait)
+			return 0;
+		if (!s->counted)
+			count_lazy(s);
+		*out = s->counts;
+		return 1;
+	}
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < list->count; i++) {
+		unsigned f = list->items[i].flags;
+		out->unread += !(f & STORE_FLAG_SEEN);
+		out->flagged += !!(f & STORE_FLAG_FLAGGED);
+		out->deleted += !!(f & STORE_FLAG_TRASHED);
+	}
+	return 1;
+}
+
+void store_view_list_changed(struct store_view_list *list)
+{
+	if (list->stream) {
+		list->stream->counted = 0;
+		list->stream->stale = 1;
+	}
+}
