@@ -54,6 +54,9 @@ void lib_buf_release(struct lib_buf *b);
  * control characters (C0 but TAB and LF, DEL, C1) become U+FFFD; CR is
  * dropped so CRLF reads as LF.  Hostile bytes such as ESC never pass. */
 void lib_utf8_sanitize(const char *in, size_t len, struct lib_buf *out);
+/* s (NULL reads as "") sanitized as above, on one line: LF and TAB become
+ * spaces.  For header values shown on a screen line.  Caller frees. */
+char *lib_utf8_one_line(const char *s);
 
 /* Decodes one UTF-8 sequence at s (at most len bytes).  Returns its length
  * and stores the code point, or returns 0 for an invalid sequence. */

@@ -1,6 +1,7 @@
 /* utf8.c: UTF-8 decoding and cleaning text for the terminal. */
 #include "lib.h"
 
+#include <string.h>
 
 /* UTF-8 (RFC 3629):
  *   UTF8-1 = %x00-7F
@@ -76,4 +77,14 @@ void lib_utf8_sanitize(const char *in, size_t len, struct lib_buf *out)
 			i += n;
 		}
 	}
+}
+
+char *lib_utf8_one_line(const char *s)
+{
+	struct lib_buf b = LIB_BUF_INIT;
+	lib_utf8_sanitize(s ? s : "", s ? strlen(s) : 0, &b);
+	for (size_t i = 0; i < b.len; i++)
+		if (b.data[i] == '\n' || b.data[i] == '\t')
+			b.data[i] = ' ';
+	return lib_buf_take(&b);
 }

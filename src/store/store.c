@@ -308,22 +308,11 @@ void store_free(struct store *store)
 	free(store);
 }
 
-/* A header value from the index as one clean line. */
-static char *clean_line(const char *s)
-{
-	struct lib_buf b = LIB_BUF_INIT;
-	lib_utf8_sanitize(s ? s : "", s ? strlen(s) : 0, &b);
-	for (size_t i = 0; i < b.len; i++)
-		if (b.data[i] == '\n' || b.data[i] == '\t')
-			b.data[i] = ' ';
-	return lib_buf_take(&b);
-}
-
 static void fill_entry(notmuch_message_t *msg, struct store_entry *e)
 {
 	e->date = notmuch_message_get_date(msg);
 	e->sender = mime_sender_display(notmuch_message_get_header(msg, "from"));
-	e->subject = clean_line(notmuch_message_get_header(msg, "subject"));
+	e->subject = lib_utf8_one_line(notmuch_message_get_header(msg, "subject"));
 	const char *file = notmuch_message_get_filename(msg);
 	e->path = lib_xstrdup(file ? file : "");
 	e->flags = store_flags_from_filename(e->path);

@@ -10,23 +10,12 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-/* Text from the index as one clean line. */
-static char *clean_line(const char *s)
-{
-	struct lib_buf b = LIB_BUF_INIT;
-	lib_utf8_sanitize(s ? s : "", s ? strlen(s) : 0, &b);
-	for (size_t i = 0; i < b.len; i++)
-		if (b.data[i] == '\n' || b.data[i] == '\t')
-			b.data[i] = ' ';
-	return lib_buf_take(&b);
-}
-
 static char *property(notmuch_message_t *msg, const char *key)
 {
 	const char *value = NULL;
 	if (notmuch_message_get_property(msg, key, &value) != NOTMUCH_STATUS_SUCCESS)
 		value = NULL;
-	return clean_line(value);
+	return lib_utf8_one_line(value);
 }
 
 static void fill_warnings(notmuch_message_t *msg, struct store_view_message *m)
@@ -36,7 +25,7 @@ static void fill_warnings(notmuch_message_t *msg, struct store_view_message *m)
 	for (; props && notmuch_message_properties_valid(props);
 	     notmuch_message_properties_move_to_next(props)) {
 		m->warnings = lib_xrealloc(m->warnings, (m->nwarnings + 1) * sizeof *m->warnings);
-		m->warnings[m->nwarnings++] = clean_line(notmuch_message_properties_value(props));
+		m->warnings[m->nwarnings++] = lib_utf8_one_line(notmuch_message_properties_value(props));
 	}
 	notmuch_message_properties_destroy(props);
 }
@@ -58,11 +47,11 @@ void store_view_fill(notmuch_message_t *msg, struct store_view_message *m)
 	struct stat sb;
 	m->date = notmuch_message_get_date(msg);
 	m->sender = mime_sender_display(from);
-	m->from = clean_line(from);
-	m->subject = clean_line(notmuch_message_get_header(msg, "subject"));
+	m->from = lib_utf8_one_line(from);
+	m->subject = lib_utf8_one_line(notmuch_message_get_header(msg, "subject"));
 	m->path = lib_xstrdup(file ? file : "");
-	m->id = clean_line(notmuch_message_get_message_id(msg));
-	m->thread = clean_line(notmuch_message_get_thread_id(msg));
+	m->id = lib_utf8_one_line(notmuch_message_get_message_id(msg));
+	m->thread = lib_utf8_one_line(notmuch_message_get_thread_id(msg));
 	m->flags = store_flags_from_filename(m->path);
 	m->size = file && stat(file, &sb) == 0 ? (long long)sb.st_size : -1;
 	m->attachment = store_view_has_tag(msg, "attachment");
@@ -83,8 +72,8 @@ void store_view_fill_brief(notmuch_message_t *msg, struct store_view_message *m)
 	free(m->path);
 	m->date = notmuch_message_get_date(msg);
 	m->sender = mime_sender_display(from);
-	m->from = clean_line(from);
-	m->subject = clean_line(notmuch_message_get_header(msg, "subject"));
+	m->from = lib_utf8_one_line(from);
+	m->subject = lib_utf8_one_line(notmuch_message_get_header(msg, "subject"));
 	m->path = lib_xstrdup(file ? file : "");
 	m->flags = store_flags_from_filename(m->path);
 }
