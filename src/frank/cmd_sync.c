@@ -227,6 +227,11 @@ static void sync_summary(const struct sync_view *v, const char *account,
 	       st->removed_here, st->removed_there);
 }
 
+static void sync_idle(void *ctx, const char *account)
+{
+	sync_event_text(ctx, STORE_SYNC_EVENT_IDLE, account, NULL, 0);
+}
+
 /* Each new message is verified before it is indexed, in the sync's
  * indexing thread (store.h); a message that cannot be verified is still
  * kept and indexed, without a verdict. */
@@ -269,7 +274,7 @@ static int sync_one(const struct config *cfg, const struct config_account *acct,
 		return -1;
 	}
 	view->unverified = 0;
-	struct store_sync_hooks hooks = { sync_progress, sync_arrived, view };
+	struct store_sync_hooks hooks = { sync_progress, sync_arrived, view, sync_idle };
 	struct store_sync_stats st;
 	static volatile sig_atomic_t never;
 	int rc = cli->idle ? store_sync_idle(acct, &opts, &hooks, &never, &err)

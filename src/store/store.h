@@ -153,6 +153,9 @@ struct store_sync_hooks {
 	int (*arrived)(void *ctx, const struct store_arrival *m, struct store_props *props,
 		       struct lib_err *err);
 	void *ctx;
+	/* May be NULL.  store_sync_idle: the account is up to date and the
+	 * sync now waits for the server's news. */
+	void (*idle)(void *ctx, const char *account);
 };
 
 struct store_sync_opts {
@@ -202,6 +205,7 @@ enum store_sync_event_kind {
 	STORE_SYNC_EVENT_NEW,    /* "new ACCOUNT FOLDER COUNT": messages arrived */
 	STORE_SYNC_EVENT_ERROR,  /* "error ACCOUNT REASON" */
 	STORE_SYNC_EVENT_DONE,   /* "done ACCOUNT RC": the account's sync ended */
+	STORE_SYNC_EVENT_IDLE,   /* "idle ACCOUNT": synced, waiting (--idle) */
 };
 
 #define STORE_SYNC_EVENT_MAX 1024 /* bytes of a line, without its LF */

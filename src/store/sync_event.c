@@ -5,11 +5,12 @@
  *
  * Grammar (one event per line, fields separated by one space):
  *
- *   event    = (folder / new / error / done) LF
+ *   event    = (folder / new / error / done / idle) LF
  *   folder   = "folder" SP account SP name SP number SP number   ; done, total
  *   new      = "new" SP account SP name SP number                ; fetched
  *   error    = "error" SP account SP reason
  *   done     = "done" SP account SP number                       ; exit code
+ *   idle     = "idle" SP account
  *   account  = 1*64(ALPHA / DIGIT / "." / "-" / "_")
  *   name     = 1*(%x21-24 / %x26-7E / %x80-FF / "%" 2HEXDIG)     ; %XX escapes
  *   number   = 1*20DIGIT
@@ -25,7 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const kind_names[] = { "folder", "new", "error", "done" };
+static const char *const kind_names[] = { "folder", "new", "error", "done", "idle" };
+#define LAST_KIND STORE_SYNC_EVENT_IDLE
 
 static int name_byte_plain(unsigned char c)
 {
@@ -51,9 +53,10 @@ size_t store_sync_event_format(const struct store_sync_event *ev, char *out, siz
 {
 	size_t len = 0;
 	int n;
-	if (size < 8 || (unsigned)ev->kind > STORE_SYNC_EVENT_DONE)
+	if (size < 8 || (unsigned)ev->kind > LAST_KIND)
 		return 0;
-	n = snprintf(out, size, "%s %s ", kind_names[ev->kind], ev->account);
+	n = snprintf(out, size, ev->kind == STORE_SYNC_EVENT_IDLE ? "%s %s" : "%s %s ",
+		     kind_names[ev->kind], ev->account);
 	if (n < 0 || (size_t)n >= size)
 		return 0;
 	len = (size_t)n;
@@ -75,6 +78,9 @@ size_t store_sync_event_format(const struct store_sync_event *ev, char *out, siz
 		break;
 	case STORE_SYNC_EVENT_DONE:
 		n = snprintf(out + len, size - len, "%d\n", ev->rc);
+		break;
+	case STORE_SYNC_EVENT_IDLE:
+		n = snprintf(out + len, size - len, "\n");
 		break;
 	}
 	if (n < 0 || (size_t)n >= size - len)
@@ -189,6 +195,8 @@ static int parse_rest(const char *line, size_t len, size_t pos, struct store_syn
 			return -1;
 		ev->rc = (int)a;
 		return pos == len && line[len - 1] != ' ' ? 0 : -1;
+	case STORE_SYNC_EVENT_IDLE:
+		return pos == len && line[len - 1] != ' ' ? 0 : -1;
 	}
 	return -1;
 }
@@ -206,10 +214,10 @@ int store_sync_event_parse(const char *line, size_t len, struct store_sync_event
 	if (next_field(line, len, &pos, &f, &n) < 0)
 		return lib_err_set(err, "sync event: empty line");
 	size_t k = 0;
-	while (k <= STORE_SYNC_EVENT_DONE &&
+	while (k <= LAST_KIND &&
 	       !(strlen(kind_names[k]) == n && memcmp(kind_names[k], f, n) == 0))
 		k++;
-	if (k > STORE_SYNC_EVENT_DONE)
+	if (k > LAST_KIND)
 		return lib_err_set(err, "sync event: unknown kind \"%.*s\"", (int)(n < 32 ? n : 32),
 				   f);
 	ev->kind = (enum store_sync_event_kind)k;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 struct store_index {
 	char *root;
@@ -39,6 +40,54 @@ void store_props_release(struct store_props *props)
 	memset(props, 0, sizeof *props);
 }
 
+/* Xapian allows one writer: a sync in another process (the curses
+ * client's background syncs, a frank sync from cron) holds the lock while
+ * it writes.  Waiting for it beats failing; a lock held this long is a
+ * stuck process, named in the error. */
+#define INDEX_LOCK_WAIT_MS (300 * 1000)
+#define INDEX_LOCK_POLL_MS 100
+
+static int lock_held(const char *msg)
+{
+	return msg && strstr(msg, "Unable to get write lock") != NULL;
+}
+
+/* Opens (or creates) the database at root for writing, waiting for
+ * another writer's lock. */
+static int index_open_rw(const char *root, int create, notmuch_database_t **db,
+			 struct lib_err *err)
+{
+	for (int waited = 0;; waited += INDEX_LOCK_POLL_MS) {
+		char *msg = NULL;
+		notmuch_status_t st =
+			create ? notmuch_database_create_with_config(root, "", NULL, db, &msg)
+			       : notmuch_database_open_with_config(
+					 root, NOTMUCH_DATABASE_MODE_READ_WRITE, "", NULL, db, &msg);
+		if (st == NOTMUCH_STATUS_SUCCESS) {
+			free(msg);
+			return 0;
+		}
+		if (lock_held(msg) && waited < INDEX_LOCK_WAIT_MS) {
+			if (waited == 0)
+				lib_debug("store: %s: the index is locked by another writer; waiting",
+					  root);
+			free(msg);
+			struct timespec pause = { 0, INDEX_LOCK_POLL_MS * 1000000L };
+			nanosleep(&pause, NULL);
+			continue;
+		}
+		if (lock_held(msg))
+			lib_err_set(err, "%s: the notmuch index stayed locked by another writer for "
+					 "%d s", root, INDEX_LOCK_WAIT_MS / 1000);
+		else
+			lib_err_set(err, "%s: cannot open the notmuch index: %s", root,
+				    msg ? strtok(msg, "\n") : notmuch_status_to_string(st));
+		free(msg);
+		*db = NULL;
+		return -1;
+	}
+}
+
 struct store_index *store_index_open(const char *mail_root, struct lib_err *err)
 {
 	struct stat sb;
@@ -51,22 +100,11 @@ struct store_index *store_index_open(const char *mail_root, struct lib_err *err)
 	ix->root = lib_xstrdup(abs);
 	char nmdir[PATH_MAX + 16];
 	snprintf(nmdir, sizeof nmdir, "%s/.notmuch", abs);
-	char *msg = NULL;
-	notmuch_status_t st;
 	/* config_path "": no notmuch config file is read; the database alone. */
-	if (stat(nmdir, &sb) == 0)
-		st = notmuch_database_open_with_config(abs, NOTMUCH_DATABASE_MODE_READ_WRITE, "",
-						       NULL, &ix->db, &msg);
-	else
-		st = notmuch_database_create_with_config(abs, "", NULL, &ix->db, &msg);
-	if (st != NOTMUCH_STATUS_SUCCESS) {
-		lib_err_set(err, "%s: cannot open the notmuch index: %s", abs,
-			    msg ? strtok(msg, "\n") : notmuch_status_to_string(st));
-		free(msg);
+	if (index_open_rw(abs, stat(nmdir, &sb) != 0, &ix->db, err) < 0) {
 		store_index_free(ix);
 		return NULL;
 	}
-	free(msg);
 	char mark[PATH_MAX + 32];
 	snprintf(mark, sizeof mark, "%s/%s", abs, STORE_MAIL_ROOT_MARK);
 	if (stat(mark, &sb) < 0 && store_write_atomic(mark, "", 0, err) < 0) {
@@ -198,15 +236,5 @@ int store_index_commit(struct store_index *ix, struct lib_err *err)
 	ix->db = NULL;
 	if (st != NOTMUCH_STATUS_SUCCESS)
 		return nm_fail("cannot write the index", ix->root, st, err);
-	char *msg = NULL;
-	st = notmuch_database_open_with_config(ix->root, NOTMUCH_DATABASE_MODE_READ_WRITE, "", NULL,
-					       &ix->db, &msg);
-	if (st != NOTMUCH_STATUS_SUCCESS) {
-		lib_err_set(err, "%s: cannot open the notmuch index again: %s", ix->root,
-			    msg ? strtok(msg, "\n") : notmuch_status_to_string(st));
-		free(msg);
-		return -1;
-	}
-	free(msg);
-	return 0;
+	return index_open_rw(ix->root, 0, &ix->db, err);
 }

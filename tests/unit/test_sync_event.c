@@ -34,6 +34,9 @@ static void lines_parse(void **state)
 		{ "error bob ", 1, STORE_SYNC_EVENT_ERROR, "bob", "", 0, 0, 0, "" },
 		{ "done bob 0", 1, STORE_SYNC_EVENT_DONE, "bob", "", 0, 0, 0, "" },
 		{ "done bob 1\n", 1, STORE_SYNC_EVENT_DONE, "bob", "", 0, 0, 1, "" },
+		{ "idle bob", 1, STORE_SYNC_EVENT_IDLE, "bob", "", 0, 0, 0, "" },
+		{ "idle bob ", 0, 0, NULL, NULL, 0, 0, 0, NULL },
+		{ "idle bob 1", 0, 0, NULL, NULL, 0, 0, 0, NULL },
 		{ "", 0, 0, NULL, NULL, 0, 0, 0, NULL },
 		{ "\n", 0, 0, NULL, NULL, 0, 0, 0, NULL },
 		{ "hello alice", 0, 0, NULL, NULL, 0, 0, 0, NULL },
@@ -97,6 +100,7 @@ static void formatted_lines_parse_back(void **state)
 		{ { STORE_SYNC_EVENT_NEW, "a", "\t\x7f\xc3\xa9", 2, 0, 0, "" }, "new a %09%7F\xc3\xa9 2\n" },
 		{ { STORE_SYNC_EVENT_ERROR, "a", "", 0, 0, 0, "line\none\x7f" }, "error a line one \n" },
 		{ { STORE_SYNC_EVENT_DONE, "a", "", 0, 0, 1, "" }, "done a 1\n" },
+		{ { STORE_SYNC_EVENT_IDLE, "a", "", 0, 0, 0, "" }, "idle a\n" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char out[STORE_SYNC_EVENT_MAX + 2];
