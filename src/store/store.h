@@ -228,6 +228,11 @@ size_t store_sync_event_format(const struct store_sync_event *ev, char *out, siz
 int store_sync_event_parse(const char *line, size_t len, struct store_sync_event *ev,
 			   struct lib_err *err);
 
+/* The Message-ID of the raw message data[0..len) (its header section),
+ * without < >, into out (NUL-terminated).  0, or -1 when it has none that
+ * fits in size (out is then ""). */
+int store_message_id(const char *data, size_t len, char *out, size_t size);
+
 /* --- Verification on arrival ------------------------------------------ */
 
 /* The properties a verified message carries in the index, each one short
