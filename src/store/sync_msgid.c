@@ -32,8 +32,8 @@ static int field_id(const char *p, const char *end, char *out, size_t size)
 				break; /* the field ends: a line not folded into it */
 			continue;
 		}
-		if (*p == '\r')
-			continue;
+		if (*p == '\r' && p + 1 < end && p[1] == '\n')
+			continue; /* a bare CR is not a line end: refused below */
 		if (!inside) {
 			inside = *p == '<';
 			continue;

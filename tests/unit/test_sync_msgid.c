@@ -34,6 +34,8 @@ static void message_ids(void **state)
 		{ "Message-IDs: <a@b>\n\n", NULL },
 		{ "", NULL },
 		{ "Message-ID: <last@line>", "last@line" },
+		{ "Message-ID:\r\n <f\x93o\rle@x>\r\n\r\n", NULL }, /* found by fuzz_sync_msgid */
+		{ "Message-ID: \r<a@b>\r\n", "a@b" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char id[64];
