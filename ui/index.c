@@ -4,12 +4,10 @@
 #include "ui_internal.h"
 #include "ui_sidebar.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,6 +26,7 @@ struct ui_index {
 	char search[256];
 	struct ui_sidebar sidebar;
 	int painted;        /* the first screen is out: counts may take queries */
+	struct ui_bgsync *bg; /* background syncs; NULL without accounts */
 };
 
 static int is_collapsed(const struct ui_index *ix, const char *thread)
@@ -264,8 +263,10 @@ static void draw_status(struct ui_index *ix, size_t top, int rows)
 	if (ix->limit)
 		snprintf(lim, sizeof lim, " (limit: %s)", ix->limit);
 	size_t pct = ix->nrows ? (top + (size_t)rows) * 100 / ix->nrows : 100;
-	snprintf(status, sizeof status, "-*-frank: %s [Msgs:%zu%s%s]%s---(%s)---(%s)",
-		 ix->label, ix->list.count, unread, extra, lim, sort_name(ix->sort),
+	const char *sync = ui_bgsync_status(ix->bg);
+	snprintf(status, sizeof status, "-*-frank: %s [Msgs:%zu%s%s]%s%s%s---(%s)---(%s)",
+		 ix->label, ix->list.count, unread, extra, sync[0] ? " " : "", sync, lim,
+		 sort_name(ix->sort),
 		 pct >= 100 ? "end" : top == 0 ? "top" : "middle");
 	ui_draw_bar(LINES - 2, status);
 }
@@ -562,56 +563,34 @@ static void refresh_model(struct ui_index *ix)
 		ui_error("%s", err.msg);
 }
 
-/* Runs "frank sync -F RC --quiet" as a child (DESIGN.md: blocking work
- * in a child, with its own notmuch handle), its output in
- * MAIL_ROOT/.frank-sync.log; 0 when it succeeded. */
-static int run_sync_child(const struct config *cfg)
-{
-	char *log = lib_xasprintf("%s/.frank-sync.log", cfg->opt.mail_root);
-	const char *rc = cfg->nfiles ? cfg->files[0] : NULL;
-	pid_t pid = fork();
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (fd >= 0 && null >= 0) {
-			dup2(null, 0);
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		if (rc)
-			execl("/proc/self/exe", "frank", "sync", "-F", rc, "--quiet", (char *)NULL);
-		else
-			execl("/proc/self/exe", "frank", "sync", "--quiet", (char *)NULL);
-		_exit(127);
-	}
-	free(log);
-	int status = 0;
-	if (pid < 0 || waitpid(pid, &status, 0) < 0)
-		return -1;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-}
-
-/* sync-mailbox ($): new mail from every account's server, then the index
- * opened again on the new state of the store (the child wrote to it). */
+/* sync-mailbox ($): new mail from every account's server, fetched by a
+ * frank sync child in the background (bgsync.c); the index follows when
+ * it reports. */
 static void do_sync(struct ui_index *ix)
 {
-	struct ui_session *s = ix->s;
-	if (!s->cfg || !s->cfg->opt.mail_root || s->cfg->naccounts == 0) {
+	struct lib_err err;
+	if (!ix->bg) {
 		ui_message("No account to sync: frankrc has no account block.");
 		return;
 	}
-	ui_message("Syncing every account (frank sync)...");
-	refresh();
-	int rc = run_sync_child(s->cfg);
-	struct lib_err err;
-	if (store_view_reopen(s->view, &err) < 0) {
-		ui_error("%s", err.msg);
-		return;
-	}
-	refresh_model(ix);
-	if (rc < 0)
-		ui_error("frank sync failed: %s/.frank-sync.log says why", s->cfg->opt.mail_root);
+	if (ui_bgsync_start(ix->bg, &err) < 0)
+		ui_message("%s", err.msg);
 	else
+		ui_message("Syncing every account in the background.");
+}
+
+/* What the background syncs reported: the view opened again on what they
+ * wrote (the cursor stays on its message), or a failure's reason. */
+static void on_bgsync(struct ui_index *ix)
+{
+	char why[600];
+	struct lib_err err;
+	unsigned ev = ui_bgsync_take(ix->bg, why, sizeof why);
+	if ((ev & UI_BGSYNC_REOPEN) && store_view_reopen(ix->s->view, &err) == 0)
+		refresh_model(ix);
+	if (ev & UI_BGSYNC_ERROR)
+		ui_error("%s", why);
+	else if (ev & UI_BGSYNC_SYNCED)
 		ui_message("Synced.");
 }
 
@@ -634,6 +613,18 @@ static void display_lazy(struct ui_index *ix)
 	ui_pager_show(ix->s, &window, &at);
 	ix->cur = lo + at;
 	refresh_model(ix);
+}
+
+/* Background syncs run only over a mail root with accounts to sync. */
+static void bgsync_begin(struct ui_index *ix)
+{
+	const struct config *cfg = ix->s->cfg;
+	struct lib_err err;
+	if (!cfg || !cfg->opt.mail_root || cfg->naccounts == 0)
+		return;
+	ix->bg = ui_bgsync_new(cfg);
+	if (store_view_is_mail_root(ix->s->view) && ui_bgsync_start_session(ix->bg, &err) < 0)
+		ui_error("%s", err.msg);
 }
 
 static void display(struct ui_index *ix)
@@ -775,9 +766,13 @@ static void index_loop(struct ui_index *ix)
 			continue;
 		}
 		enum ui_fn fn;
-		int got = ui_wait_fn(&ix->s->keys, UI_MENU_INDEX, &fn);
+		int got = ui_bgsync_wait_fn(ix->bg, &ix->s->keys, UI_MENU_INDEX, &fn);
 		if (got < 0)
 			break;
+		if (got == 2) {
+			on_bgsync(ix);
+			continue;
+		}
 		if (got > 0)
 			bench_key(&bench, fn);
 		/* got 0: resized, the next turn redraws at the new size */
@@ -800,8 +795,11 @@ int ui_index_run(struct ui_session *s, const char *query, const char *label,
 	int rc = reload(&ix, err);
 	if (rc == 0 && s->cfg && s->cfg->opt.sidebar_visible)
 		sidebar_toggle(&ix);
-	if (rc == 0)
+	if (rc == 0) {
+		bgsync_begin(&ix);
 		index_loop(&ix);
+	}
+	ui_bgsync_free(ix.bg);
 	store_view_list_release(&ix.list);
 	ui_sidebar_release(&ix.sidebar);
 	for (size_t i = 0; i < ix.ncollapsed; i++)

@@ -233,6 +233,31 @@ int ui_index_run(struct ui_session *s, const char *query, const char *label,
 void ui_command(struct ui_session *s);
 /* Loads the default key map and then cfg's bindings into s->keys. */
 int ui_session_keys(struct ui_session *s, struct lib_err *err);
+/* Background syncs (bgsync.c): "frank sync" children that report through
+ * pipes the key wait polls, so the UI never blocks on the network. */
+struct ui_bgsync;
+struct ui_bgsync *ui_bgsync_new(const struct config *cfg);
+/* Kills (SIGTERM, then SIGKILL) and reaps every child.  NULL is fine. */
+void ui_bgsync_free(struct ui_bgsync *bg);
+/* As frank starts: a "frank sync --idle" child per IMAP account with
+ * imap_idle, and with sync_on_start one child syncing the rest. */
+int ui_bgsync_start_session(struct ui_bgsync *bg, struct lib_err *err);
+/* $: one child syncing every account, unless one already runs. */
+int ui_bgsync_start(struct ui_bgsync *bg, struct lib_err *err);
+/* ui_wait_fn that also reads the children meanwhile: 1, 0 and -1 as it
+ * does, or 2 when a child reported something (ui_bgsync_take).  bg may be
+ * NULL. */
+int ui_bgsync_wait_fn(struct ui_bgsync *bg, const struct ui_keys *keys, enum ui_menu menu,
+		      enum ui_fn *fn);
+#define UI_BGSYNC_REOPEN 1 /* the store changed: open the view again */
+#define UI_BGSYNC_STATUS 2 /* the progress text changed */
+#define UI_BGSYNC_ERROR 4  /* a sync failed: error holds its one line */
+#define UI_BGSYNC_SYNCED 8 /* a sync of every account ended well */
+/* The events since the last call; error gets the failure's line. */
+unsigned ui_bgsync_take(struct ui_bgsync *bg, char *error, size_t size);
+/* "Sync alice: INBOX 120/500", "" when nothing runs (owned by bg). */
+const char *ui_bgsync_status(struct ui_bgsync *bg);
+
 /* The account a message's folder belongs to (NULL: the default one). */
 const struct config_account *ui_account_of(struct ui_session *s, const char *path);
 

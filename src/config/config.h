@@ -151,6 +151,8 @@ struct config_globals {
 	long timeout;
 	char *dns_zone_file;
 	int dns_offline;
+	int sync_on_start; /* the curses client syncs every account as it starts */
+	int imap_idle;     /* and keeps IMAP inboxes current with IDLE */
 };
 
 /* One "account NAME { ... }" block: its own table of options. */

@@ -89,6 +89,12 @@ static const struct config_option global_options[] = {
 	{ "dns_offline", CONFIG_OPT_BOOL, G(dns_offline), "no", NULL, NULL, 0, 0, 0, 0, NULL,
 	  "Answer every DNS query of verification from dns_zone_file alone, never the "
 	  "network: a name it does not hold does not exist (the offline demo)." },
+	{ "sync_on_start", CONFIG_OPT_BOOL, G(sync_on_start), "yes", NULL, NULL, 0, 0, 0, 0, NULL,
+	  "When frank starts with accounts, sync them in the background (frank sync in a "
+	  "child process; progress in the status line), as $ does." },
+	{ "imap_idle", CONFIG_OPT_BOOL, G(imap_idle), "yes", NULL, NULL, 0, 0, 0, 0, NULL,
+	  "While frank runs, keep each IMAP account's inbox current with IMAP IDLE (a frank "
+	  "sync --idle child per account), so new mail appears without a key press." },
 };
 
 static const struct config_option account_options[] = {

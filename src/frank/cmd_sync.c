@@ -1,7 +1,9 @@
 /* cmd_sync.c: "frank sync [-F FRANKRC] [-d LOGFILE] [--quiet] [--idle]
- * [ACCOUNT...]": every account (or those named) synced in the foreground
- * into the mail root, with a progress line per folder on a terminal and a
- * summary otherwise. */
+ * [--progress-fd N] [ACCOUNT...]": every account (or those named) synced
+ * in the foreground into the mail root, with a progress line per folder on
+ * a terminal and a summary otherwise; with --progress-fd, one event line
+ * per step on descriptor N for the process that runs it (the curses
+ * client; store_sync_event_format). */
 #include "../../config.h" /* FRANK_DATADIR */
 
 #include "commands.h"
@@ -11,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +28,7 @@ struct sync_cli {
 	const char *debug_log;
 	int quiet;
 	int idle;
+	int progress_fd; /* -1: none */
 	char **accounts;
 	size_t naccounts;
 };
@@ -36,19 +40,32 @@ struct sync_view {
 	int line_open;         /* a progress line is on screen */
 	struct store_verifier *verifier; /* the account's, while it syncs */
 	size_t unverified;     /* messages its verifier could not check */
+	int progress_fd;       /* --progress-fd, or -1 */
 };
 
 static void sync_usage(FILE *out)
 {
-	fprintf(out, "usage: frank sync [-F FRANKRC] [-d LOGFILE] [--quiet] [--idle] [ACCOUNT...]\n");
+	fprintf(out, "usage: frank sync [-F FRANKRC] [-d LOGFILE] [--quiet] [--idle] "
+		     "[--progress-fd N] [ACCOUNT...]\n");
 }
 
 static int sync_parse_args(int argc, char **argv, struct sync_cli *cli)
 {
 	cli->accounts = lib_xcalloc((size_t)argc + 1, sizeof *cli->accounts);
+	cli->progress_fd = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
+		if (strcmp(a, "--progress-fd") == 0 && i + 1 < argc) {
+			char *end;
+			long fd = strtol(argv[++i], &end, 10);
+			if (*end || end == argv[i] || fd < 0 || fd > 1023 ||
+			    fcntl((int)fd, F_GETFD) < 0) {
+				fprintf(stderr, "frank sync: --progress-fd %s: not an open descriptor\n",
+					argv[i]);
+				return -1;
+			}
+			cli->progress_fd = (int)fd;
+		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)
 			cli->quiet = 1;
 		else if (strcmp(a, "--idle") == 0)
 			cli->idle = 1;
@@ -129,9 +146,59 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* Writes one event line to --progress-fd.  A reader that is behind on a
+ * non-blocking pipe loses folder counts (the next one says as much), never
+ * the new, error and done lines, which wait for room. */
+static void sync_event_emit(const struct sync_view *v, const struct store_sync_event *ev)
+{
+	char line[STORE_SYNC_EVENT_MAX + 2];
+	size_t len = store_sync_event_format(ev, line, sizeof line), off = 0;
+	while (v->progress_fd >= 0 && off < len) {
+		ssize_t n = write(v->progress_fd, line + off, len - off);
+		if (n > 0) {
+			off += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN && (off > 0 || ev->kind != STORE_SYNC_EVENT_FOLDER)) {
+			struct pollfd pfd = { v->progress_fd, POLLOUT, 0 };
+			poll(&pfd, 1, 1000);
+			continue;
+		}
+		if (n < 0 && errno != EAGAIN)
+			lib_debug("sync: progress descriptor: %s", strerror(errno));
+		return;
+	}
+}
+
+static void sync_event_text(const struct sync_view *v, enum store_sync_event_kind kind,
+			    const char *account, const char *text, int rc)
+{
+	struct store_sync_event ev = { .kind = kind, .rc = rc };
+	snprintf(ev.account, sizeof ev.account, "%s", account);
+	snprintf(ev.reason, sizeof ev.reason, "%s", text ? text : "");
+	sync_event_emit(v, &ev);
+}
+
+static void sync_event_progress(const struct sync_view *v, const struct store_sync_progress *p)
+{
+	struct store_sync_event ev = { .kind = STORE_SYNC_EVENT_FOLDER };
+	snprintf(ev.account, sizeof ev.account, "%s", p->account);
+	snprintf(ev.folder, sizeof ev.folder, "%s", p->folder);
+	ev.done = p->done;
+	ev.total = p->total;
+	sync_event_emit(v, &ev);
+	if (p->finished && p->done > 0) {
+		ev.kind = STORE_SYNC_EVENT_NEW;
+		sync_event_emit(v, &ev);
+	}
+}
+
 static void sync_progress(void *ctx, const struct store_sync_progress *p)
 {
 	struct sync_view *v = ctx;
+	sync_event_progress(v, p);
 	if (v->quiet || !v->tty)
 		return;
 	if (p->done == 0 && !p->finished)
@@ -160,6 +227,11 @@ static void sync_summary(const struct sync_view *v, const char *account,
 	       st->removed_here, st->removed_there);
 }
 
+static void sync_idle(void *ctx, const char *account)
+{
+	sync_event_text(ctx, STORE_SYNC_EVENT_IDLE, account, NULL, 0);
+}
+
 /* Each new message is verified before it is indexed, in the sync's
  * indexing thread (store.h); a message that cannot be verified is still
  * kept and indexed, without a verdict. */
@@ -185,6 +257,8 @@ static int sync_one(const struct config *cfg, const struct config_account *acct,
 	char *pw = sync_password(acct, &err);
 	if (!pw) {
 		fprintf(stderr, "frank sync: %s\n", err.msg);
+		sync_event_text(view, STORE_SYNC_EVENT_ERROR, acct->name, err.msg, 0);
+		sync_event_text(view, STORE_SYNC_EVENT_DONE, acct->name, NULL, 1);
 		return -1;
 	}
 	struct store_sync_opts opts = { 0 };
@@ -194,11 +268,13 @@ static int sync_one(const struct config *cfg, const struct config_account *acct,
 	view->verifier = store_verifier_new(cfg, acct, &err);
 	if (!view->verifier) {
 		fprintf(stderr, "frank sync: %s: %s\n", acct->name, err.msg);
+		sync_event_text(view, STORE_SYNC_EVENT_ERROR, acct->name, err.msg, 0);
+		sync_event_text(view, STORE_SYNC_EVENT_DONE, acct->name, NULL, 1);
 		config_password_free(pw);
 		return -1;
 	}
 	view->unverified = 0;
-	struct store_sync_hooks hooks = { sync_progress, sync_arrived, view };
+	struct store_sync_hooks hooks = { sync_progress, sync_arrived, view, sync_idle };
 	struct store_sync_stats st;
 	static volatile sig_atomic_t never;
 	int rc = cli->idle ? store_sync_idle(acct, &opts, &hooks, &never, &err)
@@ -218,8 +294,11 @@ static int sync_one(const struct config *cfg, const struct config_account *acct,
 	}
 	if (rc < 0) {
 		fprintf(stderr, "frank sync: %s\n", err.msg);
-		return -1;
+		sync_event_text(view, STORE_SYNC_EVENT_ERROR, acct->name, err.msg, 0);
 	}
+	sync_event_text(view, STORE_SYNC_EVENT_DONE, acct->name, NULL, rc < 0);
+	if (rc < 0)
+		return -1;
 	if (!cli->idle)
 		sync_summary(view, acct->name, &st);
 	return 0;
@@ -256,7 +335,8 @@ int frank_cmd_sync(int argc, char **argv)
 			lib_err_set(&err, "no account named %s", cli.accounts[i]);
 			goto fail;
 		}
-	struct sync_view view = { isatty(STDOUT_FILENO), cli.quiet, { 0, 0 }, 0, NULL, 0 };
+	struct sync_view view = { isatty(STDOUT_FILENO), cli.quiet, { 0, 0 }, 0, NULL, 0,
+				  cli.progress_fd };
 	if (cli.idle) {
 		const struct config_account *a =
 			cli.naccounts ? config_account_find(cfg, cli.accounts[0]) : config_default_account(cfg);

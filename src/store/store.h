@@ -153,6 +153,9 @@ struct store_sync_hooks {
 	int (*arrived)(void *ctx, const struct store_arrival *m, struct store_props *props,
 		       struct lib_err *err);
 	void *ctx;
+	/* May be NULL.  store_sync_idle: the account is up to date and the
+	 * sync now waits for the server's news. */
+	void (*idle)(void *ctx, const char *account);
 };
 
 struct store_sync_opts {
@@ -191,6 +194,44 @@ int store_sync_account(const struct config_account *acct, const struct store_syn
 int store_sync_idle(const struct config_account *acct, const struct store_sync_opts *opts,
 		    const struct store_sync_hooks *hooks, volatile sig_atomic_t *stop,
 		    struct lib_err *err);
+
+/* --- Progress events (frank sync --progress-fd) ------------------------ */
+
+/* One line of the progress stream a sync writes for another process (the
+ * curses client): sync_event.c has the grammar.  Strings are copies,
+ * cut to fit. */
+enum store_sync_event_kind {
+	STORE_SYNC_EVENT_FOLDER, /* "folder ACCOUNT FOLDER DONE TOTAL" */
+	STORE_SYNC_EVENT_NEW,    /* "new ACCOUNT FOLDER COUNT": messages arrived */
+	STORE_SYNC_EVENT_ERROR,  /* "error ACCOUNT REASON" */
+	STORE_SYNC_EVENT_DONE,   /* "done ACCOUNT RC": the account's sync ended */
+	STORE_SYNC_EVENT_IDLE,   /* "idle ACCOUNT": synced, waiting (--idle) */
+};
+
+#define STORE_SYNC_EVENT_MAX 1024 /* bytes of a line, without its LF */
+
+struct store_sync_event {
+	enum store_sync_event_kind kind;
+	char account[65];
+	char folder[256]; /* FOLDER and NEW: the server's name */
+	size_t done;      /* FOLDER: fetched so far; NEW: how many arrived */
+	size_t total;     /* FOLDER: to fetch */
+	int rc;           /* DONE: 0 synced, else the failure */
+	char reason[512]; /* ERROR: one line */
+};
+
+/* Writes ev as one line with its LF into out; returns its length, or 0
+ * when it does not fit in size (a folder name too long). */
+size_t store_sync_event_format(const struct store_sync_event *ev, char *out, size_t size);
+/* Parses one line (its LF optional); 0, or -1 with err set when it is
+ * not an event. */
+int store_sync_event_parse(const char *line, size_t len, struct store_sync_event *ev,
+			   struct lib_err *err);
+
+/* The Message-ID of the raw message data[0..len) (its header section),
+ * without < >, into out (NUL-terminated).  0, or -1 when it has none that
+ * fits in size (out is then ""). */
+int store_message_id(const char *data, size_t len, char *out, size_t size);
 
 /* --- Verification on arrival ------------------------------------------ */
 

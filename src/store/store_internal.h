@@ -134,4 +134,13 @@ int sync_pop3_account(struct sync_account *as, struct lib_err *err);
 /* The account's TLS policy for src/net. */
 void sync_tls_policy(const struct config_account *acct, struct net_tls_policy *policy);
 
+/* Opens (create: makes) the index at root for writing, waiting up to
+ * wait_ms for another writer's lock (a lock held that long is a stuck
+ * process, named in the error).  libnotmuch may itself block until the
+ * lock is free (Xapian's DB_RETRY_LOCK); the loop serves where it fails
+ * at once instead. */
+#define STORE_DB_LOCK_WAIT_MS (300 * 1000)
+int store_db_open_rw(const char *root, int create, int wait_ms, notmuch_database_t **db,
+		     struct lib_err *err);
+
 #endif

@@ -2,6 +2,7 @@
  * one Maildir, the messages of a query with their verdicts, and folders
  * with their counts. */
 #include "store_view_private.h"
+#include "store_internal.h"
 #include "mime.h"
 
 #include <dirent.h>
@@ -145,7 +146,7 @@ notmuch_database_t *store_view_reader(struct store_view *view, struct lib_err *e
 notmuch_database_t *store_view_writer(struct store_view *view, struct lib_err *err)
 {
 	notmuch_database_t *db = NULL;
-	if (open_db(view->root, NOTMUCH_DATABASE_MODE_READ_WRITE, &db, err) < 0)
+	if (store_db_open_rw(view->root, 0, STORE_DB_LOCK_WAIT_MS, &db, err) < 0)
 		return NULL;
 	return db;
 }

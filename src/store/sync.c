@@ -163,6 +163,8 @@ int store_sync_idle(const struct config_account *acct, const struct store_sync_o
 		return -1;
 	unsigned failures = 0;
 	while (!*stop) {
+		if (hooks && hooks->idle)
+			hooks->idle(hooks->ctx, acct->name);
 		int w = idle_watch(acct, opts, stop, err);
 		if (*stop)
 			break;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 struct store_index {
 	char *root;
@@ -39,6 +40,7 @@ void store_props_release(struct store_props *props)
 	memset(props, 0, sizeof *props);
 }
 
+
 struct store_index *store_index_open(const char *mail_root, struct lib_err *err)
 {
 	struct stat sb;
@@ -51,22 +53,11 @@ struct store_index *store_index_open(const char *mail_root, struct lib_err *err)
 	ix->root = lib_xstrdup(abs);
 	char nmdir[PATH_MAX + 16];
 	snprintf(nmdir, sizeof nmdir, "%s/.notmuch", abs);
-	char *msg = NULL;
-	notmuch_status_t st;
 	/* config_path "": no notmuch config file is read; the database alone. */
-	if (stat(nmdir, &sb) == 0)
-		st = notmuch_database_open_with_config(abs, NOTMUCH_DATABASE_MODE_READ_WRITE, "",
-						       NULL, &ix->db, &msg);
-	else
-		st = notmuch_database_create_with_config(abs, "", NULL, &ix->db, &msg);
-	if (st != NOTMUCH_STATUS_SUCCESS) {
-		lib_err_set(err, "%s: cannot open the notmuch index: %s", abs,
-			    msg ? strtok(msg, "\n") : notmuch_status_to_string(st));
-		free(msg);
+	if (store_db_open_rw(abs, stat(nmdir, &sb) != 0, STORE_DB_LOCK_WAIT_MS, &ix->db, err) < 0) {
 		store_index_free(ix);
 		return NULL;
 	}
-	free(msg);
 	char mark[PATH_MAX + 32];
 	snprintf(mark, sizeof mark, "%s/%s", abs, STORE_MAIL_ROOT_MARK);
 	if (stat(mark, &sb) < 0 && store_write_atomic(mark, "", 0, err) < 0) {
@@ -198,15 +189,5 @@ int store_index_commit(struct store_index *ix, struct lib_err *err)
 	ix->db = NULL;
 	if (st != NOTMUCH_STATUS_SUCCESS)
 		return nm_fail("cannot write the index", ix->root, st, err);
-	char *msg = NULL;
-	st = notmuch_database_open_with_config(ix->root, NOTMUCH_DATABASE_MODE_READ_WRITE, "", NULL,
-					       &ix->db, &msg);
-	if (st != NOTMUCH_STATUS_SUCCESS) {
-		lib_err_set(err, "%s: cannot open the notmuch index again: %s", ix->root,
-			    msg ? strtok(msg, "\n") : notmuch_status_to_string(st));
-		free(msg);
-		return -1;
-	}
-	free(msg);
-	return 0;
+	return store_db_open_rw(ix->root, 0, STORE_DB_LOCK_WAIT_MS, &ix->db, err);
 }

@@ -2,7 +2,8 @@
  * INBOX (folder_inbox).  Each message file is named with ",P=" and 16 hex
  * digits of the SHA-256 of its UIDL, so the files say which server messages
  * are here: only the others are fetched.  Without UIDL every message is
- * fetched and one whose content hash is already here is dropped.  With
+ * fetched and one already here is dropped: known by its Message-ID (the
+ * key is then a hash of that), else by a hash of its content.  With
  * leave_on_server off, DELE is sent for a message only once its file is
  * durable, and QUIT (when the server deletes) only after every file is
  * durable and indexed. */
@@ -69,6 +70,24 @@ static int flush(struct pop3_sync *ps, size_t done, size_t total, struct lib_err
 	return rc;
 }
 
+/* A message from a server without UIDL is here when its Message-ID is, or
+ * (an earlier sync's key, or none) its content is.  key gets the key to
+ * file it under: by Message-ID when it has one. */
+static int known_without_uidl(const struct pop3_sync *ps, const struct lib_buf *msg,
+			      char key[17])
+{
+	char id[1000], *tagged;
+	short_hash(msg->data, msg->len, key);
+	if (have_key(ps, key))
+		return 1; /* the same content: not again */
+	if (store_message_id(msg->data, msg->len, id, sizeof id) < 0)
+		return 0;
+	tagged = lib_xasprintf("message-id:%s", id);
+	short_hash(tagged, strlen(tagged), key);
+	free(tagged);
+	return have_key(ps, key);
+}
+
 /* Fetches what is not here; marks for deletion what is here (leave off). */
 static int fetch_all(struct pop3_sync *ps, struct pop3 *pop, struct pop3_entry *e, size_t n,
 		     int has_uidl, struct lib_err *err)
@@ -90,10 +109,8 @@ static int fetch_all(struct pop3_sync *ps, struct pop3 *pop, struct pop3_entry *
 		if (!here) {
 			if ((rc = pop3_retr(pop, e[i].msg, &msg, err)) < 0)
 				break;
-			if (!has_uidl) {
-				short_hash(msg.data, msg.len, key);
-				here = have_key(ps, key); /* the same content: not again */
-			}
+			if (!has_uidl)
+				here = known_without_uidl(ps, &msg, key);
 		}
 		if (!here) {
 			char tag[24], *path = NULL;

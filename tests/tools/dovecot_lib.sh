@@ -156,3 +156,14 @@ dovecot_stop() {
 dovecot_fix_owner() {
 	chown -R "$DC_OWNER" "$DC_DIR/mail"
 }
+
+# dovecot_account NAME [PASSWORD [USER]]: prints an account block for USER
+# (test) of this Dovecot over imaps, to append to a frankrc (chmod 600 it).
+dovecot_account() {
+	echo "account $1 {"
+	echo "    set from = ${3:-test}@example.org"
+	echo "    set source = imaps://${3:-test}@127.0.0.1:$DC_IMAPS"
+	echo "    set tls_fingerprint = $DC_FP"
+	echo "    set password = ${2:-Tr0ub4dor-3}"
+	echo "}"
+}

@@ -47,7 +47,7 @@ int main(int argc, char **argv)
 		opts.mail_root = cfg->opt.mail_root;
 		opts.password = pw;
 		opts.batch = 7; /* several batches, several threads */
-		struct store_sync_hooks hooks = { NULL, arrived, list };
+		struct store_sync_hooks hooks = { NULL, arrived, list, NULL };
 		if (store_sync_account(acct, &opts, &hooks, NULL, &err) == 0)
 			rc = 0;
 		else
