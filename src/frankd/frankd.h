@@ -539,7 +539,9 @@ enum frankd_imap_verb {
 	FRANKD_IMAP_LIST, FRANKD_IMAP_LSUB, FRANKD_IMAP_STATUS, FRANKD_IMAP_CHECK,
 	FRANKD_IMAP_CLOSE, FRANKD_IMAP_UNSELECT, FRANKD_IMAP_EXPUNGE, FRANKD_IMAP_SEARCH,
 	FRANKD_IMAP_FETCH, FRANKD_IMAP_STORE, FRANKD_IMAP_IDLE, FRANKD_IMAP_APPEND,
-	FRANKD_IMAP_COPY, FRANKD_IMAP_CREATE,
+	FRANKD_IMAP_COPY, FRANKD_IMAP_CREATE, FRANKD_IMAP_DELETE, FRANKD_IMAP_RENAME,
+	FRANKD_IMAP_SUBSCRIBE, FRANKD_IMAP_UNSUBSCRIBE, FRANKD_IMAP_NAMESPACE, FRANKD_IMAP_ID,
+	FRANKD_IMAP_ENABLE, FRANKD_IMAP_MOVE,
 };
 
 /* "CAPABILITY", ... */
@@ -562,7 +564,7 @@ struct frankd_imap_token {
 struct frankd_imap_cmd {
 	char tag[FRANKD_IMAP_TAG_MAX + 1];
 	enum frankd_imap_verb verb;
-	int uid;      /* UID FETCH, UID STORE, UID SEARCH, UID COPY, UID EXPUNGE */
+	int uid;      /* UID FETCH, STORE, SEARCH, COPY, MOVE, EXPUNGE */
 	struct frankd_imap_token *args;
 	size_t nargs;
 };
@@ -694,6 +696,35 @@ void frankd_imap_header_fields(const char *header, size_t len, const char *field
 
 /* Appends s as an IMAP string: quoted when it can be, else a literal. */
 void frankd_imap_string(struct lib_buf *out, const char *s, size_t len);
+
+/* A list of names kept in a small file (imapd_names.c), in the order
+ * they were added:
+ *   names-file = magic LF *(name LF)
+ *   name       = 1*1000<any byte but CTL>   ; each once
+ * The subscriptions file of a user (FRANKD_SUBSCRIPTIONS_FILE in the
+ * maildir) holds folder names as the client gave them. */
+#define FRANKD_IMAP_NAME_MAX 1000
+#define FRANKD_IMAP_NAMES_MAX 10000
+#define FRANKD_SUBSCRIPTIONS_FILE "frankd-subscriptions"
+#define FRANKD_SUBSCRIPTIONS_MAGIC "frankd-subscriptions 1"
+
+struct frankd_imap_names {
+	char **names;
+	size_t count;
+};
+
+/* Strict: -1 with err ("line N: ...") on anything it would not write. */
+int frankd_imap_names_parse(const char *magic, const char *text, size_t len,
+			    struct frankd_imap_names *out, struct lib_err *err);
+void frankd_imap_names_format(const char *magic, const struct frankd_imap_names *names,
+			      struct lib_buf *out);
+/* The index of name, or -1. */
+long frankd_imap_names_find(const struct frankd_imap_names *names, const char *name);
+/* Adds name unless it is there: its index, or -1 when it is not a name or
+ * the list is full. */
+int frankd_imap_names_add(struct frankd_imap_names *names, const char *name);
+void frankd_imap_names_remove(struct frankd_imap_names *names, const char *name);
+void frankd_imap_names_release(struct frankd_imap_names *names);
 
 /* ===================================================================== */
 /* Maildir folders for IMAP (mailbox.c, mailbox_uidlist.c)               */

@@ -27,6 +27,7 @@ struct imap_session {
 	struct frankd_mailbox box; /* the selected folder as the client knows it */
 	int read_only;           /* EXAMINE */
 	struct event *idle_timer;
+	unsigned enabled;        /* by ENABLE: enum imapd_extension_bit */
 	unsigned errors;
 };
 
@@ -49,6 +50,19 @@ void imapd_search(struct imap_session *s, const struct frankd_imap_cmd *cmd);
 void imapd_append(struct imap_session *s, const struct frankd_imap_cmd *cmd);
 void imapd_copy(struct imap_session *s, const struct frankd_imap_cmd *cmd);
 void imapd_create(struct imap_session *s, const struct frankd_imap_cmd *cmd);
+/* MOVE set folder, UID MOVE (RFC 6851): COPY, then the originals expunged. */
+void imapd_move(struct imap_session *s, const struct frankd_imap_cmd *cmd);
+/* Commands on folders as a whole (imapd_folder.c). */
+void imapd_delete(struct imap_session *s, const struct frankd_imap_cmd *cmd);
+void imapd_rename(struct imap_session *s, const struct frankd_imap_cmd *cmd);
+/* SUBSCRIBE and UNSUBSCRIBE. */
+void imapd_subscribe(struct imap_session *s, const struct frankd_imap_cmd *cmd);
+/* The user's subscriptions: 1 with names set (release it), or 0 when
+ * there is no file yet (every folder counts as subscribed). */
+int imapd_subscriptions(const struct imap_session *s, struct frankd_imap_names *names);
+/* The bit of an extension ENABLE turns on ("CONDSTORE"...), 0 for one
+ * frankd does not have. */
+unsigned imapd_extension(const char *name);
 /* Removes the \Deleted messages (those of uids only, when not NULL);
  * with report, says "* n EXPUNGE". */
 void imapd_expunge(struct imap_session *s, int report, const struct frankd_imap_seqset *uids);

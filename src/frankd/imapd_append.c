@@ -1,5 +1,6 @@
 /* imapd_append.c: the IMAP commands that add messages and folders: APPEND
- * and COPY (with UIDPLUS's APPENDUID and COPYUID, RFC 4315) and CREATE.
+ * COPY and MOVE (with UIDPLUS's APPENDUID and COPYUID, RFC 4315; MOVE
+ * is RFC 6851) and CREATE.
  * A new copy goes the way a delivery does (frankd_maildir_deliver: tmp/,
  * fsync, new/, fsync), then is renamed into cur/ with its flags; its UID
  * comes from the folder's uidlist when the folder is read next, which
@@ -178,14 +179,60 @@ static void uid_list(const uint32_t *uids, size_t n, struct lib_buf *out)
 		lib_buf_printf(out, "%s%u", k ? "," : "", uids[k]);
 }
 
-/* COPY set folder, UID COPY */
-void imapd_copy(struct imap_session *s, const struct frankd_imap_cmd *cmd)
+/* Every number of the set is a message's (or "*"). */
+static int seqset_within(const struct frankd_imap_seqset *set, size_t count)
+{
+	for (size_t i = 0; i < set->count; i++) {
+		uint32_t a = set->ranges[i].first, b = set->ranges[i].last;
+		if ((a != FRANKD_IMAP_STAR && a > count) || (b != FRANKD_IMAP_STAR && b > count))
+			return 0;
+	}
+	return 1;
+}
+
+/* MOVE: the originals of the copies removed (their files unlinked), then
+ * the folder read again, which reports them as EXPUNGE (RFC 6851 3.3). */
+static void remove_originals(struct imap_session *s, const struct copies *c)
+{
+	for (size_t k = 0; k < c->count; k++) {
+		long i = frankd_mailbox_find(&s->box, c->from[k]);
+		char *path = i >= 0 ? frankd_mailbox_msg_path(&s->box, (size_t)i) : NULL;
+		if (path && unlink(path) < 0 && errno != ENOENT)
+			frankd_log(FRANKD_LOG_ERROR, "imap %lu: removing %s: %s", s->conn.id, path,
+				   strerror(errno));
+		free(path);
+	}
+	static const char *const subs[] = { "cur", "new" };
+	for (size_t k = 0; c->count && k < 2; k++) {
+		char *dir = lib_xasprintf("%s/%s", s->box.path, subs[k]);
+		struct lib_err err;
+		if (frankd_fsync_dir(dir, &err) < 0)
+			frankd_log(FRANKD_LOG_ERROR, "imap %lu: %s", s->conn.id, err.msg);
+		free(dir);
+	}
+	imapd_refresh(s);
+}
+
+/* COPY set folder, UID COPY; MOVE and UID MOVE, whose COPYUID is untagged. */
+static void copy_or_move(struct imap_session *s, const struct frankd_imap_cmd *cmd, int move)
 {
 	struct frankd_imap_seqset set;
+	const char *verb = move ? "MOVE" : "COPY";
 	if (cmd->nargs != 2 || cmd->args[0].kind != FRANKD_IMAP_ATOM ||
 	    frankd_imap_seqset_parse(cmd->args[0].text, &set) < 0) {
-		imapd_reply(s, "%s BAD Syntax: COPY set folder", cmd->tag);
+		imapd_reply(s, "%s BAD Syntax: %s set folder", cmd->tag, verb);
 		s->errors++;
+		return;
+	}
+	if (!cmd->uid && !seqset_within(&set, s->box.count)) {
+		imapd_reply(s, "%s BAD Invalid message sequence number", cmd->tag);
+		s->errors++;
+		frankd_imap_seqset_release(&set);
+		return;
+	}
+	if (move && s->read_only) {
+		imapd_reply(s, "%s NO [READ-ONLY] Folder is read-only", cmd->tag);
+		frankd_imap_seqset_release(&set);
 		return;
 	}
 	char *path = target(s, cmd, &cmd->args[1]);
@@ -197,16 +244,21 @@ void imapd_copy(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 	copy_all(s, &set, cmd->uid, path, &c);
 	uint32_t *to = lib_xcalloc(c.count + 1, sizeof *to), uidvalidity = 0;
 	struct lib_buf line = LIB_BUF_INIT;
+	lib_buf_printf(&line, "%s OK ", move ? "*" : cmd->tag);
 	if (c.count && uids_of(path, c.bases, c.count, to, &uidvalidity) == 0) {
-		lib_buf_printf(&line, "%s OK [COPYUID %u ", cmd->tag, uidvalidity);
+		lib_buf_printf(&line, "[COPYUID %u ", uidvalidity);
 		uid_list(c.from, c.count, &line);
 		lib_buf_putc(&line, ' ');
 		uid_list(to, c.count, &line);
-		lib_buf_puts(&line, "] COPY done");
-	} else {
-		lib_buf_printf(&line, "%s OK COPY done", cmd->tag);
+		lib_buf_puts(&line, "] ");
 	}
-	imapd_reply(s, "%s", line.data);
+	lib_buf_printf(&line, "%s", move ? "Moved" : "COPY done");
+	if (!move || c.count)
+		imapd_reply(s, "%s", line.data);
+	if (move) {
+		remove_originals(s, &c);
+		imapd_reply(s, "%s OK %sMOVE done", cmd->tag, cmd->uid ? "UID " : "");
+	}
 	lib_buf_release(&line);
 	for (size_t k = 0; k < c.count; k++)
 		free(c.bases[k]);
@@ -215,6 +267,16 @@ void imapd_copy(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 	free(to);
 	free(path);
 	frankd_imap_seqset_release(&set);
+}
+
+void imapd_copy(struct imap_session *s, const struct frankd_imap_cmd *cmd)
+{
+	copy_or_move(s, cmd, 0);
+}
+
+void imapd_move(struct imap_session *s, const struct frankd_imap_cmd *cmd)
+{
+	copy_or_move(s, cmd, 1);
 }
 
 /* CREATE folder: a Maildir++ folder (its parents are names only). */
