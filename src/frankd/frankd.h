@@ -609,6 +609,13 @@ enum frankd_flag {
 /* A flag list's tokens (between the parentheses, or one flag) as bits:
  * 0, or -1 for a keyword or anything else (frankd keeps system flags). */
 int frankd_imap_flags_parse(const struct frankd_imap_token *tokens, size_t n, unsigned *flags);
+struct frankd_imap_names; /* below */
+/* A flag list with keywords (RFC 3501 9: flag-keyword = atom): the system
+ * flags as bits, the keywords (any case, as given) added to keywords.
+ * 0, or -1 for a "\" flag frankd does not know or a keyword that is not
+ * an atom. */
+int frankd_imap_flag_list_parse(const struct frankd_imap_token *tokens, size_t n,
+				unsigned *flags, struct frankd_imap_names *keywords);
 /* "\Answered \Seen": IMAP's words for the flags, appended to out. */
 void frankd_imap_flags_format(unsigned flags, struct lib_buf *out);
 
@@ -661,6 +668,7 @@ enum frankd_imap_search_key {
 	FRANKD_SEARCH_BODY, FRANKD_SEARCH_TEXT,
 	FRANKD_SEARCH_BEFORE, FRANKD_SEARCH_ON, FRANKD_SEARCH_SINCE, /* INTERNALDATE */
 	FRANKD_SEARCH_LARGER, FRANKD_SEARCH_SMALLER,
+	FRANKD_SEARCH_KEYWORD, FRANKD_SEARCH_UNKEYWORD, /* value: the keyword */
 };
 
 struct frankd_imap_search {
@@ -707,6 +715,12 @@ void frankd_imap_string(struct lib_buf *out, const char *s, size_t len);
 #define FRANKD_IMAP_NAMES_MAX 10000
 #define FRANKD_SUBSCRIPTIONS_FILE "frankd-subscriptions"
 #define FRANKD_SUBSCRIPTIONS_MAGIC "frankd-subscriptions 1"
+/* A folder's keywords (FRANKD_KEYWORDS_FILE beside its cur/): the name on
+ * line i+2 is the Maildir info letter 'a'+i, as Dovecot's
+ * dovecot-keywords does with "i name" lines; 26 at most. */
+#define FRANKD_KEYWORDS_FILE "frankd-keywords"
+#define FRANKD_KEYWORDS_MAGIC "frankd-keywords 1"
+#define FRANKD_KEYWORDS_MAX 26
 
 struct frankd_imap_names {
 	char **names;
@@ -758,6 +772,10 @@ void frankd_uidlist_release(struct frankd_uidlist *list);
  * with other flags (letters frankd does not know are kept), caller frees. */
 unsigned frankd_maildir_flags(const char *file_name);
 char *frankd_maildir_with_flags(const char *file_name, unsigned flags);
+/* The keywords of the info: bit i for the letter 'a'+i; and the name with
+ * flags and exactly those keywords (other letters kept), caller frees. */
+uint32_t frankd_maildir_keywords(const char *file_name);
+char *frankd_maildir_with_keywords(const char *file_name, unsigned flags, uint32_t keywords);
 
 /* text with CRLF line ends (the last line ended too), appended to out:
  * the bytes frankd_crlf_size counts. */

@@ -241,9 +241,13 @@ static void do_select(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 	free(path);
 	s->state = IMAP_STATE_SELECTED;
 	s->read_only = cmd->verb == FRANKD_IMAP_EXAMINE;
-	imapd_reply(s, "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)");
-	imapd_reply(s, "* OK [PERMANENTFLAGS (%s)] Flags",
-		    s->read_only ? "" : "\\Answered \\Flagged \\Deleted \\Seen \\Draft");
+	struct lib_buf names = LIB_BUF_INIT;
+	imapd_flag_names(&s->box, &names);
+	imapd_reply(s, "* FLAGS (%s)", names.data);
+	/* \\*: any keyword may be made (until the folder has its 26) */
+	imapd_reply(s, "* OK [PERMANENTFLAGS (%s%s)] Flags", s->read_only ? "" : names.data,
+		    s->read_only || s->box.keywords.count >= FRANKD_KEYWORDS_MAX ? "" : " \\*");
+	lib_buf_release(&names);
 	imapd_reply(s, "* %zu EXISTS", s->box.count);
 	imapd_reply(s, "* 0 RECENT");
 	for (size_t i = 0; i < s->box.count; i++)

@@ -76,6 +76,24 @@ if what == "folders":
     show("rename-inbox", m.rename("INBOX", "Saved")[0])
     show("inbox-after", m.select("INBOX")[1])
     show("saved", m.select("Saved")[1])
+elif what == "keywords":
+    typ, data = m.select("Job")
+    show("flags", m.untagged_responses.get("FLAGS"))
+    show("permanentflags", m.untagged_responses.get("PERMANENTFLAGS"))
+    show("store-kw", m.store("1", "+FLAGS", "($Junk $Forwarded)")[1])
+    show("store-kw2", m.uid("STORE", "2", "+FLAGS", "(\\Flagged custom $junk)")[1])
+    show("flags-after", m.untagged_responses.get("FLAGS"))
+    show("fetch", m.fetch("1:2", "(UID FLAGS)")[1])
+    show("search-kw", m.search(None, "KEYWORD", "$Junk")[1])
+    show("search-unkw", m.search(None, "UNKEYWORD", "$Forwarded")[1])
+    show("search-kw-none", m.search(None, "KEYWORD", "never")[1])
+    show("store-minus", m.store("1", "-FLAGS", "($Forwarded)")[1])
+    show("store-bad", err(m.store, "1", "+FLAGS", "(\\Frob)"))
+    show("store-bad-atom", err(m.store, "1", "+FLAGS", "(a]b)"))
+elif what == "keywords-again":
+    m.select("Job")
+    show("fetch-again", m.fetch("1:2", "(FLAGS)")[1])
+    show("select-flags", m.untagged_responses.get("FLAGS"))
 elif what == "readonly":
     m.select("Job", readonly=True)
     show("move-readonly", m._simple_command("MOVE", "1", "INBOX"))
@@ -133,6 +151,39 @@ t_check "...none left in INBOX" test -z "$(ls "$M/cur"; ls "$M/new")"
 t_check "...Job holds msg 2 and 3" test "$(cat "$M"/.Job/cur/* | grep -c '^Subject: msg [23]$')" -eq 2
 t_check "...Job/Old holds msg 1" grep -q '^Subject: msg 1$' "$M"/.Job.Old/cur/*
 t_check "...Saved holds msg 4" grep -q '^Subject: msg 4$' "$M"/.Saved/cur/*
+
+# --- keywords ------------------------------------------------------------------
+py keywords >"$T_TMP/k.out" 2>&1
+out=$T_TMP/k.out
+t_contains "SELECT: FLAGS are the system flags while there are no keywords" "$out" \
+	"flags [b'(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft)']"
+t_contains "SELECT: PERMANENTFLAGS has \\*" "$out" \
+	"permanentflags [b'(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft \\\\*)']"
+t_contains "STORE +FLAGS with keywords" "$out" "store-kw [b'1 (FLAGS (\\\\Seen \$Junk \$Forwarded))']"
+t_contains "UID STORE: a keyword in another case is the same" "$out" \
+	"store-kw2 [b'2 (FLAGS (\\\\Flagged \\\\Seen \$Junk custom) UID 2)']"
+t_contains "new keywords are told in FLAGS" "$out" \
+	"\$Junk \$Forwarded custom)']"
+t_contains "FETCH FLAGS returns them" "$out" \
+	"fetch [b'1 (UID 1 FLAGS (\\\\Seen \$Junk \$Forwarded))', b'2 (UID 2 FLAGS (\\\\Flagged \\\\Seen \$Junk custom))']"
+t_contains "SEARCH KEYWORD" "$out" "search-kw [b'1 2']"
+t_contains "SEARCH UNKEYWORD" "$out" "search-unkw [b'2']"
+t_contains "SEARCH KEYWORD of one never set" "$out" "search-kw-none [b'']"
+t_contains "STORE -FLAGS of a keyword" "$out" "store-minus [b'1 (FLAGS (\\\\Seen \$Junk))']"
+t_contains "an unknown \\ flag is BAD" "$out" "store-bad ('ERR'"
+t_contains "a keyword that is not an atom is BAD" "$out" "store-bad-atom ('ERR'"
+t_check "the folder's keywords file names the letters" \
+	test "$(cat "$M/.Job/frankd-keywords")" = "$(printf 'frankd-keywords 1\n$Junk\n$Forwarded\ncustom')"
+t_check "the keywords are letters in the file names (a: \$Junk, c: custom)" \
+	test "$(ls "$M/.Job/cur" | sed 's/.*:2,//' | sort | tr '\n' ' ')" = "FSac Sa "
+fd_stop
+fd_start
+FD_IMAPS=$(sed -n 's/.*listening on 127.0.0.1 port \([0-9]*\) (imaps)$/\1/p' "$FD_LOG")
+py keywords-again >"$T_TMP/k2.out" 2>&1
+t_contains "after a restart of frankd the keywords are there" "$T_TMP/k2.out" \
+	"fetch-again [b'1 (FLAGS (\\\\Seen \$Junk))', b'2 (FLAGS (\\\\Flagged \\\\Seen \$Junk custom))']"
+t_contains "...and in SELECT's FLAGS" "$T_TMP/k2.out" \
+	"select-flags [b'(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft \$Junk \$Forwarded custom)']"
 
 py readonly >"$T_TMP/r.out" 2>&1
 t_contains "MOVE from a folder opened with EXAMINE is NO" "$T_TMP/r.out" "move-readonly ('NO', [b'[READ-ONLY]"

@@ -130,12 +130,114 @@ static void test_names_edit(void **state)
 	frankd_imap_names_release(&names); /* twice is fine */
 }
 
+struct info_case {
+	const char *name;
+	unsigned flags;
+	uint32_t keywords;
+	const char *renamed;
+};
+
+static const struct info_case info_cases[] = {
+	{ "1.M1P1.h", FRANKD_FLAG_SEEN, 1, "1.M1P1.h:2,Sa" },
+	{ "1.M1P1.h:2,S", FRANKD_FLAG_SEEN | FRANKD_FLAG_FLAGGED, 5, "1.M1P1.h:2,FSac" },
+	{ "1.M1P1.h:2,FSac", FRANKD_FLAG_SEEN, 0, "1.M1P1.h:2,S" },
+	{ "1.M1P1.h:2,PSbz", FRANKD_FLAG_SEEN, UINT32_C(1) << 25, "1.M1P1.h:2,PSz" },
+	{ "1.M1P1.h:2,S~", 0, 2, "1.M1P1.h:2,b~" },
+};
+
+static void test_info_keywords(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof info_cases / sizeof info_cases[0]; i++) {
+		char *renamed = frankd_maildir_with_keywords(info_cases[i].name, info_cases[i].flags,
+							     info_cases[i].keywords);
+		assert_string_equal(renamed, info_cases[i].renamed);
+		assert_int_equal(frankd_maildir_keywords(renamed), info_cases[i].keywords);
+		assert_int_equal(frankd_maildir_flags(renamed), info_cases[i].flags);
+		free(renamed);
+	}
+	assert_int_equal(frankd_maildir_keywords("1.M1P1.h"), 0);
+	assert_int_equal(frankd_maildir_keywords("1.M1P1.h:2,acDS"), 5);
+}
+
+struct flag_list_case {
+	const char *command;
+	int rc;
+	unsigned flags;
+	const char *keywords; /* "|" between */
+};
+
+static const struct flag_list_case flag_list_cases[] = {
+	{ "a STORE 1 FLAGS \\Seen $Junk", 0, FRANKD_FLAG_SEEN, "$Junk" },
+	{ "a STORE 1 FLAGS \\seen $Junk $Forwarded $junk", 0, FRANKD_FLAG_SEEN,
+	  "$Junk|$Forwarded|$junk" },
+	{ "a STORE 1 FLAGS custom", 0, 0, "custom" },
+	{ "a STORE 1 FLAGS \\Frob", -1, 0, "" },
+	{ "a STORE 1 FLAGS \"quoted\"", -1, 0, "" },
+	{ "a STORE 1 FLAGS a]b", -1, 0, "" },
+	{ "a STORE 1 FLAGS a%b", -1, 0, "" },
+};
+
+static void test_flag_list(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof flag_list_cases / sizeof flag_list_cases[0]; i++) {
+		const struct flag_list_case *c = &flag_list_cases[i];
+		struct frankd_imap_cmd cmd;
+		const char *error;
+		assert_int_equal(frankd_imap_parse(c->command, strlen(c->command), &cmd, &error), 0);
+		struct frankd_imap_names kw = { NULL, 0 };
+		unsigned flags = 99;
+		int rc = frankd_imap_flag_list_parse(cmd.args + 2, cmd.nargs - 2, &flags, &kw);
+		assert_int_equal(rc, c->rc);
+		if (rc == 0) {
+			struct lib_buf joined = LIB_BUF_INIT;
+			lib_buf_puts(&joined, "");
+			for (size_t k = 0; k < kw.count; k++)
+				lib_buf_printf(&joined, "%s%s", k ? "|" : "", kw.names[k]);
+			assert_int_equal(flags, c->flags);
+			assert_string_equal(joined.data, c->keywords);
+			lib_buf_release(&joined);
+		}
+		frankd_imap_names_release(&kw);
+		frankd_imap_cmd_release(&cmd);
+	}
+}
+
+static void test_search_keyword(void **state)
+{
+	(void)state;
+	static const char *const texts[] = { "a SEARCH KEYWORD $Junk", "a SEARCH UNKEYWORD x",
+					     "a SEARCH KEYWORD" };
+	for (size_t i = 0; i < 3; i++) {
+		struct frankd_imap_cmd cmd;
+		const char *error = NULL;
+		assert_int_equal(frankd_imap_parse(texts[i], strlen(texts[i]), &cmd, &error), 0);
+		struct frankd_imap_search *s = frankd_imap_search_parse(cmd.args, cmd.nargs, &error);
+		if (i == 2) {
+			assert_null(s);
+			assert_string_equal(error, "Search key without its argument");
+		} else {
+			assert_non_null(s);
+			assert_int_equal(s->nchildren, 1);
+			assert_int_equal(s->children[0].key,
+					 i == 0 ? FRANKD_SEARCH_KEYWORD : FRANKD_SEARCH_UNKEYWORD);
+			assert_string_equal(s->children[0].value, i == 0 ? "$Junk" : "x");
+		}
+		frankd_imap_search_free(s);
+		frankd_imap_cmd_release(&cmd);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verbs),
 		cmocka_unit_test(test_names_table),
 		cmocka_unit_test(test_names_edit),
+		cmocka_unit_test(test_info_keywords),
+		cmocka_unit_test(test_flag_list),
+		cmocka_unit_test(test_search_keyword),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
