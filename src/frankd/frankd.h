@@ -148,7 +148,8 @@ int frankd_conf_parse(struct frankd_conf *conf, const char *file, const char *ba
 		      const char *text, size_t len, struct lib_err *err);
 
 /* Fills what the file left unset: hostname (the system's), listeners (25,
- * 587, 465 when is_root, else 2525, 2587, 2465), certificate, key and
+ * 587, 465, 110, 995, 143, 993 when is_root, else 2525, 2587, 2465, 2110,
+ * 2995, 2143, 2993), certificate, key and
  * password file next to the file (base_dir).  Checks the whole: users'
  * addresses in local domains, the postmaster user.  0 or -1 with err. */
 int frankd_conf_finish(struct frankd_conf *conf, const char *base_dir, int is_root,

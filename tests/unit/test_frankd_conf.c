@@ -105,7 +105,7 @@ static void conf_defaults(void **state)
 {
 	(void)state;
 	struct frankd_conf *c = parse_ok("domain a.test\nuser u {\nmaildir /m\naddress u@a.test\n}\n");
-	assert_int_equal(c->nlistens, 3);
+	assert_int_equal(c->nlistens, 7); /* SMTP, POP3 and IMAP */
 	assert_string_equal(c->listens[0].port, "2525"); /* not root */
 	assert_string_equal(c->listens[1].port, "2587");
 	assert_string_equal(c->listens[2].port, "2465");

@@ -229,6 +229,34 @@ static void test_search_keyword(void **state)
 	}
 }
 
+/* Without a listen line, IMAP and POP3 listen too (frankd(8) says
+ * which ports); the ports as root and not. */
+static void test_default_listens(void **state)
+{
+	(void)state;
+	static const struct {
+		enum frankd_listen_mode mode;
+		const char *root, *user;
+	} want[] = {
+		{ FRANKD_MODE_SMTP, "25", "2525" },  { FRANKD_MODE_SUBMISSION, "587", "2587" },
+		{ FRANKD_MODE_SUBMISSIONS, "465", "2465" }, { FRANKD_MODE_POP3, "110", "2110" },
+		{ FRANKD_MODE_POP3S, "995", "2995" }, { FRANKD_MODE_IMAP, "143", "2143" },
+		{ FRANKD_MODE_IMAPS, "993", "2993" },
+	};
+	for (int is_root = 0; is_root < 2; is_root++) {
+		struct frankd_conf *c = frankd_conf_new();
+		struct lib_err err;
+		assert_int_equal(frankd_conf_finish(c, "/etc/frankd", is_root, &err), 0);
+		assert_int_equal(c->nlistens, 7);
+		for (size_t i = 0; i < 7; i++) {
+			assert_int_equal(c->listens[i].mode, want[i].mode);
+			assert_string_equal(c->listens[i].port, is_root ? want[i].root : want[i].user);
+			assert_string_equal(c->listens[i].address, "*");
+		}
+		frankd_conf_free(c);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_info_keywords),
 		cmocka_unit_test(test_flag_list),
 		cmocka_unit_test(test_search_keyword),
+		cmocka_unit_test(test_default_listens),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
