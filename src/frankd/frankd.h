@@ -67,6 +67,8 @@ struct frankd_limits {
 	unsigned connections;    /* sessions at once */
 	unsigned connections_per_ip;
 	unsigned timeout;        /* seconds of silence before 421 */
+	unsigned imap_idle_timeout;  /* IMAP, logged in: silence before BYE */
+	unsigned imap_login_timeout; /* IMAP, before login */
 	unsigned auth_failures;  /* failed AUTHs per IP and per user... */
 	unsigned auth_window;    /* ...in this many seconds before 454 */
 	unsigned drain_timeout;  /* SIGTERM: seconds sessions get to finish */

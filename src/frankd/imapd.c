@@ -8,7 +8,9 @@
  * SMTP AUTH.  Folders: INBOX is the Maildir, "A/B" is MAILDIR/.A.B
  * (Maildir++).  APPEND, COPY, MOVE (RFC 6851) and CREATE are in
  * imapd_append.c; DELETE, RENAME and SUBSCRIBE in imapd_folder.c; here
- * also NAMESPACE (RFC 2342), ID (RFC 2971) and ENABLE (RFC 5161). */
+ * also NAMESPACE (RFC 2342), ID (RFC 2971) and ENABLE (RFC 5161), and
+ * autologout: limit imap_login_timeout of silence before login, limit
+ * imap_idle_timeout after, and limit timeout for a command to arrive. */
 #include "imapd.h"
 
 #include <event2/buffer.h>
@@ -57,6 +59,43 @@ static void session_close(struct imap_session *s)
 {
 	s->state = IMAP_STATE_LOGOUT;
 	frankd_conn_close(&s->conn);
+}
+
+/* Autologout (RFC 3501 5.4): the silence allowed depends on whether the
+ * client has logged in; set again after login and after STARTTLS (which
+ * makes a new bufferevent with the general timeout). */
+static void autologout_set(struct imap_session *s)
+{
+	const struct frankd_limits *l = &s->conn.srv->conf->limits;
+	struct timeval t = { (time_t)(s->user ? l->imap_idle_timeout : l->imap_login_timeout), 0 };
+	bufferevent_set_timeouts(s->conn.bev, &t, &t);
+}
+
+static void on_command_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	struct imap_session *s = arg;
+	frankd_log(FRANKD_LOG_INFO, "imap %lu: command not whole in time from %s", s->conn.id,
+		   s->conn.ip);
+	imapd_reply(s, "* BYE Command not finished in time");
+	session_close(s);
+}
+
+/* A command begun must be whole within "limit timeout" of its first byte,
+ * however slowly its bytes come. */
+static void command_deadline(struct imap_session *s, int running)
+{
+	if (!running) {
+		if (s->command_timer)
+			event_del(s->command_timer);
+		return;
+	}
+	if (!s->command_timer)
+		s->command_timer = event_new(s->conn.srv->base, -1, 0, on_command_deadline, s);
+	if (!event_pending(s->command_timer, EV_TIMEOUT, NULL)) {
+		struct timeval t = { (time_t)s->conn.srv->conf->limits.timeout, 0 };
+		event_add(s->command_timer, &t);
+	}
 }
 
 static void deselect(struct imap_session *s)
@@ -354,6 +393,7 @@ static void login_done(struct frankd_conn *c, enum frankd_auth_result r,
 		s->user = lib_xstrdup(u->name);
 		s->maildir = lib_xstrdup(u->maildir);
 		s->state = IMAP_STATE_AUTH;
+		autologout_set(s);
 		imapd_reply(s, "%s OK [CAPABILITY " IMAP_CAPS "] Logged in", s->tag);
 	} else if (r == FRANKD_AUTH_FAIL || r == FRANKD_AUTH_OK) {
 		tagged(s, s->tag, "NO", "[AUTHENTICATIONFAILED] Authentication failed");
@@ -429,6 +469,7 @@ static void do_starttls(struct imap_session *s, const struct frankd_imap_cmd *cm
 	}
 	tagged(s, cmd->tag, "OK", "Begin TLS negotiation now");
 	frankd_conn_starttls(&s->conn);
+	autologout_set(s);
 }
 
 /* --- the rest ----------------------------------------------------------------------- */
@@ -686,6 +727,7 @@ static int session_read(struct frankd_conn *c, struct evbuffer *in)
 	enum frankd_imap_frame_status st = frankd_imap_frame_feed(&s->framer, data, avail, &used);
 	lib_buf_append(&s->command, data, used);
 	evbuffer_drain(in, used);
+	command_deadline(s, st == FRANKD_IMAP_FRAME_MORE || st == FRANKD_IMAP_FRAME_CONTINUE);
 	if (st == FRANKD_IMAP_FRAME_MORE)
 		return evbuffer_get_length(in) > 0;
 	if (st == FRANKD_IMAP_FRAME_CONTINUE) {
@@ -724,6 +766,8 @@ static void session_free(struct frankd_conn *c)
 	frankd_log(FRANKD_LOG_INFO, "imap %lu: disconnect from %s", c->id, c->ip);
 	if (s->idle_timer)
 		event_free(s->idle_timer);
+	if (s->command_timer)
+		event_free(s->command_timer);
 	frankd_mailbox_release(&s->box);
 	lib_secure_zero(s->command.data, s->command.len);
 	lib_buf_release(&s->command);
@@ -745,6 +789,7 @@ void frankd_imap_start(struct frankd_server *srv, int fd, const char *ip,
 		imapd_reply(s, "* BYE Too many connections, try again later");
 		session_close(s);
 	} else {
+		autologout_set(s);
 		imapd_reply(s, "* OK [CAPABILITY " IMAP_CAPS "%s] %s IMAP frankd ready",
 			    s->conn.tls ? "" : " STARTTLS", srv->conf->hostname);
 	}

@@ -27,6 +27,7 @@ struct imap_session {
 	struct frankd_mailbox box; /* the selected folder as the client knows it */
 	int read_only;           /* EXAMINE */
 	struct event *idle_timer;
+	struct event *command_timer; /* a command begun must end in time */
 	unsigned enabled;        /* by ENABLE: enum imapd_extension_bit */
 	unsigned errors;
 };
