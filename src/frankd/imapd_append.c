@@ -1,6 +1,7 @@
 /* imapd_append.c: the IMAP commands that add messages and folders: APPEND
  * COPY and MOVE (with UIDPLUS's APPENDUID and COPYUID, RFC 4315; MOVE
- * is RFC 6851) and CREATE.
+ * is RFC 6851) and CREATE.  Keywords go by name: a copy has the target
+ * folder's letters for them.
  * A new copy goes the way a delivery does (frankd_maildir_deliver: tmp/,
  * fsync, new/, fsync), then is renamed into cur/ with its flags; its UID
  * comes from the folder's uidlist when the folder is read next, which
@@ -29,7 +30,7 @@ static const char *folder_of(const struct imap_session *s, const char *path)
 /* Adds data (CRLF or LF) to the folder at path with flags and a date (0:
  * now): its base name (caller frees), or NULL after logging why. */
 static char *add_copy(struct imap_session *s, const char *path, const char *data, size_t len,
-		      unsigned flags, long long date)
+		      unsigned flags, uint32_t keywords, long long date)
 {
 	struct lib_err err;
 	char *base = NULL;
@@ -45,7 +46,7 @@ static char *add_copy(struct imap_session *s, const char *path, const char *data
 		return NULL;
 	}
 	char *from = lib_xasprintf("%s/new/%s", path, base);
-	char *named = frankd_maildir_with_flags(base, flags);
+	char *named = frankd_maildir_with_keywords(base, flags, keywords);
 	char *to = lib_xasprintf("%s/cur/%s", path, named);
 	char *cur = lib_xasprintf("%s/cur", path);
 	if (date > 0) {
@@ -61,6 +62,36 @@ static char *add_copy(struct imap_session *s, const char *path, const char *data
 	free(to);
 	free(cur);
 	return base;
+}
+
+/* The target folder's bits for keyword names (made there when new; one
+ * that finds no room is left out, as the log says). */
+static uint32_t keyword_bits(struct imap_session *s, const char *path,
+			     const struct frankd_imap_names *names)
+{
+	struct frankd_mailbox target;
+	memset(&target, 0, sizeof target);
+	target.path = (char *)path; /* frankd_mailbox_keyword reads only path and keywords */
+	uint32_t bits = 0;
+	for (size_t i = 0; i < names->count; i++) {
+		struct lib_err err;
+		int at = frankd_mailbox_keyword(&target, names->names[i], &err);
+		if (at < 0)
+			frankd_log(FRANKD_LOG_WARN, "imap %lu: %s", s->conn.id, err.msg);
+		else
+			bits |= UINT32_C(1) << at;
+	}
+	frankd_imap_names_release(&target.keywords);
+	return bits;
+}
+
+/* The names of a message's keywords in the selected folder. */
+static void keyword_names(const struct imap_session *s, const struct frankd_mailbox_msg *m,
+			  struct frankd_imap_names *names)
+{
+	for (size_t k = 0; k < s->box.keywords.count && k < FRANKD_KEYWORDS_MAX; k++)
+		if (m->keywords & (UINT32_C(1) << k))
+			frankd_imap_names_add(names, s->box.keywords.names[k]);
 }
 
 /* The UIDs the folder at path now gives to bases (0 where none). */
@@ -109,27 +140,34 @@ void imapd_append(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 	size_t n = cmd->nargs, i = 1;
 	unsigned flags = 0;
 	long long date = 0;
+	struct frankd_imap_names keywords = { NULL, 0 };
 	if (n >= 3 && cmd->args[1].kind == FRANKD_IMAP_LPAREN) {
 		size_t close = 2;
 		while (close < n && cmd->args[close].kind != FRANKD_IMAP_RPAREN)
 			close++;
-		if (close == n || frankd_imap_flags_parse(cmd->args + 2, close - 2, &flags) < 0)
+		if (close == n ||
+		    frankd_imap_flag_list_parse(cmd->args + 2, close - 2, &flags, &keywords) < 0)
 			n = 0;
 		i = close + 1;
 	}
 	if (n && i + 2 == n && frankd_imap_datetime_parse(cmd->args[i].text, &date) < 0)
 		n = 0;
 	if (n < 2 || (i + 1 != n && i + 2 != n) || cmd->args[n - 1].kind != FRANKD_IMAP_STRING) {
-		imapd_reply(s, "%s BAD Syntax: APPEND folder [(system flags)] [date-time] literal",
+		imapd_reply(s, "%s BAD Syntax: APPEND folder [(flags)] [date-time] literal",
 			    cmd->tag);
 		s->errors++;
+		frankd_imap_names_release(&keywords);
 		return;
 	}
 	char *path = target(s, cmd, &cmd->args[0]);
-	if (!path)
+	if (!path) {
+		frankd_imap_names_release(&keywords);
 		return;
+	}
 	const struct frankd_imap_token *msg = &cmd->args[n - 1];
-	char *base = add_copy(s, path, msg->text, msg->len, flags, date);
+	char *base = add_copy(s, path, msg->text, msg->len, flags,
+			      keyword_bits(s, path, &keywords), date);
+	frankd_imap_names_release(&keywords);
 	uint32_t uid, uidvalidity;
 	if (!base || uids_of(path, &base, 1, &uid, &uidvalidity) < 0 || uid == 0)
 		imapd_reply(s, "%s NO [SERVERBUG] The message could not be stored", cmd->tag);
@@ -162,8 +200,12 @@ static void copy_all(struct imap_session *s, const struct frankd_imap_seqset *se
 		struct stat st;
 		if (file && stat(file, &st) == 0 &&
 		    lib_read_file(file, MESSAGE_MAX, &data, &len, &err) == 0) {
+			struct frankd_imap_names names = { NULL, 0 };
+			keyword_names(s, &b->msgs[i], &names);
 			c->bases[c->count] = add_copy(s, path, data, len, b->msgs[i].flags,
+						      keyword_bits(s, path, &names),
 						      (long long)st.st_mtime);
+			frankd_imap_names_release(&names);
 			c->from[c->count] = b->msgs[i].uid;
 			c->count += c->bases[c->count] != NULL;
 		}

@@ -90,6 +90,10 @@ elif what == "keywords":
     show("store-minus", m.store("1", "-FLAGS", "($Forwarded)")[1])
     show("store-bad", err(m.store, "1", "+FLAGS", "(\\Frob)"))
     show("store-bad-atom", err(m.store, "1", "+FLAGS", "(a]b)"))
+    m.uid("COPY", "2", "INBOX")
+    show("append-kw", m.append("INBOX", "(\\Seen $Forwarded)", None, b"Subject: kw\r\n\r\nx\r\n")[0])
+    m.select("INBOX")
+    show("copied-kw", m.fetch("1:2", "(FLAGS)")[1])
 elif what == "keywords-again":
     m.select("Job")
     show("fetch-again", m.fetch("1:2", "(FLAGS)")[1])
@@ -172,6 +176,10 @@ t_contains "SEARCH KEYWORD of one never set" "$out" "search-kw-none [b'']"
 t_contains "STORE -FLAGS of a keyword" "$out" "store-minus [b'1 (FLAGS (\\\\Seen \$Junk))']"
 t_contains "an unknown \\ flag is BAD" "$out" "store-bad ('ERR'"
 t_contains "a keyword that is not an atom is BAD" "$out" "store-bad-atom ('ERR'"
+t_contains "COPY and APPEND keep keywords, by name" "$out" \
+	"copied-kw [b'1 (FLAGS (\\\\Flagged \\\\Seen \$Junk custom))', b'2 (FLAGS (\\\\Seen \$Forwarded))']"
+t_check "...the target folder has its own letters for them" \
+	test "$(cat "$M/frankd-keywords")" = "$(printf 'frankd-keywords 1\n$Junk\ncustom\n$Forwarded')"
 t_check "the folder's keywords file names the letters" \
 	test "$(cat "$M/.Job/frankd-keywords")" = "$(printf 'frankd-keywords 1\n$Junk\n$Forwarded\ncustom')"
 t_check "the keywords are letters in the file names (a: \$Junk, c: custom)" \
