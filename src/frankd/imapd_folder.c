@@ -1,7 +1,7 @@
 /* imapd_folder.c: the IMAP commands on folders as a whole (RFC 3501
  * 6.3.4-6.3.7): DELETE, RENAME, SUBSCRIBE and UNSUBSCRIBE.  A folder
  * "A/B" is the Maildir++ folder MAILDIR/.A.B; a DELETE renames it out of
- * LIST's sight first ("..deleted.NAME.PID", which no client name maps
+ * LIST's sight first ("..deleted.NAME.PID.N", which no client name maps
  * to), then removes its files.  Subscriptions are the user's
  * FRANKD_SUBSCRIPTIONS_FILE, written whole (tmp, fsync, rename); until
  * there is one, every folder counts as subscribed. */
@@ -88,8 +88,9 @@ void imapd_delete(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 	} else if (s->state == IMAP_STATE_SELECTED && strcmp(s->box.path, path) == 0) {
 		answer(s, cmd->tag, "NO", "[INUSE] The folder is selected: UNSELECT it first");
 	} else {
-		char *gone = lib_xasprintf("%s/..deleted%s.%ld", s->maildir,
-					   path + strlen(s->maildir) + 1, (long)getpid());
+		static unsigned long deletes; /* the same name deleted twice */
+		char *gone = lib_xasprintf("%s/..deleted%s.%ld.%lu", s->maildir,
+					   path + strlen(s->maildir) + 1, (long)getpid(), ++deletes);
 		struct lib_err err;
 		if (rename(path, gone) < 0) {
 			frankd_log(FRANKD_LOG_ERROR, "imap %lu: renaming %s: %s", s->conn.id, path,
