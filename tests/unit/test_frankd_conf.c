@@ -148,7 +148,8 @@ static void conf_errors(void **state)
 		{ "limit recipients 0\n", "t.conf:1: recipients: 0 is out of range (1 to 100000)" },
 		{ "limit speed 10\n", "t.conf:1: unknown limit speed (one of: message_size, recipients, "
 				      "line_length, errors, connections, connections_per_ip, timeout, "
-				      "auth_failures, auth_window, drain_timeout, hops, workers)" },
+				      "imap_idle_timeout, imap_login_timeout, auth_failures, "
+				      "auth_window, drain_timeout, hops, workers)" },
 		{ "retry first soon\n", "t.conf:1: first: not a number: soon" },
 		{ "log loud\n", "t.conf:1: log: stderr or syslog, not loud" },
 		{ "recipient_delimiter ++\n", "t.conf:1: recipient_delimiter: one of + - _ = or none" },
