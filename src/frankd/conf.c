@@ -70,6 +70,10 @@ static const struct conf_number limits[] = {
 	  "sessions at once from one address" },
 	{ "timeout", LIMIT(timeout), 0, UNIT_SECONDS, 1, 86400, 300,
 	  "silence before 421 and disconnect" },
+	{ "imap_idle_timeout", LIMIT(imap_idle_timeout), 0, UNIT_SECONDS, 1, 86400, 1800,
+	  "a logged-in IMAP session's silence before * BYE (RFC 3501 5.4)" },
+	{ "imap_login_timeout", LIMIT(imap_login_timeout), 0, UNIT_SECONDS, 1, 86400, 60,
+	  "an IMAP session's silence before login, before * BYE" },
 	{ "auth_failures", LIMIT(auth_failures), 0, UNIT_COUNT, 1, 100000, 5,
 	  "failed AUTHs per address and per user in auth_window before 454" },
 	{ "auth_window", LIMIT(auth_window), 0, UNIT_SECONDS, 1, 86400 * 7, 900,
@@ -651,16 +655,19 @@ int frankd_conf_parse(struct frankd_conf *conf, const char *file, const char *ba
 
 /* --- the whole ------------------------------------------------------------------ */
 
+/* By mode (enum frankd_listen_mode): SMTP, submission(s), POP3(s), IMAP(s). */
 static void default_listens(struct frankd_conf *conf, int is_root)
 {
-	static const char *const root_ports[] = { "25", "587", "465" };
-	static const char *const user_ports[] = { "2525", "2587", "2465" };
-	conf->listens = lib_xcalloc(3, sizeof *conf->listens);
-	for (int i = 0; i < 3; i++)
+	static const char *const root_ports[] = { "25", "587", "465", "110", "995", "143", "993" };
+	static const char *const user_ports[] = { "2525", "2587", "2465", "2110",
+						  "2995", "2143", "2993" };
+	enum { NPORTS = sizeof root_ports / sizeof root_ports[0] };
+	conf->listens = lib_xcalloc(NPORTS, sizeof *conf->listens);
+	for (int i = 0; i < NPORTS; i++)
 		conf->listens[i] = (struct frankd_listen){
 			lib_xstrdup("*"), lib_xstrdup(is_root ? root_ports[i] : user_ports[i]),
 			(enum frankd_listen_mode)i };
-	conf->nlistens = 3;
+	conf->nlistens = NPORTS;
 }
 
 static int check_addresses(const struct frankd_conf *conf, struct lib_err *err)

@@ -67,6 +67,8 @@ struct frankd_limits {
 	unsigned connections;    /* sessions at once */
 	unsigned connections_per_ip;
 	unsigned timeout;        /* seconds of silence before 421 */
+	unsigned imap_idle_timeout;  /* IMAP, logged in: silence before BYE */
+	unsigned imap_login_timeout; /* IMAP, before login */
 	unsigned auth_failures;  /* failed AUTHs per IP and per user... */
 	unsigned auth_window;    /* ...in this many seconds before 454 */
 	unsigned drain_timeout;  /* SIGTERM: seconds sessions get to finish */
@@ -148,7 +150,8 @@ int frankd_conf_parse(struct frankd_conf *conf, const char *file, const char *ba
 		      const char *text, size_t len, struct lib_err *err);
 
 /* Fills what the file left unset: hostname (the system's), listeners (25,
- * 587, 465 when is_root, else 2525, 2587, 2465), certificate, key and
+ * 587, 465, 110, 995, 143, 993 when is_root, else 2525, 2587, 2465, 2110,
+ * 2995, 2143, 2993), certificate, key and
  * password file next to the file (base_dir).  Checks the whole: users'
  * addresses in local domains, the postmaster user.  0 or -1 with err. */
 int frankd_conf_finish(struct frankd_conf *conf, const char *base_dir, int is_root,
@@ -539,7 +542,9 @@ enum frankd_imap_verb {
 	FRANKD_IMAP_LIST, FRANKD_IMAP_LSUB, FRANKD_IMAP_STATUS, FRANKD_IMAP_CHECK,
 	FRANKD_IMAP_CLOSE, FRANKD_IMAP_UNSELECT, FRANKD_IMAP_EXPUNGE, FRANKD_IMAP_SEARCH,
 	FRANKD_IMAP_FETCH, FRANKD_IMAP_STORE, FRANKD_IMAP_IDLE, FRANKD_IMAP_APPEND,
-	FRANKD_IMAP_COPY, FRANKD_IMAP_CREATE,
+	FRANKD_IMAP_COPY, FRANKD_IMAP_CREATE, FRANKD_IMAP_DELETE, FRANKD_IMAP_RENAME,
+	FRANKD_IMAP_SUBSCRIBE, FRANKD_IMAP_UNSUBSCRIBE, FRANKD_IMAP_NAMESPACE, FRANKD_IMAP_ID,
+	FRANKD_IMAP_ENABLE, FRANKD_IMAP_MOVE,
 };
 
 /* "CAPABILITY", ... */
@@ -562,7 +567,7 @@ struct frankd_imap_token {
 struct frankd_imap_cmd {
 	char tag[FRANKD_IMAP_TAG_MAX + 1];
 	enum frankd_imap_verb verb;
-	int uid;      /* UID FETCH, UID STORE, UID SEARCH, UID COPY, UID EXPUNGE */
+	int uid;      /* UID FETCH, STORE, SEARCH, COPY, MOVE, EXPUNGE */
 	struct frankd_imap_token *args;
 	size_t nargs;
 };
@@ -607,6 +612,13 @@ enum frankd_flag {
 /* A flag list's tokens (between the parentheses, or one flag) as bits:
  * 0, or -1 for a keyword or anything else (frankd keeps system flags). */
 int frankd_imap_flags_parse(const struct frankd_imap_token *tokens, size_t n, unsigned *flags);
+struct frankd_imap_names; /* below */
+/* A flag list with keywords (RFC 3501 9: flag-keyword = atom): the system
+ * flags as bits, the keywords (any case, as given) added to keywords.
+ * 0, or -1 for a "\" flag frankd does not know or a keyword that is not
+ * an atom. */
+int frankd_imap_flag_list_parse(const struct frankd_imap_token *tokens, size_t n,
+				unsigned *flags, struct frankd_imap_names *keywords);
 /* "\Answered \Seen": IMAP's words for the flags, appended to out. */
 void frankd_imap_flags_format(unsigned flags, struct lib_buf *out);
 
@@ -659,6 +671,7 @@ enum frankd_imap_search_key {
 	FRANKD_SEARCH_BODY, FRANKD_SEARCH_TEXT,
 	FRANKD_SEARCH_BEFORE, FRANKD_SEARCH_ON, FRANKD_SEARCH_SINCE, /* INTERNALDATE */
 	FRANKD_SEARCH_LARGER, FRANKD_SEARCH_SMALLER,
+	FRANKD_SEARCH_KEYWORD, FRANKD_SEARCH_UNKEYWORD, /* value: the keyword */
 };
 
 struct frankd_imap_search {
@@ -695,6 +708,41 @@ void frankd_imap_header_fields(const char *header, size_t len, const char *field
 /* Appends s as an IMAP string: quoted when it can be, else a literal. */
 void frankd_imap_string(struct lib_buf *out, const char *s, size_t len);
 
+/* A list of names kept in a small file (imapd_names.c), in the order
+ * they were added:
+ *   names-file = magic LF *(name LF)
+ *   name       = 1*1000<any byte but CTL>   ; each once
+ * The subscriptions file of a user (FRANKD_SUBSCRIPTIONS_FILE in the
+ * maildir) holds folder names as the client gave them. */
+#define FRANKD_IMAP_NAME_MAX 1000
+#define FRANKD_IMAP_NAMES_MAX 10000
+#define FRANKD_SUBSCRIPTIONS_FILE "frankd-subscriptions"
+#define FRANKD_SUBSCRIPTIONS_MAGIC "frankd-subscriptions 1"
+/* A folder's keywords (FRANKD_KEYWORDS_FILE beside its cur/): the name on
+ * line i+2 is the Maildir info letter 'a'+i, as Dovecot's
+ * dovecot-keywords does with "i name" lines; 26 at most. */
+#define FRANKD_KEYWORDS_FILE "frankd-keywords"
+#define FRANKD_KEYWORDS_MAGIC "frankd-keywords 1"
+#define FRANKD_KEYWORDS_MAX 26
+
+struct frankd_imap_names {
+	char **names;
+	size_t count;
+};
+
+/* Strict: -1 with err ("line N: ...") on anything it would not write. */
+int frankd_imap_names_parse(const char *magic, const char *text, size_t len,
+			    struct frankd_imap_names *out, struct lib_err *err);
+void frankd_imap_names_format(const char *magic, const struct frankd_imap_names *names,
+			      struct lib_buf *out);
+/* The index of name, or -1. */
+long frankd_imap_names_find(const struct frankd_imap_names *names, const char *name);
+/* Adds name unless it is there: its index, or -1 when it is not a name or
+ * the list is full. */
+int frankd_imap_names_add(struct frankd_imap_names *names, const char *name);
+void frankd_imap_names_remove(struct frankd_imap_names *names, const char *name);
+void frankd_imap_names_release(struct frankd_imap_names *names);
+
 /* ===================================================================== */
 /* Maildir folders for IMAP (mailbox.c, mailbox_uidlist.c)               */
 /* ===================================================================== */
@@ -727,6 +775,10 @@ void frankd_uidlist_release(struct frankd_uidlist *list);
  * with other flags (letters frankd does not know are kept), caller frees. */
 unsigned frankd_maildir_flags(const char *file_name);
 char *frankd_maildir_with_flags(const char *file_name, unsigned flags);
+/* The keywords of the info: bit i for the letter 'a'+i; and the name with
+ * flags and exactly those keywords (other letters kept), caller frees. */
+uint32_t frankd_maildir_keywords(const char *file_name);
+char *frankd_maildir_with_keywords(const char *file_name, unsigned flags, uint32_t keywords);
 
 /* text with CRLF line ends (the last line ended too), appended to out:
  * the bytes frankd_crlf_size counts. */

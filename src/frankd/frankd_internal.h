@@ -245,6 +245,7 @@ struct frankd_mailbox_msg {
 	uint32_t uid;
 	char *file;     /* "new/NAME" or "cur/NAME:2,FS", as last seen */
 	unsigned flags; /* enum frankd_flag, from the name */
+	uint32_t keywords; /* bit i: the folder's keyword i (letter 'a'+i) */
 };
 
 /* A Maildir folder as an IMAP session sees it: its messages by UID. */
@@ -253,6 +254,7 @@ struct frankd_mailbox {
 	uint32_t uidvalidity, uidnext;
 	struct frankd_mailbox_msg *msgs;
 	size_t count;
+	struct frankd_imap_names keywords; /* FRANKD_KEYWORDS_FILE, by letter */
 };
 
 /* Reads the folder at path: its files, with UIDs from its uidlist.  Files
@@ -271,6 +273,14 @@ char *frankd_mailbox_msg_path(struct frankd_mailbox *mb, size_t index);
  * file is gone (expunged meanwhile), -1 with err. */
 int frankd_mailbox_set_flags(struct frankd_mailbox *mb, size_t index, unsigned flags,
 			     struct lib_err *err);
+
+/* The same with the keywords too. */
+int frankd_mailbox_set_keywords(struct frankd_mailbox *mb, size_t index, unsigned flags,
+				uint32_t keywords, struct lib_err *err);
+/* The folder's number for a keyword (any case): added, and the keywords
+ * file written, when it is new.  -1 with err when the folder has its 26
+ * or the file cannot be written. */
+int frankd_mailbox_keyword(struct frankd_mailbox *mb, const char *name, struct lib_err *err);
 
 /* --- Delivery (runner.c) ------------------------------------------------------- */
 

@@ -27,6 +27,8 @@ struct imap_session {
 	struct frankd_mailbox box; /* the selected folder as the client knows it */
 	int read_only;           /* EXAMINE */
 	struct event *idle_timer;
+	struct event *command_timer; /* a command begun must end in time */
+	unsigned enabled;        /* by ENABLE: enum imapd_extension_bit */
 	unsigned errors;
 };
 
@@ -41,14 +43,41 @@ void imapd_send(struct imap_session *s, const struct lib_buf *data);
  * frankd makes (a "." in it, empty parts...). */
 char *imapd_folder_path(const char *maildir, const char *name);
 
-/* Commands on the selected folder (imapd_fetch.c). */
+/* Commands on the selected folder (imapd_fetch.c; STORE in imapd_store.c). */
 void imapd_fetch(struct imap_session *s, const struct frankd_imap_cmd *cmd);
 void imapd_store(struct imap_session *s, const struct frankd_imap_cmd *cmd);
 void imapd_search(struct imap_session *s, const struct frankd_imap_cmd *cmd);
+/* The messages a set names: 1 for index i when it is in it (imapd_fetch.c). */
+int imapd_in_set(struct imap_session *s, const struct frankd_imap_seqset *set, int uid, size_t i);
+/* The set of a FETCH or STORE: 0, or -1 after a BAD (a sequence number
+ * beyond the folder too). */
+int imapd_set_arg(struct imap_session *s, const struct frankd_imap_cmd *cmd,
+		  struct frankd_imap_seqset *set);
+/* Flags and keywords (imapd_store.c): "\Seen $Junk" appended to out. */
+void imapd_flags_format(const struct frankd_mailbox *box, const struct frankd_mailbox_msg *m,
+			struct lib_buf *out);
+/* Every flag and keyword the folder has, for SELECT's FLAGS. */
+void imapd_flag_names(const struct frankd_mailbox *box, struct lib_buf *out);
+/* 1 when the message has the keyword (any case). */
+int imapd_has_keyword(const struct frankd_mailbox *box, const struct frankd_mailbox_msg *m,
+		      const char *name);
 /* Commands that add messages and folders (imapd_append.c). */
 void imapd_append(struct imap_session *s, const struct frankd_imap_cmd *cmd);
 void imapd_copy(struct imap_session *s, const struct frankd_imap_cmd *cmd);
 void imapd_create(struct imap_session *s, const struct frankd_imap_cmd *cmd);
+/* MOVE set folder, UID MOVE (RFC 6851): COPY, then the originals expunged. */
+void imapd_move(struct imap_session *s, const struct frankd_imap_cmd *cmd);
+/* Commands on folders as a whole (imapd_folder.c). */
+void imapd_delete(struct imap_session *s, const struct frankd_imap_cmd *cmd);
+void imapd_rename(struct imap_session *s, const struct frankd_imap_cmd *cmd);
+/* SUBSCRIBE and UNSUBSCRIBE. */
+void imapd_subscribe(struct imap_session *s, const struct frankd_imap_cmd *cmd);
+/* The user's subscriptions: 1 with names set (release it), or 0 when
+ * there is no file yet (every folder counts as subscribed). */
+int imapd_subscriptions(const struct imap_session *s, struct frankd_imap_names *names);
+/* The bit of an extension ENABLE turns on ("CONDSTORE"...), 0 for one
+ * frankd does not have. */
+unsigned imapd_extension(const char *name);
 /* Removes the \Deleted messages (those of uids only, when not NULL);
  * with report, says "* n EXPUNGE". */
 void imapd_expunge(struct imap_session *s, int report, const struct frankd_imap_seqset *uids);

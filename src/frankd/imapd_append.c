@@ -1,5 +1,7 @@
 /* imapd_append.c: the IMAP commands that add messages and folders: APPEND
- * and COPY (with UIDPLUS's APPENDUID and COPYUID, RFC 4315) and CREATE.
+ * COPY and MOVE (with UIDPLUS's APPENDUID and COPYUID, RFC 4315; MOVE
+ * is RFC 6851) and CREATE.  Keywords go by name: a copy has the target
+ * folder's letters for them.
  * A new copy goes the way a delivery does (frankd_maildir_deliver: tmp/,
  * fsync, new/, fsync), then is renamed into cur/ with its flags; its UID
  * comes from the folder's uidlist when the folder is read next, which
@@ -28,7 +30,7 @@ static const char *folder_of(const struct imap_session *s, const char *path)
 /* Adds data (CRLF or LF) to the folder at path with flags and a date (0:
  * now): its base name (caller frees), or NULL after logging why. */
 static char *add_copy(struct imap_session *s, const char *path, const char *data, size_t len,
-		      unsigned flags, long long date)
+		      unsigned flags, uint32_t keywords, long long date)
 {
 	struct lib_err err;
 	char *base = NULL;
@@ -44,7 +46,7 @@ static char *add_copy(struct imap_session *s, const char *path, const char *data
 		return NULL;
 	}
 	char *from = lib_xasprintf("%s/new/%s", path, base);
-	char *named = frankd_maildir_with_flags(base, flags);
+	char *named = frankd_maildir_with_keywords(base, flags, keywords);
 	char *to = lib_xasprintf("%s/cur/%s", path, named);
 	char *cur = lib_xasprintf("%s/cur", path);
 	if (date > 0) {
@@ -60,6 +62,36 @@ static char *add_copy(struct imap_session *s, const char *path, const char *data
 	free(to);
 	free(cur);
 	return base;
+}
+
+/* The target folder's bits for keyword names (made there when new; one
+ * that finds no room is left out, as the log says). */
+static uint32_t keyword_bits(struct imap_session *s, const char *path,
+			     const struct frankd_imap_names *names)
+{
+	struct frankd_mailbox target;
+	memset(&target, 0, sizeof target);
+	target.path = (char *)path; /* frankd_mailbox_keyword reads only path and keywords */
+	uint32_t bits = 0;
+	for (size_t i = 0; i < names->count; i++) {
+		struct lib_err err;
+		int at = frankd_mailbox_keyword(&target, names->names[i], &err);
+		if (at < 0)
+			frankd_log(FRANKD_LOG_WARN, "imap %lu: %s", s->conn.id, err.msg);
+		else
+			bits |= UINT32_C(1) << at;
+	}
+	frankd_imap_names_release(&target.keywords);
+	return bits;
+}
+
+/* The names of a message's keywords in the selected folder. */
+static void keyword_names(const struct imap_session *s, const struct frankd_mailbox_msg *m,
+			  struct frankd_imap_names *names)
+{
+	for (size_t k = 0; k < s->box.keywords.count && k < FRANKD_KEYWORDS_MAX; k++)
+		if (m->keywords & (UINT32_C(1) << k))
+			frankd_imap_names_add(names, s->box.keywords.names[k]);
 }
 
 /* The UIDs the folder at path now gives to bases (0 where none). */
@@ -108,27 +140,34 @@ void imapd_append(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 	size_t n = cmd->nargs, i = 1;
 	unsigned flags = 0;
 	long long date = 0;
+	struct frankd_imap_names keywords = { NULL, 0 };
 	if (n >= 3 && cmd->args[1].kind == FRANKD_IMAP_LPAREN) {
 		size_t close = 2;
 		while (close < n && cmd->args[close].kind != FRANKD_IMAP_RPAREN)
 			close++;
-		if (close == n || frankd_imap_flags_parse(cmd->args + 2, close - 2, &flags) < 0)
+		if (close == n ||
+		    frankd_imap_flag_list_parse(cmd->args + 2, close - 2, &flags, &keywords) < 0)
 			n = 0;
 		i = close + 1;
 	}
 	if (n && i + 2 == n && frankd_imap_datetime_parse(cmd->args[i].text, &date) < 0)
 		n = 0;
 	if (n < 2 || (i + 1 != n && i + 2 != n) || cmd->args[n - 1].kind != FRANKD_IMAP_STRING) {
-		imapd_reply(s, "%s BAD Syntax: APPEND folder [(system flags)] [date-time] literal",
+		imapd_reply(s, "%s BAD Syntax: APPEND folder [(flags)] [date-time] literal",
 			    cmd->tag);
 		s->errors++;
+		frankd_imap_names_release(&keywords);
 		return;
 	}
 	char *path = target(s, cmd, &cmd->args[0]);
-	if (!path)
+	if (!path) {
+		frankd_imap_names_release(&keywords);
 		return;
+	}
 	const struct frankd_imap_token *msg = &cmd->args[n - 1];
-	char *base = add_copy(s, path, msg->text, msg->len, flags, date);
+	char *base = add_copy(s, path, msg->text, msg->len, flags,
+			      keyword_bits(s, path, &keywords), date);
+	frankd_imap_names_release(&keywords);
 	uint32_t uid, uidvalidity;
 	if (!base || uids_of(path, &base, 1, &uid, &uidvalidity) < 0 || uid == 0)
 		imapd_reply(s, "%s NO [SERVERBUG] The message could not be stored", cmd->tag);
@@ -161,8 +200,12 @@ static void copy_all(struct imap_session *s, const struct frankd_imap_seqset *se
 		struct stat st;
 		if (file && stat(file, &st) == 0 &&
 		    lib_read_file(file, MESSAGE_MAX, &data, &len, &err) == 0) {
+			struct frankd_imap_names names = { NULL, 0 };
+			keyword_names(s, &b->msgs[i], &names);
 			c->bases[c->count] = add_copy(s, path, data, len, b->msgs[i].flags,
+						      keyword_bits(s, path, &names),
 						      (long long)st.st_mtime);
+			frankd_imap_names_release(&names);
 			c->from[c->count] = b->msgs[i].uid;
 			c->count += c->bases[c->count] != NULL;
 		}
@@ -178,14 +221,60 @@ static void uid_list(const uint32_t *uids, size_t n, struct lib_buf *out)
 		lib_buf_printf(out, "%s%u", k ? "," : "", uids[k]);
 }
 
-/* COPY set folder, UID COPY */
-void imapd_copy(struct imap_session *s, const struct frankd_imap_cmd *cmd)
+/* Every number of the set is a message's (or "*"). */
+static int seqset_within(const struct frankd_imap_seqset *set, size_t count)
+{
+	for (size_t i = 0; i < set->count; i++) {
+		uint32_t a = set->ranges[i].first, b = set->ranges[i].last;
+		if ((a != FRANKD_IMAP_STAR && a > count) || (b != FRANKD_IMAP_STAR && b > count))
+			return 0;
+	}
+	return 1;
+}
+
+/* MOVE: the originals of the copies removed (their files unlinked), then
+ * the folder read again, which reports them as EXPUNGE (RFC 6851 3.3). */
+static void remove_originals(struct imap_session *s, const struct copies *c)
+{
+	for (size_t k = 0; k < c->count; k++) {
+		long i = frankd_mailbox_find(&s->box, c->from[k]);
+		char *path = i >= 0 ? frankd_mailbox_msg_path(&s->box, (size_t)i) : NULL;
+		if (path && unlink(path) < 0 && errno != ENOENT)
+			frankd_log(FRANKD_LOG_ERROR, "imap %lu: removing %s: %s", s->conn.id, path,
+				   strerror(errno));
+		free(path);
+	}
+	static const char *const subs[] = { "cur", "new" };
+	for (size_t k = 0; c->count && k < 2; k++) {
+		char *dir = lib_xasprintf("%s/%s", s->box.path, subs[k]);
+		struct lib_err err;
+		if (frankd_fsync_dir(dir, &err) < 0)
+			frankd_log(FRANKD_LOG_ERROR, "imap %lu: %s", s->conn.id, err.msg);
+		free(dir);
+	}
+	imapd_refresh(s);
+}
+
+/* COPY set folder, UID COPY; MOVE and UID MOVE, whose COPYUID is untagged. */
+static void copy_or_move(struct imap_session *s, const struct frankd_imap_cmd *cmd, int move)
 {
 	struct frankd_imap_seqset set;
+	const char *verb = move ? "MOVE" : "COPY";
 	if (cmd->nargs != 2 || cmd->args[0].kind != FRANKD_IMAP_ATOM ||
 	    frankd_imap_seqset_parse(cmd->args[0].text, &set) < 0) {
-		imapd_reply(s, "%s BAD Syntax: COPY set folder", cmd->tag);
+		imapd_reply(s, "%s BAD Syntax: %s set folder", cmd->tag, verb);
 		s->errors++;
+		return;
+	}
+	if (!cmd->uid && !seqset_within(&set, s->box.count)) {
+		imapd_reply(s, "%s BAD Invalid message sequence number", cmd->tag);
+		s->errors++;
+		frankd_imap_seqset_release(&set);
+		return;
+	}
+	if (move && s->read_only) {
+		imapd_reply(s, "%s NO [READ-ONLY] Folder is read-only", cmd->tag);
+		frankd_imap_seqset_release(&set);
 		return;
 	}
 	char *path = target(s, cmd, &cmd->args[1]);
@@ -197,16 +286,21 @@ void imapd_copy(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 	copy_all(s, &set, cmd->uid, path, &c);
 	uint32_t *to = lib_xcalloc(c.count + 1, sizeof *to), uidvalidity = 0;
 	struct lib_buf line = LIB_BUF_INIT;
+	lib_buf_printf(&line, "%s OK ", move ? "*" : cmd->tag);
 	if (c.count && uids_of(path, c.bases, c.count, to, &uidvalidity) == 0) {
-		lib_buf_printf(&line, "%s OK [COPYUID %u ", cmd->tag, uidvalidity);
+		lib_buf_printf(&line, "[COPYUID %u ", uidvalidity);
 		uid_list(c.from, c.count, &line);
 		lib_buf_putc(&line, ' ');
 		uid_list(to, c.count, &line);
-		lib_buf_puts(&line, "] COPY done");
-	} else {
-		lib_buf_printf(&line, "%s OK COPY done", cmd->tag);
+		lib_buf_puts(&line, "] ");
 	}
-	imapd_reply(s, "%s", line.data);
+	lib_buf_printf(&line, "%s", move ? "Moved" : "COPY done");
+	if (!move || c.count)
+		imapd_reply(s, "%s", line.data);
+	if (move) {
+		remove_originals(s, &c);
+		imapd_reply(s, "%s OK %sMOVE done", cmd->tag, cmd->uid ? "UID " : "");
+	}
 	lib_buf_release(&line);
 	for (size_t k = 0; k < c.count; k++)
 		free(c.bases[k]);
@@ -215,6 +309,16 @@ void imapd_copy(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 	free(to);
 	free(path);
 	frankd_imap_seqset_release(&set);
+}
+
+void imapd_copy(struct imap_session *s, const struct frankd_imap_cmd *cmd)
+{
+	copy_or_move(s, cmd, 0);
+}
+
+void imapd_move(struct imap_session *s, const struct frankd_imap_cmd *cmd)
+{
+	copy_or_move(s, cmd, 1);
 }
 
 /* CREATE folder: a Maildir++ folder (its parents are names only). */

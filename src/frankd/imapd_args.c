@@ -3,6 +3,8 @@
  *   sequence-set = (seq-number / seq-range) *("," sequence-set)
  *   seq-range    = seq-number ":" seq-number;  seq-number = nz-number / "*"
  *   flag         = "\Answered" / "\Flagged" / "\Deleted" / "\Seen" / "\Draft"
+ *                / flag-keyword;  flag-keyword = atom
+ *   atom         = 1*<any CHAR except "(" ")" "{" SP CTL "%" "*" DQUOTE "\" "]">
  *   fetch-att    = "FLAGS" / "INTERNALDATE" / "RFC822.SIZE" / "UID" / "RFC822"
  *                / "RFC822.HEADER" / "RFC822.TEXT"
  *                / "BODY" [".PEEK"] "[" [section-text] "]" ["<" number "." nz-number ">"]
@@ -110,6 +112,33 @@ int frankd_imap_flags_parse(const struct frankd_imap_token *tokens, size_t n, un
 		if (k == COUNT(flag_names))
 			return -1;
 		*flags |= flag_names[k].bit;
+	}
+	return 0;
+}
+
+static int keyword_ok(const char *s, size_t len)
+{
+	if (len == 0 || len > 100 || strlen(s) != len)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f || strchr("(){%*\"\\]", s[i]))
+			return 0;
+	return 1;
+}
+
+int frankd_imap_flag_list_parse(const struct frankd_imap_token *tokens, size_t n,
+				unsigned *flags, struct frankd_imap_names *keywords)
+{
+	*flags = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned bit;
+		const struct frankd_imap_token *t = &tokens[i];
+		if (frankd_imap_flags_parse(t, 1, &bit) == 0)
+			*flags |= bit;
+		else if (t->kind != FRANKD_IMAP_ATOM || !keyword_ok(t->text, t->len))
+			return -1;
+		else if (frankd_imap_names_add(keywords, t->text) < 0)
+			return -1;
 	}
 	return 0;
 }

@@ -17,16 +17,15 @@
 
 /* The messages a set names: 1 for index i when it is in it.  -1 (after a
  * BAD) when a sequence number is beyond the folder. */
-static int in_set(struct imap_session *s, const struct frankd_imap_seqset *set, int uid,
-		  size_t i)
+int imapd_in_set(struct imap_session *s, const struct frankd_imap_seqset *set, int uid, size_t i)
 {
 	const struct frankd_mailbox *b = &s->box;
 	uint32_t star = uid ? (b->count ? b->msgs[b->count - 1].uid : 0) : (uint32_t)b->count;
 	return frankd_imap_seqset_has(set, uid ? b->msgs[i].uid : (uint32_t)(i + 1), star);
 }
 
-static int set_arg(struct imap_session *s, const struct frankd_imap_cmd *cmd,
-		   struct frankd_imap_seqset *set)
+int imapd_set_arg(struct imap_session *s, const struct frankd_imap_cmd *cmd,
+		  struct frankd_imap_seqset *set)
 {
 	if (cmd->nargs < 2 || cmd->args[0].kind != FRANKD_IMAP_ATOM ||
 	    frankd_imap_seqset_parse(cmd->args[0].text, set) < 0) {
@@ -124,7 +123,7 @@ static void fetch_one(struct imap_session *s, size_t i, const struct frankd_imap
 		lib_buf_printf(&out, "UID %u", m->uid), sep = " ";
 	if (items & FRANKD_FETCH_FLAGS) {
 		lib_buf_printf(&out, "%sFLAGS (", sep), sep = " ";
-		frankd_imap_flags_format(m->flags, &out);
+		imapd_flags_format(&s->box, m, &out);
 		lib_buf_putc(&out, ')');
 	}
 	if (items & FRANKD_FETCH_INTERNALDATE) {
@@ -156,77 +155,16 @@ void imapd_fetch(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 	struct frankd_imap_seqset set;
 	struct frankd_imap_fetch f;
 	const char *error;
-	if (set_arg(s, cmd, &set) < 0)
+	if (imapd_set_arg(s, cmd, &set) < 0)
 		return;
 	if (frankd_imap_fetch_parse(cmd->args + 1, cmd->nargs - 1, &f, &error) < 0) {
 		imapd_reply(s, "%s BAD %s", cmd->tag, error);
 		s->errors++;
 	} else {
 		for (size_t i = 0; i < s->box.count; i++)
-			if (in_set(s, &set, cmd->uid, i))
+			if (imapd_in_set(s, &set, cmd->uid, i))
 				fetch_one(s, i, &f, cmd->uid);
 		imapd_reply(s, "%s OK %sFETCH done", cmd->tag, cmd->uid ? "UID " : "");
-	}
-	frankd_imap_seqset_release(&set);
-}
-
-/* --- STORE ------------------------------------------------------------------------ */
-
-/* "FLAGS", "+FLAGS.SILENT"...: the mode ('=', '+', '-') and silence. */
-static int store_item(const char *item, char *mode, int *silent)
-{
-	*mode = *item == '+' || *item == '-' ? *item++ : '=';
-	*silent = 0;
-	if (strcasecmp(item, "FLAGS.SILENT") == 0)
-		*silent = 1;
-	else if (strcasecmp(item, "FLAGS") != 0)
-		return -1;
-	return 0;
-}
-
-void imapd_store(struct imap_session *s, const struct frankd_imap_cmd *cmd)
-{
-	struct frankd_imap_seqset set;
-	char mode;
-	int silent;
-	unsigned flags;
-	if (set_arg(s, cmd, &set) < 0)
-		return;
-	size_t first = 2, n = cmd->nargs > 2 ? cmd->nargs - 2 : 0;
-	if (n >= 2 && cmd->args[2].kind == FRANKD_IMAP_LPAREN &&
-	    cmd->args[cmd->nargs - 1].kind == FRANKD_IMAP_RPAREN)
-		first = 3, n -= 2;
-	if (cmd->nargs < 3 || store_item(cmd->args[1].text, &mode, &silent) < 0 ||
-	    frankd_imap_flags_parse(cmd->args + first, n, &flags) < 0) {
-		imapd_reply(s, "%s BAD Syntax: STORE set [+-]FLAGS[.SILENT] (system flags)",
-			    cmd->tag);
-		s->errors++;
-	} else if (s->read_only) {
-		imapd_reply(s, "%s NO [READ-ONLY] Folder is read-only", cmd->tag);
-	} else {
-		for (size_t i = 0; i < s->box.count; i++) {
-			if (!in_set(s, &set, cmd->uid, i))
-				continue;
-			struct frankd_mailbox_msg *m = &s->box.msgs[i];
-			unsigned to = mode == '=' ? flags : mode == '+' ? m->flags | flags
-									: m->flags & ~flags;
-			struct lib_err err;
-			int rc = frankd_mailbox_set_flags(&s->box, i, to, &err);
-			if (rc < 0)
-				frankd_log(FRANKD_LOG_ERROR, "imap %lu: %s", s->conn.id, err.msg);
-			if (rc != 0 || silent)
-				continue;
-			struct lib_buf line = LIB_BUF_INIT;
-			lib_buf_printf(&line, "* %zu FETCH (FLAGS (", i + 1);
-			frankd_imap_flags_format(m->flags, &line);
-			if (cmd->uid)
-				lib_buf_printf(&line, ") UID %u)", m->uid);
-			else
-				lib_buf_puts(&line, "))");
-			imapd_reply(s, "%s", line.data);
-			lib_buf_release(&line);
-		}
-		imapd_reply(s, "%s OK %sSTORE done", cmd->tag, cmd->uid ? "UID " : "");
 	}
 	frankd_imap_seqset_release(&set);
 }
@@ -294,10 +232,12 @@ static int matches(struct search_msg *m, const struct frankd_imap_search *k)
 		return 1;
 	case FRANKD_SEARCH_OR: return matches(m, &k->children[0]) || matches(m, &k->children[1]);
 	case FRANKD_SEARCH_NOT: return !matches(m, &k->children[0]);
-	case FRANKD_SEARCH_SEQSET: return in_set(m->s, &k->set, 0, m->i);
-	case FRANKD_SEARCH_UID: return in_set(m->s, &k->set, 1, m->i);
+	case FRANKD_SEARCH_SEQSET: return imapd_in_set(m->s, &k->set, 0, m->i);
+	case FRANKD_SEARCH_UID: return imapd_in_set(m->s, &k->set, 1, m->i);
 	case FRANKD_SEARCH_FLAG: return (msg->flags & k->flag) != 0;
 	case FRANKD_SEARCH_UNFLAG: return (msg->flags & k->flag) == 0;
+	case FRANKD_SEARCH_KEYWORD: return imapd_has_keyword(&m->s->box, msg, k->value);
+	case FRANKD_SEARCH_UNKEYWORD: return !imapd_has_keyword(&m->s->box, msg, k->value);
 	default: break;
 	}
 	if (load(m) < 0)
@@ -401,11 +341,12 @@ void imapd_refresh(struct imap_session *s)
 		}
 	for (size_t j = 0; j < now.count; j++) {
 		long k = frankd_mailbox_find(&s->box, now.msgs[j].uid);
-		if (k < 0 || s->box.msgs[k].flags == now.msgs[j].flags)
+		if (k < 0 || (s->box.msgs[k].flags == now.msgs[j].flags &&
+			      s->box.msgs[k].keywords == now.msgs[j].keywords))
 			continue;
 		struct lib_buf line = LIB_BUF_INIT;
 		lib_buf_printf(&line, "* %zu FETCH (FLAGS (", j + 1);
-		frankd_imap_flags_format(now.msgs[j].flags, &line);
+		imapd_flags_format(&now, &now.msgs[j], &line);
 		lib_buf_printf(&line, ") UID %u)", now.msgs[j].uid);
 		imapd_reply(s, "%s", line.data);
 		lib_buf_release(&line);

@@ -107,7 +107,11 @@ static const char *const verb_names[] = {
 	[FRANKD_IMAP_SEARCH] = "SEARCH",       [FRANKD_IMAP_FETCH] = "FETCH",
 	[FRANKD_IMAP_STORE] = "STORE",         [FRANKD_IMAP_IDLE] = "IDLE",
 	[FRANKD_IMAP_APPEND] = "APPEND",       [FRANKD_IMAP_COPY] = "COPY",
-	[FRANKD_IMAP_CREATE] = "CREATE",
+	[FRANKD_IMAP_CREATE] = "CREATE",       [FRANKD_IMAP_DELETE] = "DELETE",
+	[FRANKD_IMAP_RENAME] = "RENAME",       [FRANKD_IMAP_SUBSCRIBE] = "SUBSCRIBE",
+	[FRANKD_IMAP_UNSUBSCRIBE] = "UNSUBSCRIBE", [FRANKD_IMAP_NAMESPACE] = "NAMESPACE",
+	[FRANKD_IMAP_ID] = "ID",               [FRANKD_IMAP_ENABLE] = "ENABLE",
+	[FRANKD_IMAP_MOVE] = "MOVE",
 };
 
 #define NVERBS (sizeof verb_names / sizeof verb_names[0])
@@ -298,7 +302,7 @@ int frankd_imap_parse(const char *data, size_t len, struct frankd_imap_cmd *cmd,
 		return *error = "Unknown command", -1;
 	if (cmd->uid && cmd->verb != FRANKD_IMAP_FETCH && cmd->verb != FRANKD_IMAP_STORE &&
 	    cmd->verb != FRANKD_IMAP_SEARCH && cmd->verb != FRANKD_IMAP_COPY &&
-	    cmd->verb != FRANKD_IMAP_EXPUNGE)
+	    cmd->verb != FRANKD_IMAP_EXPUNGE && cmd->verb != FRANKD_IMAP_MOVE)
 		return *error = "Unknown UID command", -1;
 	if (scan_arguments(&sc, cmd) < 0)
 		return *error = sc.error, -1;

@@ -9,7 +9,8 @@
  *              / "LARGER" SP number / "NOT" SP search-key
  *              / "OR" SP search-key SP search-key / "SMALLER" SP number
  *              / "UID" SP sequence-set / sequence-set / "(" search-key *(SP search-key) ")"
- * KEYWORD, NEW, OLD, RECENT and the SENT* dates are not served (BAD).
+ *              / "KEYWORD" SP flag-keyword / "UNKEYWORD" SP flag-keyword
+ * NEW, OLD, RECENT and the SENT* dates are not served (BAD).
  * A pure function; depth and size are bounded by the tokens. */
 #include "frankd.h"
 
@@ -151,6 +152,15 @@ static int named_key(struct search_scan *sc, struct frankd_imap_search *node, co
 		if (!t)
 			return -1;
 		node->key = strcasecmp(name, "BODY") == 0 ? FRANKD_SEARCH_BODY : FRANKD_SEARCH_TEXT;
+		node->value = lib_xstrdup(t->text);
+		return 0;
+	}
+	if (strcasecmp(name, "KEYWORD") == 0 || strcasecmp(name, "UNKEYWORD") == 0) {
+		const struct frankd_imap_token *t = astring(sc);
+		if (!t)
+			return -1;
+		node->key = name[0] == 'K' || name[0] == 'k' ? FRANKD_SEARCH_KEYWORD
+							     : FRANKD_SEARCH_UNKEYWORD;
 		node->value = lib_xstrdup(t->text);
 		return 0;
 	}

@@ -2,6 +2,7 @@
  * its uidlist (FRANKD_UIDLIST_FILE), flags in the file names' info.  The
  * daemon is one thread, so loading (read the uidlist, list the files, give
  * new files UIDs, write the uidlist) happens at once for every session;
+ * keywords are the letters a-z of the info, named by FRANKD_KEYWORDS_FILE;
  * frankd's deliveries only add files to new/, which the next load finds. */
 #include "frankd_internal.h"
 
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,6 +74,26 @@ static void uidlist_read(const char *path, struct frankd_uidlist *list)
 		memset(list, 0, sizeof *list);
 		list->uidvalidity = (uint32_t)time(NULL);
 		list->uidnext = 1;
+	}
+	free(text);
+	free(file);
+}
+
+/* The folder's keywords; none when the file is missing or broken (the
+ * log says why: the letters in file names then mean nothing). */
+static void keywords_read(const char *path, struct frankd_imap_names *names)
+{
+	char *file = lib_xasprintf("%s/%s", path, FRANKD_KEYWORDS_FILE);
+	char *text = NULL;
+	size_t len = 0;
+	struct lib_err err;
+	memset(names, 0, sizeof *names);
+	if (lib_read_file(file, 1u << 20, &text, &len, &err) == 0 &&
+	    (frankd_imap_names_parse(FRANKD_KEYWORDS_MAGIC, text, len, names, &err) < 0 ||
+	     names->count > FRANKD_KEYWORDS_MAX)) {
+		frankd_log(FRANKD_LOG_WARN, "%s: %s: keywords ignored", file,
+			   names->count ? "more than 26" : err.msg);
+		frankd_imap_names_release(names);
 	}
 	free(text);
 	free(file);
@@ -164,7 +186,9 @@ int frankd_mailbox_load(const char *path, struct frankd_mailbox *mb, struct lib_
 		qsort(found, n, sizeof *found, found_by_uid);
 	for (size_t i = 0; i < n; i++)
 		mb->msgs[i] = (struct frankd_mailbox_msg){ found[i].uid, found[i].file,
-							   frankd_maildir_flags(found[i].file) };
+							   frankd_maildir_flags(found[i].file),
+							   frankd_maildir_keywords(found[i].file) };
+	keywords_read(path, &mb->keywords);
 	mb->count = n;
 	int rc = 0;
 	if (fresh || n != list.count)
@@ -184,6 +208,7 @@ void frankd_mailbox_release(struct frankd_mailbox *mb)
 		free(mb->msgs[i].file);
 	free(mb->msgs);
 	free(mb->path);
+	frankd_imap_names_release(&mb->keywords);
 	memset(mb, 0, sizeof *mb);
 }
 
@@ -219,12 +244,18 @@ char *frankd_mailbox_msg_path(struct frankd_mailbox *mb, size_t index)
 int frankd_mailbox_set_flags(struct frankd_mailbox *mb, size_t index, unsigned flags,
 			     struct lib_err *err)
 {
+	return frankd_mailbox_set_keywords(mb, index, flags, mb->msgs[index].keywords, err);
+}
+
+int frankd_mailbox_set_keywords(struct frankd_mailbox *mb, size_t index, unsigned flags,
+				uint32_t keywords, struct lib_err *err)
+{
 	char *from = frankd_mailbox_msg_path(mb, index);
 	if (!from)
 		return 1;
 	struct frankd_mailbox_msg *m = &mb->msgs[index];
 	const char *name = strchr(m->file, '/') + 1;
-	char *renamed = frankd_maildir_with_flags(name, flags);
+	char *renamed = frankd_maildir_with_keywords(name, flags, keywords);
 	char *file = lib_xasprintf("cur/%s", renamed);
 	char *to = lib_xasprintf("%s/%s", mb->path, file);
 	int rc = 0;
@@ -234,6 +265,7 @@ int frankd_mailbox_set_flags(struct frankd_mailbox *mb, size_t index, unsigned f
 		free(m->file);
 		m->file = file;
 		m->flags = flags;
+		m->keywords = keywords;
 		file = NULL;
 	}
 	free(file);
@@ -241,4 +273,31 @@ int frankd_mailbox_set_flags(struct frankd_mailbox *mb, size_t index, unsigned f
 	free(renamed);
 	free(from);
 	return rc;
+}
+
+int frankd_mailbox_keyword(struct frankd_mailbox *mb, const char *name, struct lib_err *err)
+{
+	struct frankd_imap_names now;
+	keywords_read(mb->path, &now); /* another session may have added some */
+	frankd_imap_names_release(&mb->keywords);
+	mb->keywords = now;
+	for (size_t i = 0; i < mb->keywords.count; i++)
+		if (strcasecmp(mb->keywords.names[i], name) == 0)
+			return (int)i;
+	if (mb->keywords.count == FRANKD_KEYWORDS_MAX)
+		return lib_err_set(err, "%s: 26 keywords already", mb->path);
+	int at = frankd_imap_names_add(&mb->keywords, name);
+	if (at < 0)
+		return lib_err_set(err, "%s: not a keyword", name);
+	struct lib_buf text = LIB_BUF_INIT;
+	frankd_imap_names_format(FRANKD_KEYWORDS_MAGIC, &mb->keywords, &text);
+	char *file = lib_xasprintf("%s/%s", mb->path, FRANKD_KEYWORDS_FILE);
+	int rc = frankd_write_durable_in(file, text.data, text.len, 0600, err);
+	free(file);
+	lib_buf_release(&text);
+	if (rc < 0) {
+		frankd_imap_names_remove(&mb->keywords, name);
+		return -1;
+	}
+	return at;
 }

@@ -132,6 +132,36 @@ char *frankd_maildir_with_flags(const char *file_name, unsigned flags)
 	return lib_buf_take(&out);
 }
 
+uint32_t frankd_maildir_keywords(const char *file_name)
+{
+	const char *info = strstr(file_name, ":2,");
+	uint32_t keywords = 0;
+	for (const char *c = info ? info + 3 : ""; *c; c++)
+		if (*c >= 'a' && *c <= 'z')
+			keywords |= UINT32_C(1) << (*c - 'a');
+	return keywords;
+}
+
+char *frankd_maildir_with_keywords(const char *file_name, unsigned flags, uint32_t keywords)
+{
+	char *with_flags = frankd_maildir_with_flags(file_name, flags);
+	char *info = strstr(with_flags, ":2,") + 3;
+	struct lib_buf out = LIB_BUF_INIT;
+	lib_buf_append(&out, with_flags, (size_t)(info - with_flags));
+	/* in ASCII order: the upper case letters and others first, then a-z */
+	for (const char *c = info; *c; c++)
+		if (*c < 'a')
+			lib_buf_putc(&out, *c);
+	for (int i = 0; i < FRANKD_KEYWORDS_MAX; i++)
+		if (keywords & (UINT32_C(1) << i))
+			lib_buf_putc(&out, (char)('a' + i));
+	for (const char *c = info; *c; c++) /* beyond 'z' ("{", "~") */
+		if ((unsigned char)*c > 'z')
+			lib_buf_putc(&out, *c);
+	free(with_flags);
+	return lib_buf_take(&out);
+}
+
 void frankd_crlf_append(const char *text, size_t len, struct lib_buf *out)
 {
 	size_t start = 0;

@@ -11,7 +11,7 @@ groff -man -ww -z "$page" >"$T_TMP/groff.out" 2>&1
 t_check "frankd(8) formats without a warning" test ! -s "$T_TMP/groff.out"
 
 ./frankd --help-config >"$T_TMP/table" 2>&1
-t_check "frankd --help-config lists the settings (16)" test "$(wc -l <"$T_TMP/table")" -eq 16
+t_check "frankd --help-config lists the settings (18)" test "$(wc -l <"$T_TMP/table")" -eq 18
 bad=""
 while IFS='	' read -r setting help; do
 	kind=${setting%% *}

@@ -105,7 +105,7 @@ static void conf_defaults(void **state)
 {
 	(void)state;
 	struct frankd_conf *c = parse_ok("domain a.test\nuser u {\nmaildir /m\naddress u@a.test\n}\n");
-	assert_int_equal(c->nlistens, 3);
+	assert_int_equal(c->nlistens, 7); /* SMTP, POP3 and IMAP */
 	assert_string_equal(c->listens[0].port, "2525"); /* not root */
 	assert_string_equal(c->listens[1].port, "2587");
 	assert_string_equal(c->listens[2].port, "2465");
@@ -148,7 +148,8 @@ static void conf_errors(void **state)
 		{ "limit recipients 0\n", "t.conf:1: recipients: 0 is out of range (1 to 100000)" },
 		{ "limit speed 10\n", "t.conf:1: unknown limit speed (one of: message_size, recipients, "
 				      "line_length, errors, connections, connections_per_ip, timeout, "
-				      "auth_failures, auth_window, drain_timeout, hops, workers)" },
+				      "imap_idle_timeout, imap_login_timeout, auth_failures, "
+				      "auth_window, drain_timeout, hops, workers)" },
 		{ "retry first soon\n", "t.conf:1: first: not a number: soon" },
 		{ "log loud\n", "t.conf:1: log: stderr or syslog, not loud" },
 		{ "recipient_delimiter ++\n", "t.conf:1: recipient_delimiter: one of + - _ = or none" },

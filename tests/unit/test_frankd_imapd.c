@@ -316,7 +316,7 @@ static const struct search_case search_cases[] = {
 	{ "t SEARCH OR SEEN", NULL, "NOT or OR without its key" },
 	{ "t SEARCH SINCE 32-Jan-2024", NULL, "Bad date" },
 	{ "t SEARCH LARGER x", NULL, "Bad number" },
-	{ "t SEARCH KEYWORD x", NULL, "Unknown search key" },
+	{ "t SEARCH FROB x", NULL, "Unknown search key" },
 	{ "t SEARCH ()", NULL, "Empty search" },
 	{ "t SEARCH \"ALL\"", NULL, "Bad search key" },
 };
