@@ -57,6 +57,7 @@ struct frankd_smarthost {
 	char *port;
 	char *user;
 	char *password_file;
+	char *password_command; /* run by /bin/sh at each connection: stdout's first line */
 };
 
 struct frankd_limits {
@@ -958,6 +959,13 @@ void frankd_mx_list_release(struct frankd_mx_list *list);
 void frankd_relay(const struct frankd_conf *conf, struct net_dns *dns,
 		  const struct frankd_envelope *env, struct frankd_rcpt *const *rcpts, size_t n,
 		  const char *msg, size_t len);
+
+/* Runs command through /bin/sh (stdin /dev/null) and takes the first line
+ * of its standard output as *password (caller wipes and frees): 0, or -1
+ * when it cannot run, fails, prints nothing or takes over timeout_s
+ * seconds (then it is killed).  The password is never put in err. */
+int frankd_password_command(const char *command, unsigned timeout_s, char **password,
+			    struct lib_err *err);
 
 /* frankd dkim-keygen DOMAIN SELECTOR [--ed25519 | --bits N]
  * (dkim_keygen.c): writes the key (the configured dkim_key file, else

@@ -13,7 +13,8 @@
  *
  * By smarthost: everything goes to one server on the submission port
  * with STARTTLS required and its certificate verified, and AUTH with an
- * app password read from a file at each try (never logged).
+ * app password read from a file or printed by a command at each try
+ * (never logged).
  *
  * A recipient is DELIVERED only when the next hop said 2xx to the final
  * dot with its RCPT accepted; 5xx makes it FAILED; anything else
@@ -312,11 +313,20 @@ static void relay_by_mx(const struct frankd_conf *conf, struct net_dns *dns,
 
 /* --- by smarthost ------------------------------------------------------------------ */
 
-/* The first line of the password file (caller wipes and frees). */
+#define PASSWORD_COMMAND_TIMEOUT 30 /* seconds */
+
+/* The first line of the password file or of password_command's output
+ * (caller wipes and frees). */
 static char *smarthost_password(const struct frankd_smarthost *sh, struct lib_err *err)
 {
 	char *text = NULL;
 	size_t len = 0;
+	if (sh->password_command) {
+		if (frankd_password_command(sh->password_command, PASSWORD_COMMAND_TIMEOUT, &text,
+					    err) < 0)
+			return NULL;
+		return text;
+	}
 	if (lib_read_file(sh->password_file, 4096, &text, &len, err) < 0)
 		return NULL;
 	text[strcspn(text, "\r\n")] = '\0';
@@ -330,7 +340,8 @@ static void relay_by_smarthost(const struct frankd_conf *conf, const struct fran
 	const struct frankd_smarthost *sh = &conf->smarthost;
 	struct lib_err err;
 	char *password = NULL;
-	if (sh->user && sh->password_file && !(password = smarthost_password(sh, &err))) {
+	if (sh->user && (sh->password_file || sh->password_command) &&
+	    !(password = smarthost_password(sh, &err))) {
 		set_all(rcpts, n, FRANKD_RCPT_DEFERRED, err.msg);
 		return;
 	}

@@ -7,7 +7,8 @@
 # message bounce to the sender as RFC 3464 DSNs in her Maildir, after one
 # warning of the delay; a message with a null sender never bounces.  Then
 # the same frankd relays through a smarthost (aiosmtpd requiring STARTTLS
-# and AUTH) with an app password read from a file, never logged.
+# and AUTH) with an app password read from a file, then printed by a
+# password_command (and a failing command defers, saying why); never logged.
 . tests/lib.sh
 t_tmpdir
 t_need timeout python3
@@ -161,6 +162,39 @@ t_check "with a smarthost every remote message goes through it (no MX needed)" t
 t_contains "...with the envelope kept" "${f%.eml}.env" "friend@far.test"
 t_contains "frankd logs the relay" "$LOG" "relayed <friend@far.test>"
 t_lacks "the log never shows the smarthost's password" "$LOG" "$SECRET"
+stop
+
+# --- the smarthost's password from a command, run at each connection ---------------------------
+# (the password is split in the command, so its text is only ever in the
+# command's output, never in the configuration)
+printf 'printf "%%s-%%s\\n" sh-secret 7f3a9\necho ran >>"%s"\n' "$T_TMP/pwcmd.runs" >"$T_TMP/pwcmd.sh"
+conf "smarthost 127.0.0.1 $(cat "$T_TMP/smarthost.port") user relayuser password_command \"sh $T_TMP/pwcmd.sh\" ca_file $c/ca.crt" \
+	"log_level debug"
+t_lacks "(the configuration does not hold the password)" "$A/frankd.conf" "$SECRET"
+start
+send alice@alice.test cmd1@far.test "password from a command"
+f=$(mta_wait_file "$SH" "Subject: password from a command")
+t_check "password_command: the smarthost took AUTH with its output and the mail arrived" test -n "$f"
+t_contains "...with the envelope kept" "${f%.eml}.env" "cmd1@far.test"
+t_contains "...logged as relayed" "$LOG" "relayed <cmd1@far.test>"
+send alice@alice.test cmd2@far.test "password from a command again"
+f=$(mta_wait_file "$SH" "Subject: password from a command again")
+t_check "...a second message goes too" test -n "$f"
+t_check "...the command ran at each connection (twice)" test "$(wc -l <"$T_TMP/pwcmd.runs")" -eq 2
+t_lacks "...the log never shows the password" "$LOG" "$SECRET"
+stop
+
+# a failing command: deferred, and frankd queue says why
+conf "smarthost 127.0.0.1 $(cat "$T_TMP/smarthost.port") user relayuser password_command 'echo not-the-password; exit 3' ca_file $c/ca.crt"
+start
+send alice@alice.test cmd3@far.test "password command fails"
+t_check "a failing password_command defers the message" \
+	mta_log_wait "$LOG" "deferred <cmd3@far.test>: password_command failed (exit status 3)"
+"$FRANKD" -c "$A/frankd.conf" queue >"$T_TMP/pwq.out" 2>&1
+t_contains "...and frankd queue shows the reason" "$T_TMP/pwq.out" "password_command failed (exit status 3)"
+t_lacks "...the command's output is not logged" "$LOG" "not-the-password"
+t_check "...nothing reached the smarthost" test -z "$(grep -l 'password command fails' "$SH"/* 2>/dev/null)"
+"$FRANKD" -c "$A/frankd.conf" queue delete "$(sed -n 's/^\([0-9A-F]\{20\}\).*/\1/p' "$T_TMP/pwq.out" | head -n 1)" >/dev/null 2>&1
 stop
 
 # a smarthost whose certificate cannot be verified gets nothing

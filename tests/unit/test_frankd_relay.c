@@ -244,6 +244,52 @@ static void relay_settings(void **state)
 	}
 }
 
+/* The smarthost's password_command: its text kept as written (single
+ * quotes are the shell's), and what running it gives: the first line, or
+ * an error naming why, never the output. */
+static void smarthost_password_command(void **state)
+{
+	(void)state;
+	static const char conf_text[] =
+		"smarthost smtp.test 587 user u password_command 'printf \"%s\\n\" $HOME'\n";
+	struct frankd_conf *c = frankd_conf_new();
+	struct lib_err err;
+	assert_int_equal(frankd_conf_parse(c, "t.conf", "/d", conf_text, strlen(conf_text), &err), 0);
+	assert_string_equal(c->smarthost.password_command, "printf \"%s\\n\" $HOME");
+	assert_null(c->smarthost.password_file);
+	frankd_conf_free(c);
+
+	static const struct {
+		const char *command, *password, *error;
+	} cases[] = {
+		{ "echo s3cret", "s3cret", NULL },
+		{ "printf 'first\\r\\nsecond\\n'", "first", NULL },
+		{ "printf 'no newline'", "no newline", NULL },
+		{ "echo leaked; exit 3", NULL, "password_command failed (exit status 3)" },
+		{ "true", NULL, "password_command printed no password" },
+		{ "printf '\\n'", NULL, "password_command printed no password" },
+		{ "kill -9 $$", NULL, "password_command was killed by signal 9" },
+		{ "head -c 5000 /dev/zero | tr '\\0' x", NULL,
+		  "password_command printed a line longer than 4096 bytes" },
+		{ "head -c 2000000 /dev/zero", NULL,
+		  "password_command printed more than 1048576 bytes" },
+		{ "read line; echo \"got:$line\"", "got:", NULL }, /* stdin is /dev/null */
+		{ "sleep 5", NULL, "password_command gave no answer within 1 s" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *pw = NULL;
+		err.msg[0] = '\0';
+		int rc = frankd_password_command(cases[i].command, 1, &pw, &err);
+		if (cases[i].password) {
+			if (rc != 0 || !pw || strcmp(pw, cases[i].password) != 0)
+				fail_msg("case %zu: rc %d, got %s (%s)", i, rc, pw ? pw : "NULL", err.msg);
+		} else if (rc != -1 || pw || strcmp(err.msg, cases[i].error) != 0) {
+			fail_msg("case %zu: rc %d\n got: %s\nwant: %s", i, rc, err.msg, cases[i].error);
+		}
+		free(pw);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +299,7 @@ int main(void)
 		cmocka_unit_test(dsn_structure),
 		cmocka_unit_test(envelope_flags_round_trip),
 		cmocka_unit_test(relay_settings),
+		cmocka_unit_test(smarthost_password_command),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
