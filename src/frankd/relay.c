@@ -203,6 +203,13 @@ static int send_to(const struct smtp_opts *opts, const char *label,
 	struct smtp_outcome out;
 	struct lib_err terr = { 0 };
 	char *host = lib_xasprintf("%s%s", label, smtp_client_is_tls(c) ? " (TLS)" : "");
+	/* What protected the session, for the log: opportunistic TLS does not
+	 * judge the certificate (RFC 7435), so it is never called verified. */
+	frankd_log(FRANKD_LOG_INFO, "%s: session with %s: %s", env->id, label,
+		   !smtp_client_is_tls(c) ? "plaintext"
+		   : opts->starttls == SMTP_STARTTLS_OPPORTUNISTIC
+			   ? "TLS, certificate not verified (opportunistic)"
+			   : "TLS, certificate verified");
 	smtp_client_relay(c, env->sender, addrs, n, msg, len, &out, &terr);
 	apply_outcome(rcpts, n, &out, host, &terr);
 	smtp_outcome_release(&out);

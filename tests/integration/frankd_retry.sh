@@ -13,34 +13,15 @@
 t_tmpdir
 t_need timeout python3
 . tests/integration/frankd_mta.lib
-tools=build/tests/tools
-[ -x "$tools/net_certgen" ] || { t_fail "net_certgen is built" "run: make unit-tests"; exit 1; }
 APY=$(mta_python aiosmtpd) ||
 	{ t_fail "aiosmtpd is installed" "install it: apt-get install -y python3-aiosmtpd"; exit 1; }
 
 c=$T_TMP/certs
-mkdir -p "$c"
-"$tools/net_certgen" ca "$c/ca" >/dev/null &&
-	"$tools/net_certgen" leaf "$c/ca" "$c/ip" 127.0.0.1 -1 30 >/dev/null ||
-	{ t_fail "the test certificates are made"; exit 1; }
-
-# start_py NAME SCRIPT ARGS...: a Python server writing its port to NAME.port.
-start_py() {
-	name=$1
-	shift
-	"$APY" "$@" 2>"$T_TMP/$name.err" &
-	MTA_PIDS="$MTA_PIDS $!"
-	i=0
-	while [ ! -s "$T_TMP/$name.port" ]; do
-		[ $i -ge 300 ] && { t_fail "$name starts" "$(cat "$T_TMP/$name.err")"; exit 1; }
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
+mta_certs "$c"
 
 NEXT=$T_TMP/next
 mkdir -p "$NEXT"
-start_py next tests/tools/frankd_nexthop.py "$T_TMP/next.port" "$NEXT" "$c/ip.crt" "$c/ip.key"
+mta_start_py next tests/tools/frankd_nexthop.py "$T_TMP/next.port" "$NEXT" "$c/ip.crt" "$c/ip.key"
 NEXT_PORT=$(cat "$T_TMP/next.port")
 
 ZONE=$T_TMP/zone
@@ -55,24 +36,7 @@ ZONE=$T_TMP/zone
 A=$T_TMP/a
 mkdir -p "$A"
 conf() { # extra lines
-	{
-		echo "hostname mail.alice.test"
-		echo "listen 127.0.0.1 0 submission"
-		echo "queue $A/queue"
-		echo "zone_file $ZONE"
-		echo "relay_port $NEXT_PORT"
-		echo "queue_scan 1s"
-		echo "retry first 1s"
-		echo "retry max 2s"
-		echo "retry warn 3s"
-		echo "retry give_up 8s"
-		echo "domain alice.test"
-		echo "user alice {"
-		echo "    maildir $A/mail/alice"
-		echo "    address alice@alice.test"
-		echo "}"
-		for line in "$@"; do echo "$line"; done
-	} >"$A/frankd.conf"
+	mta_alice_conf "$A" "$ZONE" "$NEXT_PORT" "retry warn 3s" "retry give_up 8s" "$@"
 }
 STARTS=0
 start() {
@@ -149,7 +113,7 @@ stop
 SH=$T_TMP/smarthost
 mkdir -p "$SH"
 SECRET=sh-secret-7f3a9
-start_py smarthost tests/tools/smtp_aiosmtpd_server.py "$T_TMP/smarthost.port" "$SH" \
+mta_start_py smarthost tests/tools/smtp_aiosmtpd_server.py "$T_TMP/smarthost.port" "$SH" \
 	"$c/ip.crt" "$c/ip.key" relayuser "$SECRET"
 printf '%s\n' "$SECRET" >"$A/smarthost.pw"
 chmod 600 "$A/smarthost.pw"
