@@ -752,6 +752,10 @@ void frankd_route(const struct frankd_conf *conf, const char *address, struct fr
  * its send_as patterns; case-insensitive). */
 int frankd_may_send_as(const struct frankd_user *user, const char *address);
 
+/* How the error of a recipient that waited past retry.give_up begins
+ * (runner.c writes it, dsn.c reports it as expired: 5.4.7). */
+#define FRANKD_GAVE_UP "gave up after "
+
 /* The wait after try number attempts (1, 2, ...) failed: retry->first,
  * doubling each time, at most retry->max. */
 unsigned frankd_retry_delay(const struct frankd_retry *retry, unsigned attempts);
