@@ -423,6 +423,10 @@ int frankd_queue_writer_write(struct frankd_queue_writer *w, const void *data, s
  * checks that need the whole message before it is committed. */
 int frankd_queue_writer_contents(struct frankd_queue_writer *w, struct lib_buf *out,
 				 struct lib_err *err);
+/* Throws away what was written and writes data instead (before the
+ * commit: the 7-bit form of a message about to be signed). */
+int frankd_queue_writer_replace(struct frankd_queue_writer *w, const void *data, size_t len,
+				struct lib_err *err);
 /* Makes the message durable with env (its id and size are set here):
  * after 0 the message is in the queue and survives a crash. */
 int frankd_queue_writer_commit(struct frankd_queue_writer *w, struct frankd_envelope *env,
@@ -963,6 +967,17 @@ void frankd_mx_list_release(struct frankd_mx_list *list);
 void frankd_relay(const struct frankd_conf *conf, struct net_dns *dns,
 		  const struct frankd_envelope *env, struct frankd_rcpt *const *rcpts, size_t n,
 		  const char *msg, size_t len);
+
+/* 1 when the header section of msg has a byte above 127 (the message
+ * then needs SMTPUTF8, RFC 6531). */
+int frankd_header_is_8bit(const char *msg, size_t len);
+/* The 7-bit form of an 8-bit message (RFC 6152), into out (reset first),
+ * CRLF line ends: each part with 8-bit content re-encoded
+ * (quoted-printable or base64), the others as they were (downgrade.c).
+ * -1 with err set ("its header section is not ASCII...") when it cannot
+ * be made 7-bit. */
+int frankd_message_to_7bit(const char *msg, size_t len, struct lib_buf *out,
+			   struct lib_err *err);
 
 /* Runs command through /bin/sh (stdin /dev/null) and takes the first line
  * of its standard output as *password (caller wipes and frees): 0, or -1

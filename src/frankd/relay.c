@@ -188,6 +188,45 @@ static void apply_outcome(struct frankd_rcpt *const *rcpts, size_t n,
 	}
 }
 
+/* What this server can take of msg (RFC 6152, RFC 6531 3.5): 0 with
+ * *send and *send_len, the bytes to send (msg, or its 7-bit form in seven),
+ * or -1 with every recipient FAILED: a message with a header section that
+ * is not ASCII to a server without SMTPUTF8, or one with an 8-bit body
+ * that cannot be made 7-bit to a server without 8BITMIME. */
+static int fit_to_server(const struct smtp_client *c, const char *host,
+			 const struct frankd_envelope *env, struct frankd_rcpt *const *rcpts,
+			 size_t n, const char *msg, size_t len, struct lib_buf *seven,
+			 const char **send, size_t *send_len)
+{
+	unsigned ext = smtp_client_caps(c)->ext;
+	*send = msg;
+	*send_len = len;
+	if (!smtp_data_is_8bit(msg, len) || (ext & SMTP_EXT_SMTPUTF8))
+		return 0;
+	if (frankd_header_is_8bit(msg, len)) {
+		set_all_fmt(rcpts, n, FRANKD_RCPT_FAILED,
+			    "%s: 550 5.6.9 the message has header fields that are not ASCII and the "
+			    "server does not offer SMTPUTF8 (RFC 6531 3.5)",
+			    host);
+		return -1;
+	}
+	if (ext & SMTP_EXT_8BITMIME)
+		return 0;
+	struct lib_err err;
+	if (frankd_message_to_7bit(msg, len, seven, &err) < 0) {
+		set_all_fmt(rcpts, n, FRANKD_RCPT_FAILED,
+			    "%s: 554 5.6.3 the server does not offer 8BITMIME and the message cannot "
+			    "be made 7-bit: %s",
+			    host, err.msg);
+		return -1;
+	}
+	frankd_log(FRANKD_LOG_INFO, "%s: %s does not offer 8BITMIME: sent in a 7-bit form (%zu bytes)",
+		   env->id, host, seven->len);
+	*send = seven->data;
+	*send_len = seven->len;
+	return 0;
+}
+
 /* One session with one server: 0 when it answered (the recipients have
  * their fate), -1 with err set when no session could be opened. */
 static int send_to(const struct smtp_opts *opts, const char *label,
@@ -210,9 +249,15 @@ static int send_to(const struct smtp_opts *opts, const char *label,
 		   : opts->starttls == SMTP_STARTTLS_OPPORTUNISTIC
 			   ? "TLS, certificate not verified (opportunistic)"
 			   : "TLS, certificate verified");
-	smtp_client_relay(c, env->sender, addrs, n, msg, len, &out, &terr);
-	apply_outcome(rcpts, n, &out, host, &terr);
-	smtp_outcome_release(&out);
+	struct lib_buf seven = LIB_BUF_INIT;
+	const char *send;
+	size_t send_len;
+	if (fit_to_server(c, host, env, rcpts, n, msg, len, &seven, &send, &send_len) == 0) {
+		smtp_client_relay(c, env->sender, addrs, n, send, send_len, &out, &terr);
+		apply_outcome(rcpts, n, &out, host, &terr);
+		smtp_outcome_release(&out);
+	}
+	lib_buf_release(&seven);
 	smtp_client_free(c);
 	free(addrs);
 	free(host);
