@@ -58,8 +58,8 @@ static void encode_part(GMimeObject *parent, GMimeObject *part, gpointer data)
 {
 	(void)parent;
 	int *changed = data;
-	if (!GMIME_IS_PART(part))
-		return;
+	if (!GMIME_IS_PART(part) || !g_mime_part_get_content(GMIME_PART(part)))
+		return; /* a container, or a part without content (nothing to encode) */
 	GMimePart *leaf = GMIME_PART(part);
 	switch (g_mime_part_get_content_encoding(leaf)) {
 	case GMIME_CONTENT_ENCODING_DEFAULT:
