@@ -9,7 +9,8 @@
  *           / "domain" 1*NAME / "postmaster" USER
  *           / "recipient_delimiter" (CHAR / "none")
  *           / "dkim_key" DOMAIN SELECTOR PATH
- *           / "smarthost" HOST PORT *( "user" NAME / "password_file" PATH )
+ *           / "smarthost" HOST PORT *( "user" NAME / "password_file" PATH
+ *             / "password_command" CMD / "ca_file" PATH )
  *           / "limit" NAME VALUE / "retry" NAME DURATION
  *           / "queue_scan" DURATION
  *           / "dns" ("offline" / "network") / "authserv_id" NAME
@@ -234,6 +235,7 @@ void frankd_conf_free(struct frankd_conf *conf)
 	free(conf->smarthost.port);
 	free(conf->smarthost.user);
 	free(conf->smarthost.password_file);
+	free(conf->smarthost.password_command);
 	free(conf->mta.authserv_id);
 	free(conf->mta.relay_port);
 	free(conf->mta.relay_from);
@@ -394,8 +396,8 @@ static int cmd_smarthost(struct conf_parser *ps, char **w, size_t n, struct lib_
 {
 	struct frankd_smarthost *s = &ps->conf->smarthost;
 	if (n % 2 != 1)
-		return lib_err_set(err, "usage: smarthost HOST PORT [user NAME] [password_file PATH] "
-					"[ca_file PATH]");
+		return lib_err_set(err, "usage: smarthost HOST PORT [user NAME] [password_file PATH | "
+					"password_command CMD] [ca_file PATH]");
 	set_string(&s->host, lib_xstrdup(w[1]));
 	set_string(&s->port, lib_xstrdup(w[2]));
 	for (size_t i = 3; i + 1 < n; i += 2) {
@@ -403,12 +405,18 @@ static int cmd_smarthost(struct conf_parser *ps, char **w, size_t n, struct lib_
 			set_string(&s->user, lib_xstrdup(w[i + 1]));
 		else if (strcmp(w[i], "password_file") == 0)
 			set_string(&s->password_file, path_value(ps, w[i + 1]));
+		else if (strcmp(w[i], "password_command") == 0)
+			set_string(&s->password_command, lib_xstrdup(w[i + 1]));
 		else if (strcmp(w[i], "ca_file") == 0)
 			set_string(&ps->conf->mta.smarthost_ca_file, path_value(ps, w[i + 1]));
 		else
 			return lib_err_set(err, "smarthost: unknown option %s (user, password_file, "
-						"ca_file)", w[i]);
+						"password_command, ca_file)", w[i]);
 	}
+	if (s->password_file && s->password_command)
+		return lib_err_set(err, "smarthost: password_file and password_command: give one");
+	if ((s->password_file || s->password_command) && !s->user)
+		return lib_err_set(err, "smarthost: a password needs a user");
 	return 0;
 }
 
@@ -606,7 +614,7 @@ static int command(struct conf_parser *ps, const struct config_line *l, struct l
 		{ "listen", "listen ADDRESS PORT smtp|submission|submissions|pop3|pop3s|imap|imaps" },
 		{ "domain", "domain NAME..." },
 		{ "dkim_key", "dkim_key DOMAIN SELECTOR KEYFILE" },
-		{ "smarthost", "smarthost HOST PORT [user NAME] [password_file PATH]" },
+		{ "smarthost", "smarthost HOST PORT [user NAME] [password_file PATH | password_command CMD]" },
 		{ "limit", "limit NAME VALUE" },
 		{ "retry", "retry NAME DURATION" },
 		{ "user", "user NAME {" },

@@ -100,7 +100,9 @@ static void status_part(const struct frankd_conf *conf, const struct frankd_enve
 		char status[16];
 		frankd_dsn_status(r->last_error, kind == FRANKD_DSN_FAILED ? "5.0.0" : "4.0.0",
 				  status, sizeof status);
-		if (kind == FRANKD_DSN_FAILED && status[0] != '5')
+		int expired = r->last_error &&
+			      strncmp(r->last_error, FRANKD_GAVE_UP, strlen(FRANKD_GAVE_UP)) == 0;
+		if (kind == FRANKD_DSN_FAILED && (status[0] != '5' || expired))
 			snprintf(status, sizeof status, "5.4.7"); /* expired (RFC 3463) */
 		lib_buf_printf(out, "\r\nFinal-Recipient: rfc822; %s\r\nAction: %s\r\nStatus: %s\r\n",
 			       r->address, kind == FRANKD_DSN_FAILED ? "failed" : "delayed", status);

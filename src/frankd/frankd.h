@@ -57,6 +57,7 @@ struct frankd_smarthost {
 	char *port;
 	char *user;
 	char *password_file;
+	char *password_command; /* run by /bin/sh at each connection: stdout's first line */
 };
 
 struct frankd_limits {
@@ -425,6 +426,10 @@ int frankd_queue_writer_write(struct frankd_queue_writer *w, const void *data, s
  * checks that need the whole message before it is committed. */
 int frankd_queue_writer_contents(struct frankd_queue_writer *w, struct lib_buf *out,
 				 struct lib_err *err);
+/* Throws away what was written and writes data instead (before the
+ * commit: the 7-bit form of a message about to be signed). */
+int frankd_queue_writer_replace(struct frankd_queue_writer *w, const void *data, size_t len,
+				struct lib_err *err);
 /* Makes the message durable with env (its id and size are set here):
  * after 0 the message is in the queue and survives a crash. */
 int frankd_queue_writer_commit(struct frankd_queue_writer *w, struct frankd_envelope *env,
@@ -803,6 +808,10 @@ void frankd_route(const struct frankd_conf *conf, const char *address, struct fr
  * its send_as patterns; case-insensitive). */
 int frankd_may_send_as(const struct frankd_user *user, const char *address);
 
+/* How the error of a recipient that waited past retry.give_up begins
+ * (runner.c writes it, dsn.c reports it as expired: 5.4.7). */
+#define FRANKD_GAVE_UP "gave up after "
+
 /* The wait after try number attempts (1, 2, ...) failed: retry->first,
  * doubling each time, at most retry->max. */
 unsigned frankd_retry_delay(const struct frankd_retry *retry, unsigned attempts);
@@ -1010,6 +1019,24 @@ void frankd_mx_list_release(struct frankd_mx_list *list);
 void frankd_relay(const struct frankd_conf *conf, struct net_dns *dns,
 		  const struct frankd_envelope *env, struct frankd_rcpt *const *rcpts, size_t n,
 		  const char *msg, size_t len);
+
+/* 1 when the header section of msg has a byte above 127 (the message
+ * then needs SMTPUTF8, RFC 6531). */
+int frankd_header_is_8bit(const char *msg, size_t len);
+/* The 7-bit form of an 8-bit message (RFC 6152), into out (reset first),
+ * CRLF line ends: each part with 8-bit content re-encoded
+ * (quoted-printable or base64), the others as they were (downgrade.c).
+ * -1 with err set ("its header section is not ASCII...") when it cannot
+ * be made 7-bit. */
+int frankd_message_to_7bit(const char *msg, size_t len, struct lib_buf *out,
+			   struct lib_err *err);
+
+/* Runs command through /bin/sh (stdin /dev/null) and takes the first line
+ * of its standard output as *password (caller wipes and frees): 0, or -1
+ * when it cannot run, fails, prints nothing or takes over timeout_s
+ * seconds (then it is killed).  The password is never put in err. */
+int frankd_password_command(const char *command, unsigned timeout_s, char **password,
+			    struct lib_err *err);
 
 /* frankd dkim-keygen DOMAIN SELECTOR [--ed25519 | --bits N]
  * (dkim_keygen.c): writes the key (the configured dkim_key file, else

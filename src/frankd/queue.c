@@ -158,6 +158,18 @@ int frankd_queue_writer_write(struct frankd_queue_writer *w, const void *data, s
 	return w->pending.len >= WRITER_BUFFER ? writer_flush(w, err) : 0;
 }
 
+int frankd_queue_writer_replace(struct frankd_queue_writer *w, const void *data, size_t len,
+				struct lib_err *err)
+{
+	lib_buf_reset(&w->pending);
+	w->size = 0;
+	if (ftruncate(w->fd, 0) < 0 || lseek(w->fd, 0, SEEK_SET) < 0)
+		return lib_err_set(err, "rewriting %s: %s", w->tmp_path, strerror(errno));
+	if (frankd_queue_writer_write(w, data, len, err) < 0)
+		return -1;
+	return writer_flush(w, err);
+}
+
 int frankd_queue_writer_contents(struct frankd_queue_writer *w, struct lib_buf *out,
 				 struct lib_err *err)
 {

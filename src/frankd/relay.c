@@ -13,7 +13,8 @@
  *
  * By smarthost: everything goes to one server on the submission port
  * with STARTTLS required and its certificate verified, and AUTH with an
- * app password read from a file at each try (never logged).
+ * app password read from a file or printed by a command at each try
+ * (never logged).
  *
  * A recipient is DELIVERED only when the next hop said 2xx to the final
  * dot with its RCPT accepted; 5xx makes it FAILED; anything else
@@ -187,6 +188,45 @@ static void apply_outcome(struct frankd_rcpt *const *rcpts, size_t n,
 	}
 }
 
+/* What this server can take of msg (RFC 6152, RFC 6531 3.5): 0 with
+ * *send and *send_len, the bytes to send (msg, or its 7-bit form in seven),
+ * or -1 with every recipient FAILED: a message with a header section that
+ * is not ASCII to a server without SMTPUTF8, or one with an 8-bit body
+ * that cannot be made 7-bit to a server without 8BITMIME. */
+static int fit_to_server(const struct smtp_client *c, const char *host,
+			 const struct frankd_envelope *env, struct frankd_rcpt *const *rcpts,
+			 size_t n, const char *msg, size_t len, struct lib_buf *seven,
+			 const char **send, size_t *send_len)
+{
+	unsigned ext = smtp_client_caps(c)->ext;
+	*send = msg;
+	*send_len = len;
+	if (!smtp_data_is_8bit(msg, len) || (ext & SMTP_EXT_SMTPUTF8))
+		return 0;
+	if (frankd_header_is_8bit(msg, len)) {
+		set_all_fmt(rcpts, n, FRANKD_RCPT_FAILED,
+			    "%s: 550 5.6.9 the message has header fields that are not ASCII and the "
+			    "server does not offer SMTPUTF8 (RFC 6531 3.5)",
+			    host);
+		return -1;
+	}
+	if (ext & SMTP_EXT_8BITMIME)
+		return 0;
+	struct lib_err err;
+	if (frankd_message_to_7bit(msg, len, seven, &err) < 0) {
+		set_all_fmt(rcpts, n, FRANKD_RCPT_FAILED,
+			    "%s: 554 5.6.3 the server does not offer 8BITMIME and the message cannot "
+			    "be made 7-bit: %s",
+			    host, err.msg);
+		return -1;
+	}
+	frankd_log(FRANKD_LOG_INFO, "%s: %s does not offer 8BITMIME: sent in a 7-bit form (%zu bytes)",
+		   env->id, host, seven->len);
+	*send = seven->data;
+	*send_len = seven->len;
+	return 0;
+}
+
 /* One session with one server: 0 when it answered (the recipients have
  * their fate), -1 with err set when no session could be opened. */
 static int send_to(const struct smtp_opts *opts, const char *label,
@@ -202,9 +242,22 @@ static int send_to(const struct smtp_opts *opts, const char *label,
 	struct smtp_outcome out;
 	struct lib_err terr = { 0 };
 	char *host = lib_xasprintf("%s%s", label, smtp_client_is_tls(c) ? " (TLS)" : "");
-	smtp_client_relay(c, env->sender, addrs, n, msg, len, &out, &terr);
-	apply_outcome(rcpts, n, &out, host, &terr);
-	smtp_outcome_release(&out);
+	/* What protected the session, for the log: opportunistic TLS does not
+	 * judge the certificate (RFC 7435), so it is never called verified. */
+	frankd_log(FRANKD_LOG_INFO, "%s: session with %s: %s", env->id, label,
+		   !smtp_client_is_tls(c) ? "plaintext"
+		   : opts->starttls == SMTP_STARTTLS_OPPORTUNISTIC
+			   ? "TLS, certificate not verified (opportunistic)"
+			   : "TLS, certificate verified");
+	struct lib_buf seven = LIB_BUF_INIT;
+	const char *send;
+	size_t send_len;
+	if (fit_to_server(c, host, env, rcpts, n, msg, len, &seven, &send, &send_len) == 0) {
+		smtp_client_relay(c, env->sender, addrs, n, send, send_len, &out, &terr);
+		apply_outcome(rcpts, n, &out, host, &terr);
+		smtp_outcome_release(&out);
+	}
+	lib_buf_release(&seven);
 	smtp_client_free(c);
 	free(addrs);
 	free(host);
@@ -312,11 +365,20 @@ static void relay_by_mx(const struct frankd_conf *conf, struct net_dns *dns,
 
 /* --- by smarthost ------------------------------------------------------------------ */
 
-/* The first line of the password file (caller wipes and frees). */
+#define PASSWORD_COMMAND_TIMEOUT 30 /* seconds */
+
+/* The first line of the password file or of password_command's output
+ * (caller wipes and frees). */
 static char *smarthost_password(const struct frankd_smarthost *sh, struct lib_err *err)
 {
 	char *text = NULL;
 	size_t len = 0;
+	if (sh->password_command) {
+		if (frankd_password_command(sh->password_command, PASSWORD_COMMAND_TIMEOUT, &text,
+					    err) < 0)
+			return NULL;
+		return text;
+	}
 	if (lib_read_file(sh->password_file, 4096, &text, &len, err) < 0)
 		return NULL;
 	text[strcspn(text, "\r\n")] = '\0';
@@ -330,7 +392,8 @@ static void relay_by_smarthost(const struct frankd_conf *conf, const struct fran
 	const struct frankd_smarthost *sh = &conf->smarthost;
 	struct lib_err err;
 	char *password = NULL;
-	if (sh->user && sh->password_file && !(password = smarthost_password(sh, &err))) {
+	if (sh->user && (sh->password_file || sh->password_command) &&
+	    !(password = smarthost_password(sh, &err))) {
 		set_all(rcpts, n, FRANKD_RCPT_DEFERRED, err.msg);
 		return;
 	}

@@ -129,12 +129,30 @@ static void delivery_prefix(const struct frankd_envelope *env, const char *rcpt,
 	lib_buf_append(out, env->headers.data ? env->headers.data : "", env->headers.len);
 }
 
-static void defer(const struct delivery *d, struct frankd_rcpt *rcpt, const char *why,
-		  time_t now)
+/* A recipient not delivered in this try, FAILED or DEFERRED with its last
+ * error set: a deferred one past retry.give_up fails now (local or remote
+ * alike: a Maildir that stays unwritable bounces like a host that stays
+ * down); the log says which, and a deferred one gets its next try. */
+static void settle_undelivered(const struct delivery *d, const struct frankd_envelope *env,
+			       struct frankd_rcpt *rcpt, time_t now)
 {
-	rcpt->status = FRANKD_RCPT_DEFERRED;
+	const char *why = rcpt->last_error ? rcpt->last_error : "";
+	if (rcpt->status == FRANKD_RCPT_DEFERRED &&
+	    now - (time_t)env->created >= (time_t)d->conf->retry.give_up) {
+		char *expired = lib_xasprintf(FRANKD_GAVE_UP "%u tries over %lld s: %s",
+					      rcpt->attempts, (long long)(now - env->created), why);
+		rcpt->status = FRANKD_RCPT_FAILED;
+		frankd_rcpt_set_error(rcpt, expired);
+		free(expired);
+		why = rcpt->last_error;
+	}
+	if (rcpt->status == FRANKD_RCPT_FAILED) {
+		frankd_log(FRANKD_LOG_INFO, "%s: failed <%s>: %s", env->id, rcpt->address, why);
+		return;
+	}
 	rcpt->next_try = now + frankd_retry_delay(&d->conf->retry, rcpt->attempts);
-	frankd_rcpt_set_error(rcpt, why);
+	frankd_log(FRANKD_LOG_WARN, "%s: deferred <%s>: %s (try %u)", env->id, rcpt->address, why,
+		   rcpt->attempts);
 }
 
 static void deliver_local(const struct delivery *d, const struct frankd_envelope *env,
@@ -148,9 +166,9 @@ static void deliver_local(const struct delivery *d, const struct frankd_envelope
 	if (frankd_maildir_deliver(user->maildir, env->quarantine ? "Junk" : "", d->conf->hostname,
 				   prefix.data, prefix.len,
 				   msg_fd, &name, &err) < 0) {
-		defer(d, rcpt, err.msg, now);
-		frankd_log(FRANKD_LOG_WARN, "%s: deferred <%s>: %s (try %u)", env->id, rcpt->address,
-			   err.msg, rcpt->attempts);
+		rcpt->status = FRANKD_RCPT_DEFERRED;
+		frankd_rcpt_set_error(rcpt, err.msg);
+		settle_undelivered(d, env, rcpt, now);
 	} else {
 		rcpt->status = FRANKD_RCPT_DELIVERED;
 		frankd_rcpt_set_error(rcpt, NULL);
@@ -216,32 +234,15 @@ static void relay_remote(const struct delivery *d, const struct frankd_envelope 
 	net_dns_free(dns);
 }
 
-/* After the try: the log line of each recipient tried, the next try of
- * those deferred, and expiry. */
+/* After the relay's try: the log line of each remote recipient tried,
+ * the next try of those deferred, and expiry. */
 static void settle(const struct delivery *d, const struct frankd_envelope *env,
 		   struct frankd_rcpt *rcpt, time_t now)
 {
-	const char *why = rcpt->last_error ? rcpt->last_error : "";
-	if (rcpt->status == FRANKD_RCPT_DELIVERED) {
+	if (rcpt->status == FRANKD_RCPT_DELIVERED)
 		frankd_log(FRANKD_LOG_INFO, "%s: relayed <%s>", env->id, rcpt->address);
-		return;
-	}
-	if (rcpt->status == FRANKD_RCPT_DEFERRED &&
-	    now - (time_t)env->created >= (time_t)d->conf->retry.give_up) {
-		char *expired = lib_xasprintf("gave up after %u tries over %lld s: %s",
-					      rcpt->attempts, (long long)(now - env->created), why);
-		rcpt->status = FRANKD_RCPT_FAILED;
-		frankd_rcpt_set_error(rcpt, expired);
-		free(expired);
-		why = rcpt->last_error;
-	}
-	if (rcpt->status == FRANKD_RCPT_FAILED) {
-		frankd_log(FRANKD_LOG_INFO, "%s: failed <%s>: %s", env->id, rcpt->address, why);
-		return;
-	}
-	rcpt->next_try = now + frankd_retry_delay(&d->conf->retry, rcpt->attempts);
-	frankd_log(FRANKD_LOG_WARN, "%s: deferred <%s>: %s (try %u)", env->id, rcpt->address, why,
-		   rcpt->attempts);
+	else
+		settle_undelivered(d, env, rcpt, now);
 }
 
 static void try_recipient(const struct delivery *d, const struct frankd_envelope *env,

@@ -564,13 +564,55 @@ static int verify_inbound(struct commit_wait *w, const struct lib_buf *msg)
 	return 0;
 }
 
-static void sign_submitted(struct commit_wait *w, const struct lib_buf *msg)
+static int body_is_8bit(const struct lib_buf *msg)
+{
+	for (size_t i = 0; i < msg->len; i++)
+		if ((unsigned char)msg->data[i] >= 0x80)
+			return 1;
+	return 0;
+}
+
+/* RFC 6376 5.3: an 8-bit message frankd signs is made 7-bit first (its
+ * queued bytes replaced), so that a next hop without 8BITMIME never needs
+ * a conversion that would break the signature.  One whose header section
+ * is not ASCII (SMTPUTF8) cannot be, and is signed as it is. */
+static void make_7bit_for_signing(struct commit_wait *w, struct lib_buf *msg)
+{
+	const char *id = frankd_queue_writer_id(w->writer);
+	struct lib_buf seven = LIB_BUF_INIT;
+	struct lib_err err;
+	if (frankd_message_to_7bit(msg->data, msg->len, &seven, &err) < 0) {
+		frankd_log(FRANKD_LOG_INFO, "%s: signed in its 8-bit form: %s", id, err.msg);
+	} else if (frankd_queue_writer_replace(w->writer, seven.data, seven.len, &err) < 0) {
+		w->rc = -1;
+		w->err = err;
+	} else {
+		frankd_log(FRANKD_LOG_INFO, "%s: made 7-bit before signing (%zu bytes, was %zu)", id,
+			   seven.len, msg->len);
+		lib_buf_reset(msg);
+		lib_buf_append(msg, seven.data, seven.len);
+		w->env.body_8bit = 0;
+	}
+	lib_buf_release(&seven);
+}
+
+static void sign_submitted(struct commit_wait *w, struct lib_buf *msg)
 {
 	struct frankd_envelope *env = &w->env;
 	char *field = NULL;
 	struct lib_err err;
-	if (frankd_dkim_sign_message(w->conf, env->sender, &env->headers, msg->data, msg->len,
-				     &field, &err) < 0)
+	int rc = frankd_dkim_sign_message(w->conf, env->sender, &env->headers, msg->data, msg->len,
+					  &field, &err);
+	if (field && body_is_8bit(msg)) { /* a key applies: sign the 7-bit form instead */
+		free(field);
+		field = NULL;
+		make_7bit_for_signing(w, msg);
+		if (w->rc < 0)
+			return;
+		rc = frankd_dkim_sign_message(w->conf, env->sender, &env->headers, msg->data,
+					      msg->len, &field, &err);
+	}
+	if (rc < 0)
 		frankd_log(FRANKD_LOG_ERROR, "%s: not signed: %s", frankd_queue_writer_id(w->writer),
 			   err.msg);
 	if (field)

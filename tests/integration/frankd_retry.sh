@@ -7,39 +7,21 @@
 # message bounce to the sender as RFC 3464 DSNs in her Maildir, after one
 # warning of the delay; a message with a null sender never bounces.  Then
 # the same frankd relays through a smarthost (aiosmtpd requiring STARTTLS
-# and AUTH) with an app password read from a file, never logged.
+# and AUTH) with an app password read from a file, then printed by a
+# password_command (and a failing command defers, saying why); never logged.
 . tests/lib.sh
 t_tmpdir
 t_need timeout python3
 . tests/integration/frankd_mta.lib
-tools=build/tests/tools
-[ -x "$tools/net_certgen" ] || { t_fail "net_certgen is built" "run: make unit-tests"; exit 1; }
 APY=$(mta_python aiosmtpd) ||
 	{ t_fail "aiosmtpd is installed" "install it: apt-get install -y python3-aiosmtpd"; exit 1; }
 
 c=$T_TMP/certs
-mkdir -p "$c"
-"$tools/net_certgen" ca "$c/ca" >/dev/null &&
-	"$tools/net_certgen" leaf "$c/ca" "$c/ip" 127.0.0.1 -1 30 >/dev/null ||
-	{ t_fail "the test certificates are made"; exit 1; }
-
-# start_py NAME SCRIPT ARGS...: a Python server writing its port to NAME.port.
-start_py() {
-	name=$1
-	shift
-	"$APY" "$@" 2>"$T_TMP/$name.err" &
-	MTA_PIDS="$MTA_PIDS $!"
-	i=0
-	while [ ! -s "$T_TMP/$name.port" ]; do
-		[ $i -ge 300 ] && { t_fail "$name starts" "$(cat "$T_TMP/$name.err")"; exit 1; }
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
+mta_certs "$c"
 
 NEXT=$T_TMP/next
 mkdir -p "$NEXT"
-start_py next tests/tools/frankd_nexthop.py "$T_TMP/next.port" "$NEXT" "$c/ip.crt" "$c/ip.key"
+mta_start_py next tests/tools/frankd_nexthop.py "$T_TMP/next.port" "$NEXT" "$c/ip.crt" "$c/ip.key"
 NEXT_PORT=$(cat "$T_TMP/next.port")
 
 ZONE=$T_TMP/zone
@@ -54,24 +36,7 @@ ZONE=$T_TMP/zone
 A=$T_TMP/a
 mkdir -p "$A"
 conf() { # extra lines
-	{
-		echo "hostname mail.alice.test"
-		echo "listen 127.0.0.1 0 submission"
-		echo "queue $A/queue"
-		echo "zone_file $ZONE"
-		echo "relay_port $NEXT_PORT"
-		echo "queue_scan 1s"
-		echo "retry first 1s"
-		echo "retry max 2s"
-		echo "retry warn 3s"
-		echo "retry give_up 8s"
-		echo "domain alice.test"
-		echo "user alice {"
-		echo "    maildir $A/mail/alice"
-		echo "    address alice@alice.test"
-		echo "}"
-		for line in "$@"; do echo "$line"; done
-	} >"$A/frankd.conf"
+	mta_alice_conf "$A" "$ZONE" "$NEXT_PORT" "retry warn 3s" "retry give_up 8s" "$@"
 }
 STARTS=0
 start() {
@@ -148,7 +113,7 @@ stop
 SH=$T_TMP/smarthost
 mkdir -p "$SH"
 SECRET=sh-secret-7f3a9
-start_py smarthost tests/tools/smtp_aiosmtpd_server.py "$T_TMP/smarthost.port" "$SH" \
+mta_start_py smarthost tests/tools/smtp_aiosmtpd_server.py "$T_TMP/smarthost.port" "$SH" \
 	"$c/ip.crt" "$c/ip.key" relayuser "$SECRET"
 printf '%s\n' "$SECRET" >"$A/smarthost.pw"
 chmod 600 "$A/smarthost.pw"
@@ -161,6 +126,39 @@ t_check "with a smarthost every remote message goes through it (no MX needed)" t
 t_contains "...with the envelope kept" "${f%.eml}.env" "friend@far.test"
 t_contains "frankd logs the relay" "$LOG" "relayed <friend@far.test>"
 t_lacks "the log never shows the smarthost's password" "$LOG" "$SECRET"
+stop
+
+# --- the smarthost's password from a command, run at each connection ---------------------------
+# (the password is split in the command, so its text is only ever in the
+# command's output, never in the configuration)
+printf 'printf "%%s-%%s\\n" sh-secret 7f3a9\necho ran >>"%s"\n' "$T_TMP/pwcmd.runs" >"$T_TMP/pwcmd.sh"
+conf "smarthost 127.0.0.1 $(cat "$T_TMP/smarthost.port") user relayuser password_command \"sh $T_TMP/pwcmd.sh\" ca_file $c/ca.crt" \
+	"log_level debug"
+t_lacks "(the configuration does not hold the password)" "$A/frankd.conf" "$SECRET"
+start
+send alice@alice.test cmd1@far.test "password from a command"
+f=$(mta_wait_file "$SH" "Subject: password from a command")
+t_check "password_command: the smarthost took AUTH with its output and the mail arrived" test -n "$f"
+t_contains "...with the envelope kept" "${f%.eml}.env" "cmd1@far.test"
+t_contains "...logged as relayed" "$LOG" "relayed <cmd1@far.test>"
+send alice@alice.test cmd2@far.test "password from a command again"
+f=$(mta_wait_file "$SH" "Subject: password from a command again")
+t_check "...a second message goes too" test -n "$f"
+t_check "...the command ran at each connection (twice)" test "$(wc -l <"$T_TMP/pwcmd.runs")" -eq 2
+t_lacks "...the log never shows the password" "$LOG" "$SECRET"
+stop
+
+# a failing command: deferred, and frankd queue says why
+conf "smarthost 127.0.0.1 $(cat "$T_TMP/smarthost.port") user relayuser password_command 'echo not-the-password; exit 3' ca_file $c/ca.crt"
+start
+send alice@alice.test cmd3@far.test "password command fails"
+t_check "a failing password_command defers the message" \
+	mta_log_wait "$LOG" "deferred <cmd3@far.test>: password_command failed (exit status 3)"
+"$FRANKD" -c "$A/frankd.conf" queue >"$T_TMP/pwq.out" 2>&1
+t_contains "...and frankd queue shows the reason" "$T_TMP/pwq.out" "password_command failed (exit status 3)"
+t_lacks "...the command's output is not logged" "$LOG" "not-the-password"
+t_check "...nothing reached the smarthost" test -z "$(grep -l 'password command fails' "$SH"/* 2>/dev/null)"
+"$FRANKD" -c "$A/frankd.conf" queue delete "$(sed -n 's/^\([0-9A-F]\{20\}\).*/\1/p' "$T_TMP/pwq.out" | head -n 1)" >/dev/null 2>&1
 stop
 
 # a smarthost whose certificate cannot be verified gets nothing

@@ -164,7 +164,11 @@ static void conf_errors(void **state)
 		{ "user a {\nmaildir /m\n}\nuser a {\n", "t.conf:4: user a is defined twice" },
 		{ "}\n", "t.conf:1: } without a block" },
 		{ "smarthost h 587 token x\n", "t.conf:1: smarthost: unknown option token (user, "
-						"password_file, ca_file)" },
+						"password_file, password_command, ca_file)" },
+		{ "smarthost h 587 user u password_file f password_command c\n",
+		  "t.conf:1: smarthost: password_file and password_command: give one" },
+		{ "smarthost h 587 password_command 'pass show x'\n",
+		  "t.conf:1: smarthost: a password needs a user" },
 		{ "domain \"unterminated\n", "t.conf:1: unterminated quote" },
 		{ "queue\n", "t.conf:1: usage: queue VALUE" },
 		{ "relay_from mx.example\n", "t.conf:1: relay_from: not an IPv4 or IPv6 address: "

@@ -244,6 +244,102 @@ static void relay_settings(void **state)
 	}
 }
 
+/* The smarthost's password_command: its text kept as written (single
+ * quotes are the shell's), and what running it gives: the first line, or
+ * an error naming why, never the output. */
+static void smarthost_password_command(void **state)
+{
+	(void)state;
+	static const char conf_text[] =
+		"smarthost smtp.test 587 user u password_command 'printf \"%s\\n\" $HOME'\n";
+	struct frankd_conf *c = frankd_conf_new();
+	struct lib_err err;
+	assert_int_equal(frankd_conf_parse(c, "t.conf", "/d", conf_text, strlen(conf_text), &err), 0);
+	assert_string_equal(c->smarthost.password_command, "printf \"%s\\n\" $HOME");
+	assert_null(c->smarthost.password_file);
+	frankd_conf_free(c);
+
+	static const struct {
+		const char *command, *password, *error;
+	} cases[] = {
+		{ "echo s3cret", "s3cret", NULL },
+		{ "printf 'first\\r\\nsecond\\n'", "first", NULL },
+		{ "printf 'no newline'", "no newline", NULL },
+		{ "echo leaked; exit 3", NULL, "password_command failed (exit status 3)" },
+		{ "true", NULL, "password_command printed no password" },
+		{ "printf '\\n'", NULL, "password_command printed no password" },
+		{ "kill -9 $$", NULL, "password_command was killed by signal 9" },
+		{ "head -c 5000 /dev/zero | tr '\\0' x", NULL,
+		  "password_command printed a line longer than 4096 bytes" },
+		{ "head -c 2000000 /dev/zero", NULL,
+		  "password_command printed more than 1048576 bytes" },
+		{ "read line; echo \"got:$line\"", "got:", NULL }, /* stdin is /dev/null */
+		{ "sleep 5", NULL, "password_command gave no answer within 1 s" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *pw = NULL;
+		err.msg[0] = '\0';
+		int rc = frankd_password_command(cases[i].command, 1, &pw, &err);
+		if (cases[i].password) {
+			if (rc != 0 || !pw || strcmp(pw, cases[i].password) != 0)
+				fail_msg("case %zu: rc %d, got %s (%s)", i, rc, pw ? pw : "NULL", err.msg);
+		} else if (rc != -1 || pw || strcmp(err.msg, cases[i].error) != 0) {
+			fail_msg("case %zu: rc %d\n got: %s\nwant: %s", i, rc, err.msg, cases[i].error);
+		}
+		free(pw);
+	}
+}
+
+/* The 7-bit downgrade (RFC 6152): input -> what the output must hold (and
+ * never a byte above 127), or the error. */
+static void downgrade_table(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *want1, *want2, *error;
+	} cases[] = {
+		/* 8-bit text without a CTE: quoted-printable */
+		{ "From: a@b.test\r\nSubject: x\r\n\r\nCaf\xc3\xa9 cr\xc3\xa8me\r\n",
+		  "Content-Transfer-Encoding: quoted-printable", "Caf=C3=A9 cr=C3=A8me", NULL },
+		/* declared 8bit, a charset kept */
+		{ "From: a@b.test\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+		  "Content-Transfer-Encoding: 8bit\r\n\r\n\xc3\xbc\r\n",
+		  "charset=utf-8", "=C3=BC", NULL },
+		/* a multipart: the 8-bit part re-encoded, the base64 one kept */
+		{ "From: a@b.test\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=BB\r\n"
+		  "\r\n--BB\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n"
+		  "\r\nna\xc3\xafve\r\n--BB\r\nContent-Type: application/octet-stream\r\n"
+		  "Content-Transfer-Encoding: base64\r\n\r\nAAECAw==\r\n--BB--\r\n",
+		  "na=C3=AFve", "AAECAw==", NULL },
+		/* 7-bit already: the same text */
+		{ "From: a@b.test\r\nSubject: plain\r\n\r\nHello.\r\n", "Subject: plain", "Hello.", NULL },
+		/* a header that is not ASCII: SMTPUTF8 or nothing */
+		{ "From: a@b.test\r\nSubject: \xc3\xa9t\xc3\xa9\r\n\r\nBody\r\n", NULL, NULL,
+		  "its header section is not ASCII (that needs SMTPUTF8)" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct lib_buf out = LIB_BUF_INIT;
+		struct lib_err err = { "" };
+		int rc = frankd_message_to_7bit(cases[i].in, strlen(cases[i].in), &out, &err);
+		if (cases[i].error) {
+			if (rc != -1 || strcmp(err.msg, cases[i].error) != 0)
+				fail_msg("case %zu: rc %d, error %s", i, rc, err.msg);
+		} else {
+			if (rc != 0)
+				fail_msg("case %zu: %s", i, err.msg);
+			for (size_t j = 0; j < out.len; j++)
+				if ((unsigned char)out.data[j] >= 0x80)
+					fail_msg("case %zu: an 8-bit byte at %zu:\n%s", i, j, out.data);
+			if (!strstr(out.data, cases[i].want1) || !strstr(out.data, cases[i].want2))
+				fail_msg("case %zu: want %s and %s in\n%s", i, cases[i].want1,
+					 cases[i].want2, out.data);
+		}
+		lib_buf_release(&out);
+	}
+	assert_int_equal(frankd_header_is_8bit("A: \xc3\xa9\r\n\r\nx", 10), 1);
+	assert_int_equal(frankd_header_is_8bit("A: b\r\n\r\n\xc3\xa9", 10), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +349,8 @@ int main(void)
 		cmocka_unit_test(dsn_structure),
 		cmocka_unit_test(envelope_flags_round_trip),
 		cmocka_unit_test(relay_settings),
+		cmocka_unit_test(smarthost_password_command),
+		cmocka_unit_test(downgrade_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
