@@ -67,7 +67,11 @@ static int pager_load(struct ui_pager *pg)
 {
 	struct lib_err err;
 	struct store_view_message *m = &pg->list->items[*pg->current];
-	struct mime_view *view = mime_view_new_from_file(m->path, &err);
+	struct mime_view_opts opts = { 0, NULL };
+	if (pg->s->cfg)
+		opts = (struct mime_view_opts){ pg->s->cfg->opt.prefer_html,
+						pg->s->cfg->opt.mailcap_path };
+	struct mime_view *view = mime_view_new(m->path, &opts, &err);
 	if (!view) {
 		ui_error("%s", err.msg);
 		return -1;
@@ -87,6 +91,8 @@ static int pager_load(struct ui_pager *pg)
 	pg->tv.line_attr = line_attr;
 	pg->tv.ctx = pg;
 	ui_textview_wrap(&pg->tv, pg->text, COLS);
+	if (view->notice)
+		ui_error("%s", view->notice);
 	/* Read now, as mutt marks it. */
 	if (!(m->flags & STORE_FLAG_SEEN) &&
 	    store_view_set_flags(pg->s->view, m, STORE_FLAG_SEEN, 0, &err) < 0)

@@ -150,6 +150,9 @@ struct config_globals {
 	long timeout;
 	char *dns_zone_file;
 	int dns_offline;
+	int prefer_html;
+	char *mailcap_path;
+	char *url_command;
 };
 
 /* One "account NAME { ... }" block: its own table of options. */
