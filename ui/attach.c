@@ -317,18 +317,10 @@ void ui_attach_show(struct ui_session *s, const struct store_view_message *m)
 		int got = ui_wait_fn(&s->keys, UI_MENU_ATTACH, &fn);
 		if (got < 0)
 			break;
-		if (got == 0)
+		if (got == 0 || ui_list_move(&am.cur, am.count, fn))
 			continue;
 		switch (fn) {
 		case UI_FN_EXIT: done = 1; break;
-		case UI_FN_NEXT_ENTRY:
-			if (am.cur + 1 < am.count)
-				am.cur++;
-			break;
-		case UI_FN_PREVIOUS_ENTRY:
-			if (am.cur > 0)
-				am.cur--;
-			break;
 		case UI_FN_SAVE_ENTRY: save_one(&am); break;
 		case UI_FN_SAVE_ALL: save_all(&am); break;
 		case UI_FN_PIPE_ENTRY: pipe_part(&am); break;

@@ -17,7 +17,8 @@ static char *help_text(const struct ui_keys *keys, enum ui_menu menu)
 {
 	struct lib_buf b = LIB_BUF_INIT;
 	static const char *const names[UI_MENU_COUNT] = { "index", "pager", "attachment menu",
-							  "verification view", "compose screen" };
+							  "verification view", "compose screen",
+							  "URL list" };
 	lib_buf_printf(&b, "Key bindings of the %s:\n\n", names[menu]);
 	for (size_t i = 0; i < keys->count; i++) {
 		const struct ui_bind *bind = &keys->binds[i];

@@ -13,7 +13,8 @@
 #define AT MENU_BIT(UI_MENU_ATTACH)
 #define VF MENU_BIT(UI_MENU_VERIFY)
 #define CO MENU_BIT(UI_MENU_COMPOSE)
-#define ALL (IX | PG | AT | VF | CO)
+#define UR MENU_BIT(UI_MENU_URL)
+#define ALL (IX | PG | AT | VF | CO | UR)
 #define BOTH (IX | PG)
 
 static const struct {
@@ -25,9 +26,9 @@ static const struct {
 	{ UI_FN_HELP, "help", ALL, "show the key bindings of this screen" },
 	{ UI_FN_REDRAW, "redraw-screen", ALL, "clear and redraw the screen" },
 	{ UI_FN_QUIT, "quit", IX | CO, "leave frank (compose: abort the message)" },
-	{ UI_FN_EXIT, "exit", PG | AT | VF, "return to the previous screen" },
-	{ UI_FN_NEXT_ENTRY, "next-entry", BOTH | AT | CO, "move to the next message" },
-	{ UI_FN_PREVIOUS_ENTRY, "previous-entry", BOTH | AT | CO, "move to the previous message" },
+	{ UI_FN_EXIT, "exit", PG | AT | VF | UR, "return to the previous screen" },
+	{ UI_FN_NEXT_ENTRY, "next-entry", BOTH | AT | CO | UR, "move to the next message" },
+	{ UI_FN_PREVIOUS_ENTRY, "previous-entry", BOTH | AT | CO | UR, "move to the previous message" },
 	{ UI_FN_NEXT_PAGE, "next-page", ALL, "move one screen down" },
 	{ UI_FN_PREVIOUS_PAGE, "previous-page", ALL, "move one screen up" },
 	{ UI_FN_FIRST_ENTRY, "first-entry", IX, "move to the first message" },
@@ -45,8 +46,8 @@ static const struct {
 	{ UI_FN_SAVE_ALL, "save-all", AT, "save every named part to a directory" },
 	{ UI_FN_PIPE_ENTRY, "pipe-entry", AT, "pipe the part to a shell command" },
 	{ UI_FN_LIMIT, "limit", IX, "show only messages matching a notmuch query" },
-	{ UI_FN_SEARCH, "search", IX, "search sender and subject for text" },
-	{ UI_FN_SEARCH_NEXT, "search-next", IX, "search again" },
+	{ UI_FN_SEARCH, "search", BOTH, "search for text (index: sender and subject)" },
+	{ UI_FN_SEARCH_NEXT, "search-next", BOTH, "search again" },
 	{ UI_FN_NEXT_UNREAD, "next-unread", BOTH, "jump to the next unread message" },
 	{ UI_FN_FLAG_MESSAGE, "flag-message", BOTH, "toggle the message's flag (important)" },
 	{ UI_FN_DELETE_MESSAGE, "delete-message", BOTH, "mark the message deleted (Maildir T)" },
@@ -74,6 +75,8 @@ static const struct {
 	{ UI_FN_EDIT_SUBJECT, "edit-subject", CO, "edit the subject" },
 	{ UI_FN_ATTACH_FILE, "attach-file", CO, "attach a file" },
 	{ UI_FN_DETACH_FILE, "detach-file", CO, "remove the last attachment" },
+	{ UI_FN_URL_LIST, "url-list", PG, "list the URLs of the message to open one" },
+	{ UI_FN_OPEN_URL, "open-url", UR, "open the URL with url_command" },
 };
 
 #define NFUNCTIONS (sizeof functions / sizeof functions[0])
@@ -102,12 +105,8 @@ static int resolve(const struct config_binding *b, unsigned *menus, enum ui_fn *
 		const char *name;
 		unsigned bits;
 	} menus_by_name[] = {
-		/* The frankrc knows the menus index, pager and generic: the
-		 * attachment menu and the compose screen take their bindings
-		 * from the index lines, the verification view from the pager's,
-		 * for the functions they have. */
-		{ "index", IX | AT | CO }, { "pager", PG | VF },   { "attach", AT },
-		{ "verify", VF },	   { "compose", CO },	   { "generic", ALL },
+		{ "index", IX },   { "pager", PG },   { "attach", AT }, { "verify", VF },
+		{ "compose", CO }, { "url", UR },     { "generic", ALL },
 	};
 	unsigned want = 0;
 	for (size_t i = 0; i < sizeof menus_by_name / sizeof menus_by_name[0]; i++)
@@ -168,16 +167,6 @@ void ui_keys_release(struct ui_keys *keys)
 	keys->count = 0;
 }
 
-/* The attachment menu leaves and opens with the index's keys for quit and
- * display-message (mutt's habit) when its own exit and view-attach are
- * not bound there. */
-static const struct {
-	enum ui_fn index_fn, attach_fn;
-} attach_stand_ins[] = {
-	{ UI_FN_QUIT, UI_FN_EXIT },
-	{ UI_FN_DISPLAY_MESSAGE, UI_FN_VIEW_ATTACH },
-};
-
 static enum ui_fn lookup_in(const struct ui_keys *keys, enum ui_menu menu, int key)
 {
 	for (size_t i = keys->count; i-- > 0;)
@@ -188,14 +177,7 @@ static enum ui_fn lookup_in(const struct ui_keys *keys, enum ui_menu menu, int k
 
 enum ui_fn ui_keys_lookup(const struct ui_keys *keys, enum ui_menu menu, int key)
 {
-	enum ui_fn fn = lookup_in(keys, menu, key);
-	if (fn != UI_FN_NONE || menu != UI_MENU_ATTACH)
-		return fn;
-	enum ui_fn ix = lookup_in(keys, UI_MENU_INDEX, key);
-	for (size_t i = 0; i < sizeof attach_stand_ins / sizeof attach_stand_ins[0]; i++)
-		if (ix == attach_stand_ins[i].index_fn)
-			return attach_stand_ins[i].attach_fn;
-	return UI_FN_NONE;
+	return lookup_in(keys, menu, key);
 }
 
 void ui_keys_first(const struct ui_keys *keys, enum ui_menu menu, enum ui_fn fn, char *buf,
@@ -210,10 +192,6 @@ void ui_keys_first(const struct ui_keys *keys, enum ui_menu menu, enum ui_fn fn,
 			return;
 		}
 	}
-	for (size_t i = 0; menu == UI_MENU_ATTACH && i < sizeof attach_stand_ins /
-								 sizeof attach_stand_ins[0]; i++)
-		if (attach_stand_ins[i].attach_fn == fn)
-			ui_keys_first(keys, UI_MENU_INDEX, attach_stand_ins[i].index_fn, buf, size);
 }
 
 int ui_key_from_curses(int is_function_key, wint_t ch)
@@ -242,11 +220,26 @@ int ui_key_from_curses(int is_function_key, wint_t ch)
 
 int ui_read_key(void)
 {
+	static int resumed; /* the first wait after fg may fail once */
 	wint_t ch;
+	if (ui_suspend_check()) {
+		resumed = 1;
+		return 0;
+	}
 	errno = 0;
 	int rc = get_wch(&ch);
-	if (rc == ERR) /* blocking input fails only on a signal or a lost terminal */
-		return errno == EINTR ? -1 : UI_KEY_GONE;
+	if (rc == ERR) { /* blocking input fails only on a signal or a lost terminal */
+		lib_debug("ui: the wait for a key failed: errno %d", errno);
+		if (errno == EINTR && ui_suspend_check()) {
+			resumed = 1;
+			return 0;
+		}
+		if (errno != EINTR && !resumed)
+			return UI_KEY_GONE;
+		resumed = 0;
+		return -1;
+	}
+	resumed = 0;
 	if (rc == KEY_CODE_YES && ch == KEY_RESIZE)
 		return 0;
 	return ui_key_from_curses(rc == KEY_CODE_YES, ch);

@@ -18,6 +18,7 @@ struct ui_pager {
 	size_t signature;   /* where the signature ("-- " line) starts, or -1 */
 	struct ui_badge badge;
 	struct ui_textview tv;
+	char search[256]; /* the last search, "" before the first */
 };
 
 static void pager_unload(struct ui_pager *pg)
@@ -150,6 +151,37 @@ static void pager_flag(struct ui_pager *pg, unsigned set, unsigned clear)
 								: "Deleted mark removed.");
 }
 
+/* / and n: the next line holding the text, scrolled to the top of the
+ * screen and its matches highlighted; wraps once to the top. */
+static void pager_search(struct ui_pager *pg, int again)
+{
+	if (!again || !pg->search[0]) {
+		char buf[sizeof pg->search] = "";
+		if (ui_prompt("Search for: ", buf, sizeof buf, 0) < 0 || !buf[0])
+			return;
+		snprintf(pg->search, sizeof pg->search, "%s", buf);
+	}
+	pg->tv.highlight = pg->search;
+	/* A new search starts on the top line; n after the current match. */
+	size_t from = pg->tv.top + (again ? 1 : 0);
+	size_t at = ui_textview_find(&pg->tv, from, pg->search);
+	if (at == (size_t)-1 && from > 0) {
+		at = ui_textview_find(&pg->tv, 0, pg->search);
+		if (at != (size_t)-1 && at < from) {
+			pg->tv.top = at;
+			ui_message("Search wrapped to top.");
+			return;
+		}
+		at = (size_t)-1;
+	}
+	if (at == (size_t)-1) {
+		ui_message("Not found: %s", pg->search);
+		return;
+	}
+	pg->tv.top = at;
+	ui_message("%s", "");
+}
+
 /* Returns 1 when the pager should close. */
 static int pager_dispatch(struct ui_pager *pg, enum ui_fn fn)
 {
@@ -178,6 +210,9 @@ static int pager_dispatch(struct ui_pager *pg, enum ui_fn fn)
 		ui_message("No unread messages.");
 		break;
 	case UI_FN_ENTER_COMMAND: ui_command(pg->s); break;
+	case UI_FN_SEARCH: pager_search(pg, 0); break;
+	case UI_FN_SEARCH_NEXT: pager_search(pg, 1); break;
+	case UI_FN_URL_LIST: ui_url_show(pg->s, &pg->view->links); break;
 	case UI_FN_MAIL:
 	case UI_FN_REPLY:
 	case UI_FN_GROUP_REPLY:

@@ -126,9 +126,17 @@ void config_key_name(int key, char *buf, size_t size)
 		snprintf(buf, size, "<key %d>", key);
 }
 
+/* mutt's menus, and frank's own: verify (the verification view) and url
+ * (the URL list). */
+static const char *const menus[] = { "index",  "pager",	 "attach", "compose",
+				     "verify", "url", "generic", NULL };
+
 static int valid_menu(const char *m)
 {
-	return strcmp(m, "index") == 0 || strcmp(m, "pager") == 0 || strcmp(m, "generic") == 0;
+	for (size_t i = 0; menus[i]; i++)
+		if (strcmp(m, menus[i]) == 0)
+			return 1;
+	return 0;
 }
 
 int config_menu_list_check(const char *list, struct lib_err *err)
@@ -144,7 +152,8 @@ int config_menu_list_check(const char *list, struct lib_err *err)
 		memcpy(name, m, len);
 		name[len] = '\0';
 		if (!valid_menu(name))
-			return lib_err_set(err, "unknown menu: %s (menus: index, pager, generic)", name);
+			return lib_err_set(err, "unknown menu: %s (menus: index, pager, attach, "
+					   "compose, verify, url, generic)", name);
 		m += len + (m[len] == ',');
 	}
 	return 0;
