@@ -97,9 +97,7 @@ const char *ui_fn_help(enum ui_fn fn)
 	return "";
 }
 
-/* Resolves one binding to menu bits and a function, or sets err. */
-static int resolve(const struct config_binding *b, unsigned *menus, enum ui_fn *fn,
-		   struct lib_err *err)
+static unsigned menu_bits(const char *name)
 {
 	static const struct {
 		const char *name;
@@ -108,10 +106,17 @@ static int resolve(const struct config_binding *b, unsigned *menus, enum ui_fn *
 		{ "index", IX },   { "pager", PG },   { "attach", AT }, { "verify", VF },
 		{ "compose", CO }, { "url", UR },     { "generic", ALL },
 	};
-	unsigned want = 0;
 	for (size_t i = 0; i < sizeof menus_by_name / sizeof menus_by_name[0]; i++)
-		if (strcmp(b->menu, menus_by_name[i].name) == 0)
-			want = menus_by_name[i].bits;
+		if (strcmp(name, menus_by_name[i].name) == 0)
+			return menus_by_name[i].bits;
+	return 0;
+}
+
+/* Resolves one binding to menu bits and a function, or sets err. */
+static int resolve(const struct config_binding *b, unsigned *menus, enum ui_fn *fn,
+		   struct lib_err *err)
+{
+	unsigned want = menu_bits(b->menu);
 	if (!want)
 		return lib_err_set(err, "unknown menu: %s", b->menu);
 	for (size_t i = 0; i < NFUNCTIONS; i++) {
@@ -165,6 +170,93 @@ void ui_keys_release(struct ui_keys *keys)
 	free(keys->binds);
 	keys->binds = NULL;
 	keys->count = 0;
+	for (size_t i = 0; i < keys->nmacros; i++)
+		free(keys->macros[i].steps);
+	free(keys->macros);
+	keys->macros = NULL;
+	keys->nmacros = 0;
+}
+
+/* A macro's steps as keys; a function by name, in any menu (a macro may
+ * leave the screen it starts on). */
+static int macro_keys(const struct config_macro *cm, int **keys, size_t *n, struct lib_err *err)
+{
+	struct config_macro_step *steps;
+	size_t count;
+	if (config_macro_steps(cm->keys, &steps, &count, err) < 0)
+		return -1;
+	*keys = lib_xcalloc(count ? count : 1, sizeof **keys);
+	*n = count;
+	for (size_t i = 0; i < count; i++) {
+		(*keys)[i] = steps[i].key;
+		if (!steps[i].function)
+			continue;
+		size_t f = 0;
+		while (f < NFUNCTIONS && strcmp(functions[f].name, steps[i].function) != 0)
+			f++;
+		if (f == NFUNCTIONS) {
+			lib_err_set(err, "unknown function in macro: <%s>", steps[i].function);
+			config_macro_steps_free(steps, count);
+			free(*keys);
+			return -1;
+		}
+		(*keys)[i] = UI_KEY_FN + (int)functions[f].fn;
+	}
+	config_macro_steps_free(steps, count);
+	return 0;
+}
+
+int ui_keys_load_macros(struct ui_keys *keys, const struct config *cfg, struct lib_err *err)
+{
+	for (size_t i = 0; i < cfg->nmacros; i++) {
+		const struct config_macro *cm = &cfg->macros[i];
+		unsigned menus = menu_bits(cm->menu);
+		int *steps;
+		size_t n;
+		struct lib_err e;
+		if (!menus)
+			return lib_err_set(err, "%s:%d: unknown menu: %s", cm->source, cm->line, cm->menu);
+		if (macro_keys(cm, &steps, &n, &e) < 0)
+			return lib_err_set(err, "%s:%d: %s", cm->source, cm->line, e.msg);
+		for (int m = 0; m < UI_MENU_COUNT; m++) {
+			if (!(menus & MENU_BIT(m)))
+				continue;
+			keys->macros = lib_xrealloc(keys->macros, (keys->nmacros + 1) * sizeof *keys->macros);
+			int *copy = lib_xcalloc(n ? n : 1, sizeof *copy);
+			memcpy(copy, steps, n * sizeof *copy);
+			keys->macros[keys->nmacros++] = (struct ui_macro){
+				(enum ui_menu)m, cm->key, copy, n, cm->keys, cm->description
+			};
+		}
+		free(steps);
+	}
+	return 0;
+}
+
+/* Keys waiting to be read: what macros pushed.  Bounded: a macro that
+ * pushes itself stops when the queue is full. */
+#define UI_PENDING_MAX 4096
+static int pending[UI_PENDING_MAX];
+static size_t npending;
+
+/* Puts a macro's keys before whatever is still pending (a macro inside
+ * a macro plays at once, as in mutt). */
+static int push_keys(const int *keys, size_t n)
+{
+	if (n > UI_PENDING_MAX - npending)
+		return -1;
+	memmove(pending + n, pending, npending * sizeof *pending);
+	memcpy(pending, keys, n * sizeof *pending);
+	npending += n;
+	return 0;
+}
+
+static const struct ui_macro *find_macro(const struct ui_keys *keys, enum ui_menu menu, int key)
+{
+	for (size_t i = keys->nmacros; i-- > 0;)
+		if (keys->macros[i].menu == menu && keys->macros[i].key == key)
+			return &keys->macros[i];
+	return NULL;
 }
 
 static enum ui_fn lookup_in(const struct ui_keys *keys, enum ui_menu menu, int key)
@@ -222,6 +314,11 @@ int ui_read_key(void)
 {
 	static int resumed; /* the first wait after fg may fail once */
 	wint_t ch;
+	if (npending > 0) {
+		int k = pending[0];
+		memmove(pending, pending + 1, --npending * sizeof *pending);
+		return k;
+	}
 	if (ui_suspend_check()) {
 		resumed = 1;
 		return 0;
@@ -249,10 +346,23 @@ int ui_wait_fn(const struct ui_keys *keys, enum ui_menu menu, enum ui_fn *fn)
 {
 	refresh();
 	int k = ui_read_key();
+	const struct ui_macro *macro;
+	while (k > 0 && k < UI_KEY_FN && (macro = find_macro(keys, menu, k))) {
+		if (push_keys(macro->steps, macro->nsteps) < 0) {
+			npending = 0; /* a macro that loops: drop it all */
+			ui_error("Macro loop: its keys were dropped.");
+			return 1;
+		}
+		k = ui_read_key();
+	}
 	if (k == UI_KEY_GONE)
 		return -1;
 	if (k == 0)
 		return 0;
+	if (k >= UI_KEY_FN) {
+		*fn = (enum ui_fn)(k - UI_KEY_FN);
+		return 1;
+	}
 	*fn = k < 0 ? UI_FN_NONE : ui_keys_lookup(keys, menu, k);
 	return 1;
 }

@@ -25,6 +25,8 @@ int ui_session_keys(struct ui_session *s, struct lib_err *err)
 	config_keymap_release(&km);
 	if (rc == 0 && s->cfg)
 		rc = ui_keys_load(&keys, &s->cfg->keys, err);
+	if (rc == 0 && s->cfg)
+		rc = ui_keys_load_macros(&keys, s->cfg, err);
 	if (rc < 0) {
 		ui_keys_release(&keys);
 		return -1;

@@ -86,14 +86,32 @@ struct ui_bind {
 	enum ui_fn fn;
 };
 
-/* The live key map: bindings in the order they were read; later wins. */
+/* A macro: keys pushed into the input when its key is pressed.  A step
+ * that names a function is UI_KEY_FN + the function. */
+#define UI_KEY_FN 0x200000
+struct ui_macro {
+	enum ui_menu menu;
+	int key;
+	int *steps;
+	size_t nsteps;
+	const char *text;        /* the sequence as written (the config's) */
+	const char *description; /* or NULL */
+};
+
+/* The live key map: bindings in the order they were read; later wins;
+ * a macro on a key wins over a binding. */
 struct ui_keys {
 	struct ui_bind *binds;
 	size_t count;
+	struct ui_macro *macros;
+	size_t nmacros;
 };
 
 int ui_keys_load(struct ui_keys *keys, const struct config_keymap *km, struct lib_err *err);
 void ui_keys_release(struct ui_keys *keys);
+/* Adds cfg's macros (their texts stay the config's).  -1 with err set
+ * ("file:line: ...") for a bad menu or an unknown function. */
+int ui_keys_load_macros(struct ui_keys *keys, const struct config *cfg, struct lib_err *err);
 enum ui_fn ui_keys_lookup(const struct ui_keys *keys, enum ui_menu menu, int key);
 const char *ui_fn_name(enum ui_fn fn);
 const char *ui_fn_help(enum ui_fn fn);
