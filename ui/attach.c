@@ -261,8 +261,8 @@ static void builtin_text(const struct attach_part *p, struct lib_buf *out)
 	g_free(text);
 }
 
-/* A part through its mailcap copiousoutput viewer (any type), else as
- * text when it is text. */
+/* A part through its mailcap copiousoutput viewer (any type but
+ * text/plain), else as text when it is text. */
 static void view_part(struct attach_menu *am)
 {
 	const struct attach_part *p = &am->parts[am->cur];
@@ -274,7 +274,8 @@ static void view_part(struct attach_menu *am)
 	struct lib_buf shown = LIB_BUF_INIT;
 	struct lib_err err;
 	int rc = 0;
-	if (mailcap && *mailcap) {
+	/* text/plain is ours to show: a mailcap "cat" would lose its charset. */
+	if (mailcap && *mailcap && strcmp(p->type, "text/plain") != 0) {
 		/* %{charset} is the parameter mailcap entries use. */
 		const char *params[] = { "charset",
 					 g_mime_object_get_content_type_parameter(p->object, "charset"),
