@@ -4,6 +4,8 @@
  * sender gave) or piped to a command. */
 #include "ui_internal.h"
 
+#include "mime.h"
+
 #include <gmime/gmime.h>
 
 #include <errno.h>
@@ -246,24 +248,58 @@ static void pipe_part(struct attach_menu *am)
 		ui_error("%s: exit status %d", cmd, rc);
 }
 
+/* A text part as text: GMime converts its charset to UTF-8; HTML goes
+ * through the built-in renderer. */
+static void builtin_text(const struct attach_part *p, struct lib_buf *out)
+{
+	char *text = g_mime_text_part_get_text(GMIME_TEXT_PART(p->object));
+	const char *src = text ? text : p->data;
+	if (strcmp(p->type, "text/html") == 0)
+		mime_html_render(src, strlen(src), out, NULL);
+	else
+		lib_utf8_sanitize(src, strlen(src), out);
+	g_free(text);
+}
+
+/* A part through its mailcap copiousoutput viewer (any type but
+ * text/plain), else as text when it is text. */
 static void view_part(struct attach_menu *am)
 {
 	const struct attach_part *p = &am->parts[am->cur];
-	if (!p->data || !GMIME_IS_TEXT_PART(p->object)) {
-		ui_message("%s is not text: save it or pipe it to a viewer.", p->type);
+	if (!p->data) {
+		ui_message("This is a container: view its parts.");
 		return;
 	}
-	/* GMime converts the part's charset to UTF-8. */
-	char *text = g_mime_text_part_get_text(GMIME_TEXT_PART(p->object));
-	struct lib_buf clean = LIB_BUF_INIT;
-	const char *src = text ? text : p->data;
-	lib_utf8_sanitize(src, strlen(src), &clean);
-	g_free(text);
-	char *shown = lib_buf_take(&clean);
+	const char *mailcap = am->s->cfg ? am->s->cfg->opt.mailcap_path : NULL;
+	struct lib_buf shown = LIB_BUF_INIT;
+	struct lib_err err;
+	int rc = 0;
+	/* text/plain is ours to show: a mailcap "cat" would lose its charset. */
+	if (mailcap && *mailcap && strcmp(p->type, "text/plain") != 0) {
+		/* %{charset} is the parameter mailcap entries use. */
+		const char *params[] = { "charset",
+					 g_mime_object_get_content_type_parameter(p->object, "charset"),
+					 NULL };
+		if (!params[1])
+			params[0] = NULL;
+		rc = mime_mailcap_render(mailcap, p->type, params, p->data, p->len, &shown, &err);
+		if (rc < 0)
+			ui_error("%s", err.msg);
+	}
+	if (rc <= 0 && !GMIME_IS_TEXT_PART(p->object)) {
+		if (rc == 0)
+			ui_message("%s is not text and no mailcap entry shows it: save it or pipe it "
+				   "to a viewer.", p->type);
+		lib_buf_release(&shown);
+		return;
+	}
+	if (rc <= 0)
+		builtin_text(p, &shown);
+	char *text = lib_buf_take(&shown);
 	char title[256];
 	snprintf(title, sizeof title, "Attachment %zu: %s", am->cur + 1, p->type);
-	ui_text_show(&am->s->keys, title, shown);
-	free(shown);
+	ui_text_show(&am->s->keys, title, text);
+	free(text);
 }
 
 void ui_attach_show(struct ui_session *s, const struct store_view_message *m)
@@ -282,18 +318,10 @@ void ui_attach_show(struct ui_session *s, const struct store_view_message *m)
 		int got = ui_wait_fn(&s->keys, UI_MENU_ATTACH, &fn);
 		if (got < 0)
 			break;
-		if (got == 0)
+		if (got == 0 || ui_list_move(&am.cur, am.count, fn))
 			continue;
 		switch (fn) {
 		case UI_FN_EXIT: done = 1; break;
-		case UI_FN_NEXT_ENTRY:
-			if (am.cur + 1 < am.count)
-				am.cur++;
-			break;
-		case UI_FN_PREVIOUS_ENTRY:
-			if (am.cur > 0)
-				am.cur--;
-			break;
 		case UI_FN_SAVE_ENTRY: save_one(&am); break;
 		case UI_FN_SAVE_ALL: save_all(&am); break;
 		case UI_FN_PIPE_ENTRY: pipe_part(&am); break;

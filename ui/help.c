@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* True when a later binding of the same key in menu overrides binds[i]. */
 static int overridden(const struct ui_keys *keys, size_t i)
@@ -17,7 +18,8 @@ static char *help_text(const struct ui_keys *keys, enum ui_menu menu)
 {
 	struct lib_buf b = LIB_BUF_INIT;
 	static const char *const names[UI_MENU_COUNT] = { "index", "pager", "attachment menu",
-							  "verification view", "compose screen" };
+							  "verification view", "compose screen",
+							  "URL list" };
 	lib_buf_printf(&b, "Key bindings of the %s:\n\n", names[menu]);
 	for (size_t i = 0; i < keys->count; i++) {
 		const struct ui_bind *bind = &keys->binds[i];
@@ -27,6 +29,24 @@ static char *help_text(const struct ui_keys *keys, enum ui_menu menu)
 		config_key_name(bind->key, name, sizeof name);
 		lib_buf_printf(&b, "%-12s %-18s %s\n", name, ui_fn_name(bind->fn),
 			       ui_fn_help(bind->fn));
+	}
+	int first = 1;
+	for (size_t i = 0; i < keys->nmacros; i++) {
+		const struct ui_macro *m = &keys->macros[i];
+		if (m->menu != menu)
+			continue;
+		char name[32];
+		config_key_name(m->key, name, sizeof name);
+		lib_buf_printf(&b, "%s%-12s macro \"", first ? "\nMacros:\n\n" : "", name);
+		/* The sequence as written: cleaned, since it may hold anything. */
+		lib_utf8_sanitize(m->text, strlen(m->text), &b);
+		lib_buf_puts(&b, "\"");
+		if (m->description) {
+			lib_buf_puts(&b, "  ");
+			lib_utf8_sanitize(m->description, strlen(m->description), &b);
+		}
+		lib_buf_putc(&b, '\n');
+		first = 0;
 	}
 	return lib_buf_take(&b);
 }

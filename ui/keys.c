@@ -13,7 +13,8 @@
 #define AT MENU_BIT(UI_MENU_ATTACH)
 #define VF MENU_BIT(UI_MENU_VERIFY)
 #define CO MENU_BIT(UI_MENU_COMPOSE)
-#define ALL (IX | PG | AT | VF | CO)
+#define UR MENU_BIT(UI_MENU_URL)
+#define ALL (IX | PG | AT | VF | CO | UR)
 #define BOTH (IX | PG)
 
 static const struct {
@@ -25,9 +26,9 @@ static const struct {
 	{ UI_FN_HELP, "help", ALL, "show the key bindings of this screen" },
 	{ UI_FN_REDRAW, "redraw-screen", ALL, "clear and redraw the screen" },
 	{ UI_FN_QUIT, "quit", IX | CO, "leave frank (compose: abort the message)" },
-	{ UI_FN_EXIT, "exit", PG | AT | VF, "return to the previous screen" },
-	{ UI_FN_NEXT_ENTRY, "next-entry", BOTH | AT | CO, "move to the next message" },
-	{ UI_FN_PREVIOUS_ENTRY, "previous-entry", BOTH | AT | CO, "move to the previous message" },
+	{ UI_FN_EXIT, "exit", PG | AT | VF | UR, "return to the previous screen" },
+	{ UI_FN_NEXT_ENTRY, "next-entry", BOTH | AT | CO | UR, "move to the next message" },
+	{ UI_FN_PREVIOUS_ENTRY, "previous-entry", BOTH | AT | CO | UR, "move to the previous message" },
 	{ UI_FN_NEXT_PAGE, "next-page", ALL, "move one screen down" },
 	{ UI_FN_PREVIOUS_PAGE, "previous-page", ALL, "move one screen up" },
 	{ UI_FN_FIRST_ENTRY, "first-entry", IX, "move to the first message" },
@@ -45,8 +46,8 @@ static const struct {
 	{ UI_FN_SAVE_ALL, "save-all", AT, "save every named part to a directory" },
 	{ UI_FN_PIPE_ENTRY, "pipe-entry", AT, "pipe the part to a shell command" },
 	{ UI_FN_LIMIT, "limit", IX, "show only messages matching a notmuch query" },
-	{ UI_FN_SEARCH, "search", IX, "search sender and subject for text" },
-	{ UI_FN_SEARCH_NEXT, "search-next", IX, "search again" },
+	{ UI_FN_SEARCH, "search", BOTH, "search for text (index: sender and subject)" },
+	{ UI_FN_SEARCH_NEXT, "search-next", BOTH, "search again" },
 	{ UI_FN_NEXT_UNREAD, "next-unread", BOTH, "jump to the next unread message" },
 	{ UI_FN_FLAG_MESSAGE, "flag-message", BOTH, "toggle the message's flag (important)" },
 	{ UI_FN_DELETE_MESSAGE, "delete-message", BOTH, "mark the message deleted (Maildir T)" },
@@ -74,6 +75,8 @@ static const struct {
 	{ UI_FN_EDIT_SUBJECT, "edit-subject", CO, "edit the subject" },
 	{ UI_FN_ATTACH_FILE, "attach-file", CO, "attach a file" },
 	{ UI_FN_DETACH_FILE, "detach-file", CO, "remove the last attachment" },
+	{ UI_FN_URL_LIST, "url-list", PG, "list the URLs of the message to open one" },
+	{ UI_FN_OPEN_URL, "open-url", UR, "open the URL with url_command" },
 };
 
 #define NFUNCTIONS (sizeof functions / sizeof functions[0])
@@ -94,25 +97,26 @@ const char *ui_fn_help(enum ui_fn fn)
 	return "";
 }
 
-/* Resolves one binding to menu bits and a function, or sets err. */
-static int resolve(const struct config_binding *b, unsigned *menus, enum ui_fn *fn,
-		   struct lib_err *err)
+static unsigned menu_bits(const char *name)
 {
 	static const struct {
 		const char *name;
 		unsigned bits;
 	} menus_by_name[] = {
-		/* The frankrc knows the menus index, pager and generic: the
-		 * attachment menu and the compose screen take their bindings
-		 * from the index lines, the verification view from the pager's,
-		 * for the functions they have. */
-		{ "index", IX | AT | CO }, { "pager", PG | VF },   { "attach", AT },
-		{ "verify", VF },	   { "compose", CO },	   { "generic", ALL },
+		{ "index", IX },   { "pager", PG },   { "attach", AT }, { "verify", VF },
+		{ "compose", CO }, { "url", UR },     { "generic", ALL },
 	};
-	unsigned want = 0;
 	for (size_t i = 0; i < sizeof menus_by_name / sizeof menus_by_name[0]; i++)
-		if (strcmp(b->menu, menus_by_name[i].name) == 0)
-			want = menus_by_name[i].bits;
+		if (strcmp(name, menus_by_name[i].name) == 0)
+			return menus_by_name[i].bits;
+	return 0;
+}
+
+/* Resolves one binding to menu bits and a function, or sets err. */
+static int resolve(const struct config_binding *b, unsigned *menus, enum ui_fn *fn,
+		   struct lib_err *err)
+{
+	unsigned want = menu_bits(b->menu);
 	if (!want)
 		return lib_err_set(err, "unknown menu: %s", b->menu);
 	for (size_t i = 0; i < NFUNCTIONS; i++) {
@@ -166,17 +170,94 @@ void ui_keys_release(struct ui_keys *keys)
 	free(keys->binds);
 	keys->binds = NULL;
 	keys->count = 0;
+	for (size_t i = 0; i < keys->nmacros; i++)
+		free(keys->macros[i].steps);
+	free(keys->macros);
+	keys->macros = NULL;
+	keys->nmacros = 0;
 }
 
-/* The attachment menu leaves and opens with the index's keys for quit and
- * display-message (mutt's habit) when its own exit and view-attach are
- * not bound there. */
-static const struct {
-	enum ui_fn index_fn, attach_fn;
-} attach_stand_ins[] = {
-	{ UI_FN_QUIT, UI_FN_EXIT },
-	{ UI_FN_DISPLAY_MESSAGE, UI_FN_VIEW_ATTACH },
-};
+/* A macro's steps as keys; a function by name, in any menu (a macro may
+ * leave the screen it starts on). */
+static int macro_keys(const struct config_macro *cm, int **keys, size_t *n, struct lib_err *err)
+{
+	struct config_macro_step *steps;
+	size_t count;
+	if (config_macro_steps(cm->keys, &steps, &count, err) < 0)
+		return -1;
+	*keys = lib_xcalloc(count ? count : 1, sizeof **keys);
+	*n = count;
+	for (size_t i = 0; i < count; i++) {
+		(*keys)[i] = steps[i].key;
+		if (!steps[i].function)
+			continue;
+		size_t f = 0;
+		while (f < NFUNCTIONS && strcmp(functions[f].name, steps[i].function) != 0)
+			f++;
+		if (f == NFUNCTIONS) {
+			lib_err_set(err, "unknown function in macro: <%s>", steps[i].function);
+			config_macro_steps_free(steps, count);
+			free(*keys);
+			return -1;
+		}
+		(*keys)[i] = UI_KEY_FN + (int)functions[f].fn;
+	}
+	config_macro_steps_free(steps, count);
+	return 0;
+}
+
+int ui_keys_load_macros(struct ui_keys *keys, const struct config *cfg, struct lib_err *err)
+{
+	for (size_t i = 0; i < cfg->nmacros; i++) {
+		const struct config_macro *cm = &cfg->macros[i];
+		unsigned menus = menu_bits(cm->menu);
+		int *steps;
+		size_t n;
+		struct lib_err e;
+		if (!menus)
+			return lib_err_set(err, "%s:%d: unknown menu: %s", cm->source, cm->line, cm->menu);
+		if (macro_keys(cm, &steps, &n, &e) < 0)
+			return lib_err_set(err, "%s:%d: %s", cm->source, cm->line, e.msg);
+		for (int m = 0; m < UI_MENU_COUNT; m++) {
+			if (!(menus & MENU_BIT(m)))
+				continue;
+			keys->macros = lib_xrealloc(keys->macros, (keys->nmacros + 1) * sizeof *keys->macros);
+			int *copy = lib_xcalloc(n ? n : 1, sizeof *copy);
+			memcpy(copy, steps, n * sizeof *copy);
+			keys->macros[keys->nmacros++] = (struct ui_macro){
+				(enum ui_menu)m, cm->key, copy, n, cm->keys, cm->description
+			};
+		}
+		free(steps);
+	}
+	return 0;
+}
+
+/* Keys waiting to be read: what macros pushed.  Bounded: a macro that
+ * pushes itself stops when the queue is full. */
+#define UI_PENDING_MAX 4096
+static int pending[UI_PENDING_MAX];
+static size_t npending;
+
+/* Puts a macro's keys before whatever is still pending (a macro inside
+ * a macro plays at once, as in mutt). */
+static int push_keys(const int *keys, size_t n)
+{
+	if (n > UI_PENDING_MAX - npending)
+		return -1;
+	memmove(pending + n, pending, npending * sizeof *pending);
+	memcpy(pending, keys, n * sizeof *pending);
+	npending += n;
+	return 0;
+}
+
+static const struct ui_macro *find_macro(const struct ui_keys *keys, enum ui_menu menu, int key)
+{
+	for (size_t i = keys->nmacros; i-- > 0;)
+		if (keys->macros[i].menu == menu && keys->macros[i].key == key)
+			return &keys->macros[i];
+	return NULL;
+}
 
 static enum ui_fn lookup_in(const struct ui_keys *keys, enum ui_menu menu, int key)
 {
@@ -188,14 +269,7 @@ static enum ui_fn lookup_in(const struct ui_keys *keys, enum ui_menu menu, int k
 
 enum ui_fn ui_keys_lookup(const struct ui_keys *keys, enum ui_menu menu, int key)
 {
-	enum ui_fn fn = lookup_in(keys, menu, key);
-	if (fn != UI_FN_NONE || menu != UI_MENU_ATTACH)
-		return fn;
-	enum ui_fn ix = lookup_in(keys, UI_MENU_INDEX, key);
-	for (size_t i = 0; i < sizeof attach_stand_ins / sizeof attach_stand_ins[0]; i++)
-		if (ix == attach_stand_ins[i].index_fn)
-			return attach_stand_ins[i].attach_fn;
-	return UI_FN_NONE;
+	return lookup_in(keys, menu, key);
 }
 
 void ui_keys_first(const struct ui_keys *keys, enum ui_menu menu, enum ui_fn fn, char *buf,
@@ -210,10 +284,6 @@ void ui_keys_first(const struct ui_keys *keys, enum ui_menu menu, enum ui_fn fn,
 			return;
 		}
 	}
-	for (size_t i = 0; menu == UI_MENU_ATTACH && i < sizeof attach_stand_ins /
-								 sizeof attach_stand_ins[0]; i++)
-		if (attach_stand_ins[i].attach_fn == fn)
-			ui_keys_first(keys, UI_MENU_INDEX, attach_stand_ins[i].index_fn, buf, size);
 }
 
 int ui_key_from_curses(int is_function_key, wint_t ch)
@@ -242,11 +312,31 @@ int ui_key_from_curses(int is_function_key, wint_t ch)
 
 int ui_read_key(void)
 {
+	static int resumed; /* the first wait after fg may fail once */
 	wint_t ch;
+	if (npending > 0) {
+		int k = pending[0];
+		memmove(pending, pending + 1, --npending * sizeof *pending);
+		return k;
+	}
+	if (ui_suspend_check()) {
+		resumed = 1;
+		return 0;
+	}
 	errno = 0;
 	int rc = get_wch(&ch);
-	if (rc == ERR) /* blocking input fails only on a signal or a lost terminal */
-		return errno == EINTR ? -1 : UI_KEY_GONE;
+	if (rc == ERR) { /* blocking input fails only on a signal or a lost terminal */
+		lib_debug("ui: the wait for a key failed: errno %d", errno);
+		if (errno == EINTR && ui_suspend_check()) {
+			resumed = 1;
+			return 0;
+		}
+		if (errno != EINTR && !resumed)
+			return UI_KEY_GONE;
+		resumed = 0;
+		return -1;
+	}
+	resumed = 0;
 	if (rc == KEY_CODE_YES && ch == KEY_RESIZE)
 		return 0;
 	return ui_key_from_curses(rc == KEY_CODE_YES, ch);
@@ -256,10 +346,23 @@ int ui_wait_fn(const struct ui_keys *keys, enum ui_menu menu, enum ui_fn *fn)
 {
 	refresh();
 	int k = ui_read_key();
+	const struct ui_macro *macro;
+	while (k > 0 && k < UI_KEY_FN && (macro = find_macro(keys, menu, k))) {
+		if (push_keys(macro->steps, macro->nsteps) < 0) {
+			npending = 0; /* a macro that loops: drop it all */
+			ui_error("Macro loop: its keys were dropped.");
+			return 1;
+		}
+		k = ui_read_key();
+	}
 	if (k == UI_KEY_GONE)
 		return -1;
 	if (k == 0)
 		return 0;
+	if (k >= UI_KEY_FN) {
+		*fn = (enum ui_fn)(k - UI_KEY_FN);
+		return 1;
+	}
 	*fn = k < 0 ? UI_FN_NONE : ui_keys_lookup(keys, menu, k);
 	return 1;
 }

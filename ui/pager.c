@@ -18,6 +18,7 @@ struct ui_pager {
 	size_t signature;   /* where the signature ("-- " line) starts, or -1 */
 	struct ui_badge badge;
 	struct ui_textview tv;
+	char search[256]; /* the last search, "" before the first */
 };
 
 static void pager_unload(struct ui_pager *pg)
@@ -67,7 +68,11 @@ static int pager_load(struct ui_pager *pg)
 {
 	struct lib_err err;
 	struct store_view_message *m = &pg->list->items[*pg->current];
-	struct mime_view *view = mime_view_new_from_file(m->path, &err);
+	struct mime_view_opts opts = { 0, NULL };
+	if (pg->s->cfg)
+		opts = (struct mime_view_opts){ pg->s->cfg->opt.prefer_html,
+						pg->s->cfg->opt.mailcap_path };
+	struct mime_view *view = mime_view_new(m->path, &opts, &err);
 	if (!view) {
 		ui_error("%s", err.msg);
 		return -1;
@@ -87,6 +92,8 @@ static int pager_load(struct ui_pager *pg)
 	pg->tv.line_attr = line_attr;
 	pg->tv.ctx = pg;
 	ui_textview_wrap(&pg->tv, pg->text, COLS);
+	if (view->notice)
+		ui_error("%s", view->notice);
 	/* Read now, as mutt marks it. */
 	if (!(m->flags & STORE_FLAG_SEEN) &&
 	    store_view_set_flags(pg->s->view, m, STORE_FLAG_SEEN, 0, &err) < 0)
@@ -144,6 +151,37 @@ static void pager_flag(struct ui_pager *pg, unsigned set, unsigned clear)
 								: "Deleted mark removed.");
 }
 
+/* / and n: the next line holding the text, scrolled to the top of the
+ * screen and its matches highlighted; wraps once to the top. */
+static void pager_search(struct ui_pager *pg, int again)
+{
+	if (!again || !pg->search[0]) {
+		char buf[sizeof pg->search] = "";
+		if (ui_prompt("Search for: ", buf, sizeof buf, 0) < 0 || !buf[0])
+			return;
+		snprintf(pg->search, sizeof pg->search, "%s", buf);
+	}
+	pg->tv.highlight = pg->search;
+	/* A new search starts on the top line; n after the current match. */
+	size_t from = pg->tv.top + (again ? 1 : 0);
+	size_t at = ui_textview_find(&pg->tv, from, pg->search);
+	if (at == (size_t)-1 && from > 0) {
+		at = ui_textview_find(&pg->tv, 0, pg->search);
+		if (at != (size_t)-1 && at < from) {
+			pg->tv.top = at;
+			ui_message("Search wrapped to top.");
+			return;
+		}
+		at = (size_t)-1;
+	}
+	if (at == (size_t)-1) {
+		ui_message("Not found: %s", pg->search);
+		return;
+	}
+	pg->tv.top = at;
+	ui_message("%s", "");
+}
+
 /* Returns 1 when the pager should close. */
 static int pager_dispatch(struct ui_pager *pg, enum ui_fn fn)
 {
@@ -172,6 +210,9 @@ static int pager_dispatch(struct ui_pager *pg, enum ui_fn fn)
 		ui_message("No unread messages.");
 		break;
 	case UI_FN_ENTER_COMMAND: ui_command(pg->s); break;
+	case UI_FN_SEARCH: pager_search(pg, 0); break;
+	case UI_FN_SEARCH_NEXT: pager_search(pg, 1); break;
+	case UI_FN_URL_LIST: ui_url_show(pg->s, &pg->view->links); break;
 	case UI_FN_MAIL:
 	case UI_FN_REPLY:
 	case UI_FN_GROUP_REPLY:

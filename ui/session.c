@@ -15,13 +15,18 @@ int ui_session_keys(struct ui_session *s, struct lib_err *err)
 {
 	struct ui_keys keys = { 0 };
 	struct config_keymap km = { 0 };
-	int rc = config_keymap_parse(&km, "default.keys", ui_default_keys, strlen(ui_default_keys),
-				     err);
+	struct lib_buf text = LIB_BUF_INIT;
+	for (size_t i = 0; ui_default_keys[i]; i++)
+		lib_buf_puts(&text, ui_default_keys[i]);
+	int rc = config_keymap_parse(&km, "default.keys", text.data, text.len, err);
+	lib_buf_release(&text);
 	if (rc == 0)
 		rc = ui_keys_load(&keys, &km, err);
 	config_keymap_release(&km);
 	if (rc == 0 && s->cfg)
 		rc = ui_keys_load(&keys, &s->cfg->keys, err);
+	if (rc == 0 && s->cfg)
+		rc = ui_keys_load_macros(&keys, s->cfg, err);
 	if (rc < 0) {
 		ui_keys_release(&keys);
 		return -1;
@@ -66,6 +71,7 @@ int ui_run(struct store_view *view, struct config *cfg, const char *query, const
 	int rc = -1;
 	if (scr) {
 		ui_theme_init(cfg);
+		ui_suspend_init();
 		rc = ui_index_run(&s, query, label, err);
 		endwin();
 		delscreen(scr);

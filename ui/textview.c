@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void add_line(struct ui_textview *tv, size_t *cap, size_t off, size_t len)
 {
@@ -58,6 +59,54 @@ void ui_textview_release(struct ui_textview *tv)
 	tv->text = NULL;
 }
 
+static int has_capital(const char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			return 1;
+	return 0;
+}
+
+/* Where needle is in line[0..len), from byte at; NULL when it is not. */
+static const char *match_in(const char *line, size_t len, size_t at, const char *needle,
+			    int caseless)
+{
+	size_t n = strlen(needle);
+	for (size_t i = at; n && i + n <= len; i++)
+		if (caseless ? strncasecmp(line + i, needle, n) == 0 : memcmp(line + i, needle, n) == 0)
+			return line + i;
+	return NULL;
+}
+
+size_t ui_textview_find(const struct ui_textview *tv, size_t from, const char *needle)
+{
+	int caseless = !has_capital(needle);
+	for (size_t i = from; i < tv->count; i++)
+		if (match_in(tv->text + tv->lines[i].off, tv->lines[i].len, 0, needle, caseless))
+			return i;
+	return (size_t)-1;
+}
+
+/* The matches of the highlight in one drawn line, in reverse video. */
+static void draw_matches(const struct ui_textview *tv, int y, const char *line, size_t len,
+			 int attr)
+{
+	int caseless = !has_capital(tv->highlight);
+	size_t n = strlen(tv->highlight);
+	for (const char *m = match_in(line, len, 0, tv->highlight, caseless); m;
+	     m = match_in(line, len, (size_t)(m - line) + n, tv->highlight, caseless)) {
+		char *before = lib_xstrndup(line, (size_t)(m - line)), *match = lib_xstrndup(m, n);
+		int x = ui_text_width(before), w = ui_text_width(match);
+		free(before);
+		free(match);
+		if (x >= COLS)
+			break;
+		attrset(attr | A_REVERSE);
+		/* ui_draw_textn pads to its width: give it the match's own. */
+		ui_draw_textn(y, x, w < COLS - x ? w : COLS - x, m, n);
+	}
+}
+
 void ui_textview_draw(const struct ui_textview *tv)
 {
 	int rows = ui_body_rows();
@@ -69,6 +118,8 @@ void ui_textview_draw(const struct ui_textview *tv)
 					      : ui_theme_attr(UI_COLOR_NORMAL);
 			attrset(a);
 			ui_draw_textn(1 + r, 0, COLS, line, tv->lines[i].len);
+			if (tv->highlight && *tv->highlight)
+				draw_matches(tv, 1 + r, line, tv->lines[i].len, a);
 			attrset(ui_theme_attr(UI_COLOR_NORMAL));
 		} else
 			ui_draw_text(1 + r, 0, COLS, "~");

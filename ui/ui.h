@@ -7,8 +7,9 @@
 #include "lib.h"
 #include "store.h"
 
-/* The default key map (keymaps/default.keys, compiled in). */
-extern const char ui_default_keys[];
+/* The default key map (keymaps/default.keys, compiled in): its lines,
+ * each ending in "\n", then NULL. */
+extern const char *const ui_default_keys[];
 
 /* Checks that every binding names a function its menu has.  Returns -1 with
  * err set to "source:line: message" for the first that does not. */

@@ -17,6 +17,7 @@ enum ui_menu {
 	UI_MENU_ATTACH,
 	UI_MENU_VERIFY,
 	UI_MENU_COMPOSE,
+	UI_MENU_URL,
 	UI_MENU_COUNT
 };
 
@@ -75,6 +76,8 @@ enum ui_fn {
 	UI_FN_EDIT_SUBJECT,
 	UI_FN_ATTACH_FILE,
 	UI_FN_DETACH_FILE,
+	UI_FN_URL_LIST,        /* the URLs of the message */
+	UI_FN_OPEN_URL,
 };
 
 struct ui_bind {
@@ -83,14 +86,32 @@ struct ui_bind {
 	enum ui_fn fn;
 };
 
-/* The live key map: bindings in the order they were read; later wins. */
+/* A macro: keys pushed into the input when its key is pressed.  A step
+ * that names a function is UI_KEY_FN + the function. */
+#define UI_KEY_FN 0x200000
+struct ui_macro {
+	enum ui_menu menu;
+	int key;
+	int *steps;
+	size_t nsteps;
+	const char *text;        /* the sequence as written (the config's) */
+	const char *description; /* or NULL */
+};
+
+/* The live key map: bindings in the order they were read; later wins;
+ * a macro on a key wins over a binding. */
 struct ui_keys {
 	struct ui_bind *binds;
 	size_t count;
+	struct ui_macro *macros;
+	size_t nmacros;
 };
 
 int ui_keys_load(struct ui_keys *keys, const struct config_keymap *km, struct lib_err *err);
 void ui_keys_release(struct ui_keys *keys);
+/* Adds cfg's macros (their texts stay the config's).  -1 with err set
+ * ("file:line: ...") for a bad menu or an unknown function. */
+int ui_keys_load_macros(struct ui_keys *keys, const struct config *cfg, struct lib_err *err);
 enum ui_fn ui_keys_lookup(const struct ui_keys *keys, enum ui_menu menu, int key);
 const char *ui_fn_name(enum ui_fn fn);
 const char *ui_fn_help(enum ui_fn fn);
@@ -105,6 +126,11 @@ int ui_key_from_curses(int is_function_key, wint_t ch);
  * (every screen then unwinds, so frank ends instead of spinning). */
 #define UI_KEY_GONE (-2)
 int ui_read_key(void);
+/* ^Z (suspend.c): _init catches SIGTSTP once curses runs; _check, when
+ * one came, stops frank the way the shell expects and redraws on fg:
+ * 1 then (the caller redraws), else 0. */
+void ui_suspend_init(void);
+int ui_suspend_check(void);
 /* Refreshes the screen, waits for a key and looks it up in menu: 1 with
  * *fn set (UI_FN_NONE for an unbound key), 0 after a resize (redraw),
  * -1 when the terminal is gone. */
@@ -143,7 +169,11 @@ struct ui_textview {
 	/* May be NULL: the attributes to draw a line with (quoted text...). */
 	int (*line_attr)(const char *line, size_t len, void *ctx);
 	void *ctx;
+	const char *highlight; /* borrowed; NULL: none: matches drawn in reverse */
 };
+/* The first line at or after line from that holds needle (caseless when
+ * needle has no capital letter), or (size_t)-1. */
+size_t ui_textview_find(const struct ui_textview *tv, size_t from, const char *needle);
 /* Wraps text to width columns, at a space when a line has one (mutt's
  * smart_wrap).  Keeps top within the new line count. */
 void ui_textview_wrap(struct ui_textview *tv, const char *text, int width);
@@ -222,6 +252,13 @@ int ui_pager_show(struct ui_session *s, struct store_view_list *list, size_t *cu
 void ui_help_show(const struct ui_keys *keys, enum ui_menu menu);
 void ui_verify_show(struct ui_session *s, struct store_view_message *m);
 void ui_attach_show(struct ui_session *s, const struct store_view_message *m);
+struct mime_links;
+/* The URL list (url.c): picks one of links and opens it with the
+ * url_command option, the URL one argument of its own (no shell). */
+void ui_url_show(struct ui_session *s, const struct mime_links *links);
+/* next-entry and previous-entry in a list of count rows: moves *cur
+ * (staying in the list) and returns 1; 0 for any other fn. */
+int ui_list_move(size_t *cur, size_t count, enum ui_fn fn);
 /* Shows a text (help, a part) in a scrolled view until the user leaves. */
 void ui_text_show(const struct ui_keys *keys, const char *title, const char *text);
 /* m NULL: a new message; else a reply (group: to all) or forward of m. */

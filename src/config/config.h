@@ -153,6 +153,9 @@ struct config_globals {
 	int dns_offline;
 	int sync_on_start; /* the curses client syncs every account as it starts */
 	int imap_idle;     /* and keeps IMAP inboxes current with IDLE */
+	int prefer_html;
+	char *mailcap_path;
+	char *url_command;
 };
 
 /* One "account NAME { ... }" block: its own table of options. */
@@ -191,6 +194,19 @@ struct config_macro {
 	char *source;
 	int line;
 };
+
+/* A macro's sequence as steps: keys (as config_key_parse gives them) and
+ * functions by name ("<limit>" gives "limit"; the UI checks the name).
+ * Returns 0 with *steps (free with config_macro_steps_free) and *count,
+ * or -1 with err set (not UTF-8, more than CONFIG_MACRO_MAX_STEPS). */
+#define CONFIG_MACRO_MAX_STEPS 1024
+struct config_macro_step {
+	int key;
+	char *function; /* NULL: the step is key */
+};
+int config_macro_steps(const char *seq, struct config_macro_step **steps, size_t *count,
+		       struct lib_err *err);
+void config_macro_steps_free(struct config_macro_step *steps, size_t count);
 
 /* What "color OBJECT FG BG [PATTERN]" can paint. */
 enum config_color_object {

@@ -126,9 +126,17 @@ void config_key_name(int key, char *buf, size_t size)
 		snprintf(buf, size, "<key %d>", key);
 }
 
+/* mutt's menus, and frank's own: verify (the verification view) and url
+ * (the URL list). */
+static const char *const menus[] = { "index",  "pager",	 "attach", "compose",
+				     "verify", "url", "generic", NULL };
+
 static int valid_menu(const char *m)
 {
-	return strcmp(m, "index") == 0 || strcmp(m, "pager") == 0 || strcmp(m, "generic") == 0;
+	for (size_t i = 0; menus[i]; i++)
+		if (strcmp(m, menus[i]) == 0)
+			return 1;
+	return 0;
 }
 
 int config_menu_list_check(const char *list, struct lib_err *err)
@@ -144,7 +152,8 @@ int config_menu_list_check(const char *list, struct lib_err *err)
 		memcpy(name, m, len);
 		name[len] = '\0';
 		if (!valid_menu(name))
-			return lib_err_set(err, "unknown menu: %s (menus: index, pager, generic)", name);
+			return lib_err_set(err, "unknown menu: %s (menus: index, pager, attach, "
+					   "compose, verify, url, generic)", name);
 		m += len + (m[len] == ',');
 	}
 	return 0;
@@ -234,4 +243,105 @@ void config_keymap_release(struct config_keymap *km)
 	free(km->bindings);
 	free(km->source);
 	memset(km, 0, sizeof *km);
+}
+
+/* --- macro sequences --------------------------------------------------------
+ *
+ * What a macro's keys are, as mutt reads them (muttrc(5) "macro"):
+ *
+ *   sequence = *( function / named-key / escape / control / char )
+ *   function = "<" 1*( %x61-7A / DIGIT / "-" ) ">"   ; <limit>, not a key name
+ *   named-key = "<" key-name ">"                       ; <enter>, <pagedown>, <f5>
+ *   escape   = "\" ( "n" / "r" / "t" / "e" / "\" / "C" char / char )
+ *   control  = "^" char                               ; ^G
+ *   char     = a UTF-8 character; a "<" that starts neither is itself */
+
+static int is_function_name(const char *s, size_t len)
+{
+	if (len == 0)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+static void add_step(struct config_macro_step **steps, size_t *count, int key,
+		     const char *function, size_t function_len)
+{
+	*steps = lib_xrealloc(*steps, (*count + 1) * sizeof **steps);
+	(*steps)[*count].key = key;
+	(*steps)[*count].function = function ? lib_xstrndup(function, function_len) : NULL;
+	(*count)++;
+}
+
+/* One "\x" escape at p[0] == '\\'; returns the bytes it takes. */
+static size_t macro_escape(const char *p, int *key)
+{
+	switch (p[1]) {
+	case 'n': *key = '\n'; return 2;
+	case 'r': *key = '\r'; return 2;
+	case 't': *key = '\t'; return 2;
+	case 'e': *key = 27; return 2;
+	case 'C':
+	case 'c':
+		if (p[2] && control_key(p[2], key) == 0)
+			return 3;
+		break;
+	default: break;
+	}
+	unsigned cp;
+	size_t n = p[1] ? lib_utf8_decode((const unsigned char *)p + 1, strlen(p + 1), &cp) : 0;
+	*key = n ? (int)cp : '\\';
+	return n ? n + 1 : 1;
+}
+
+static int steps_fail(struct config_macro_step **steps, size_t *count, struct lib_err *err,
+		      const char *why)
+{
+	config_macro_steps_free(*steps, *count);
+	*steps = NULL;
+	*count = 0;
+	return lib_err_set(err, "%s", why);
+}
+
+int config_macro_steps(const char *seq, struct config_macro_step **steps, size_t *count,
+		       struct lib_err *err)
+{
+	*steps = NULL;
+	*count = 0;
+	for (const char *p = seq; *p;) {
+		if (*count >= CONFIG_MACRO_MAX_STEPS)
+			return steps_fail(steps, count, err, "macro longer than 1024 keys");
+		int key;
+		const char *close = *p == '<' ? strchr(p, '>') : NULL;
+		if (close && parse_named_key(p + 1, (size_t)(close - p - 1), &key) == 0) {
+			add_step(steps, count, key, NULL, 0);
+			p = close + 1;
+		} else if (close && is_function_name(p + 1, (size_t)(close - p - 1))) {
+			add_step(steps, count, 0, p + 1, (size_t)(close - p - 1));
+			p = close + 1;
+		} else if (*p == '\\') {
+			p += macro_escape(p, &key);
+			add_step(steps, count, key, NULL, 0);
+		} else if (*p == '^' && p[1] && control_key(p[1], &key) == 0) {
+			add_step(steps, count, key, NULL, 0);
+			p += 2;
+		} else {
+			unsigned cp;
+			size_t n = lib_utf8_decode((const unsigned char *)p, strlen(p), &cp);
+			if (n == 0)
+				return steps_fail(steps, count, err, "macro is not UTF-8");
+			add_step(steps, count, (int)cp, NULL, 0);
+			p += n;
+		}
+	}
+	return 0;
+}
+
+void config_macro_steps_free(struct config_macro_step *steps, size_t count)
+{
+	for (size_t i = 0; steps && i < count; i++)
+		free(steps[i].function);
+	free(steps);
 }

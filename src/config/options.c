@@ -95,6 +95,16 @@ static const struct config_option global_options[] = {
 	{ "imap_idle", CONFIG_OPT_BOOL, G(imap_idle), "yes", NULL, NULL, 0, 0, 0, 0, NULL,
 	  "While frank runs, keep each IMAP account's inbox current with IMAP IDLE (a frank "
 	  "sync --idle child per account), so new mail appears without a key press." },
+	{ "prefer_html", CONFIG_OPT_BOOL, G(prefer_html), "no", NULL, NULL, 0, 0, 0, 0, NULL,
+	  "Show the HTML of a multipart/alternative message rather than its text/plain." },
+	{ "mailcap_path", CONFIG_OPT_STRING, G(mailcap_path), "~/.mailcap:/etc/mailcap", NULL,
+	  NULL, 0, 0, 0, 0, NULL,
+	  "The mailcap files (RFC 1524), colon-separated, whose copiousoutput entries show "
+	  "text/html and other parts as text (w3m -dump); empty: the built-in HTML renderer." },
+	{ "url_command", CONFIG_OPT_STRING, G(url_command), "xdg-open", NULL, NULL, 0, 0, 0,
+	  CONFIG_OPT_REQUIRED, NULL,
+	  "The command that opens a URL picked from the URL list: words split at spaces, "
+	  "the URL one more argument (or in place of %s), never through a shell." },
 };
 
 static const struct config_option account_options[] = {

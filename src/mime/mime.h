@@ -16,21 +16,91 @@ void mime_shutdown(void);
 /* Largest message file frank opens for display. */
 #define MIME_MAX_MESSAGE_SIZE (256u * 1024 * 1024)
 
+/* The URLs of a message (links.c), each once, in the order they first
+ * appear; at most MIME_LINKS_MAX of at most MIME_LINK_MAX bytes. */
+#define MIME_LINKS_MAX 1000
+#define MIME_LINK_MAX 2048
+struct mime_links {
+	char **urls;
+	size_t count;
+};
+/* Adds url[0..len) unless it is there already; returns its number (1..),
+ * or 0 when it is refused (too long, a control character, list full). */
+size_t mime_links_add(struct mime_links *links, const char *url, size_t len);
+void mime_links_release(struct mime_links *links);
+/* Adds the http://, https://, ftp:// and mailto: URLs written in text
+ * (trailing sentence punctuation is not part of them). */
+void mime_links_scan_text(const char *text, size_t len, struct mime_links *links);
+
+/* HTML as text (html.c), appended to out: tags stripped, script, style
+ * and title dropped, entities decoded (common names, &#N; and &#xN;),
+ * paragraphs, line breaks, list items and headings as lines; a link's
+ * text is followed by [n], n its number in links (which may be NULL).
+ * Output is valid UTF-8 (see lib_utf8_sanitize) and linear in len. */
+void mime_html_render(const char *html, size_t len, struct lib_buf *out,
+		      struct mime_links *links);
+
+/* --- mailcap (RFC 1524) ------------------------------------------------- */
+
+/* One mailcap entry: its view command and test, as written (but "\;"). */
+struct mime_mailcap_entry {
+	char *view;
+	char *test; /* NULL: none */
+	int copiousoutput;
+};
+/* The next entry at or after *pos in mailcap text for type ("text/html";
+ * "text/ *" and "text" entries match it), with copiousoutput when
+ * need_copious.  Returns 1 with out filled (release it) and *pos past
+ * it, or 0 at the end.  A pure parser: nothing is run. */
+int mime_mailcap_find(const char *text, size_t len, const char *type, int need_copious,
+		      size_t *pos, struct mime_mailcap_entry *out);
+void mime_mailcap_entry_release(struct mime_mailcap_entry *e);
+/* A command with %s (path), %t (type), %{name} (from params: name,
+ * value, ..., NULL) and %% expanded; values from the message keep only
+ * characters without meaning to a shell.  *has_file: %s was used.
+ * Caller frees. */
+char *mime_mailcap_expand(const char *command, const char *path, const char *type,
+			  const char *const *params, int *has_file);
+
+#define MIME_MAILCAP_TIMEOUT 10                    /* seconds */
+#define MIME_MAILCAP_MAX_OUTPUT (4u * 1024 * 1024) /* bytes read of a viewer */
+/* Renders data (a part of type, with its Content-Type params) through the
+ * first copiousoutput entry whose test passes, in the mailcap files of
+ * path_list ("~/.mailcap:/etc/mailcap").  The part goes to a mkstemp
+ * file (removed after), or the viewer's input when it has no %s.
+ * Returns 1 with the output (cleaned) appended to out, 0 when no entry
+ * applies, -1 with err set when the viewer failed or took too long. */
+int mime_mailcap_render(const char *path_list, const char *type, const char *const *params,
+			const char *data, size_t len, struct lib_buf *out, struct lib_err *err);
+
+/* How a message is rendered: NULL options are the defaults (0, NULL). */
+struct mime_view_opts {
+	int prefer_html;          /* multipart/alternative: show the HTML */
+	const char *mailcap_path; /* NULL: HTML only through the built-in renderer */
+};
+
 /* A message rendered for reading: the headers a reader wants, then the
  * body.  Owned by the caller: free with mime_view_free(). */
 struct mime_view {
 	char *headers;    /* "Date: ...\nFrom: ...\n...": one decoded line each */
 	char *subject;    /* decoded Subject, "" when absent */
-	char *body;       /* the text/plain part (or raw text), then attachment lines */
+	char *body;       /* the text part (HTML rendered) or raw text, then attachment lines */
 	int raw;          /* 1 when the MIME structure was unusable: body is raw */
+	int html;         /* 1: the body is rendered HTML; 2: through mailcap */
+	char *notice;     /* why a mailcap viewer was not used, or NULL */
+	struct mime_links links; /* the URLs of the body (and of the HTML's links) */
 };
 
 /* Renders the message in the file at path.  Returns NULL with err set only
  * when the file cannot be read; a malformed message still gives a view. */
 struct mime_view *mime_view_new_from_file(const char *path, struct lib_err *err);
+struct mime_view *mime_view_new(const char *path, const struct mime_view_opts *opts,
+				struct lib_err *err);
 
 /* Same, from bytes in memory (used by tests and fuzzing). */
 struct mime_view *mime_view_new_from_bytes(const char *data, size_t len);
+struct mime_view *mime_view_new_from_bytes_opts(const char *data, size_t len,
+						const struct mime_view_opts *opts);
 
 void mime_view_free(struct mime_view *view);
 

@@ -107,9 +107,8 @@ static int is_attachment(GMimeObject *part)
 	return disp && g_ascii_strcasecmp(disp, "attachment") == 0;
 }
 
-/* The part to show as the body: the first inline text/plain, or failing
- * that the first inline text part of any subtype (want_plain = 0). */
-static GMimeObject *find_body_part(GMimeObject *obj, int want_plain, int depth)
+/* The first inline text part under obj of the subtype (NULL: any). */
+static GMimeObject *find_body_part(GMimeObject *obj, const char *subtype, int depth)
 {
 	if (depth > MIME_MAX_DEPTH)
 		return NULL;
@@ -118,7 +117,7 @@ static GMimeObject *find_body_part(GMimeObject *obj, int want_plain, int depth)
 		int n = g_mime_multipart_get_count(mp);
 		for (int i = 0; i < n; i++) {
 			GMimeObject *found = find_body_part(g_mime_multipart_get_part(mp, i),
-							    want_plain, depth + 1);
+							    subtype, depth + 1);
 			if (found)
 				return found;
 		}
@@ -127,9 +126,21 @@ static GMimeObject *find_body_part(GMimeObject *obj, int want_plain, int depth)
 	if (!GMIME_IS_TEXT_PART(obj) || is_attachment(obj))
 		return NULL;
 	GMimeContentType *ct = g_mime_object_get_content_type(obj);
-	if (want_plain && !g_mime_content_type_is_type(ct, "text", "plain"))
+	if (subtype && !g_mime_content_type_is_type(ct, "text", subtype))
 		return NULL;
 	return obj;
+}
+
+/* The part to show: text/plain first (or text/html with prefer_html),
+ * then the other of the two, then any inline text part. */
+static GMimeObject *choose_body_part(GMimeObject *root, int prefer_html)
+{
+	GMimeObject *part = find_body_part(root, prefer_html ? "html" : "plain", 0);
+	if (!part)
+		part = find_body_part(root, prefer_html ? "plain" : "html", 0);
+	if (!part)
+		part = find_body_part(root, NULL, 0);
+	return part;
 }
 
 /* One "[-- Attachment ... --]" line per leaf part that is not the body. */
@@ -247,23 +258,59 @@ static GMimeMessage *parse_message(const char *data, size_t len)
 	return msg;
 }
 
-struct mime_view *mime_view_new_from_bytes(const char *data, size_t len)
+/* An HTML part: through a mailcap viewer when one is set up for
+ * text/html, else the built-in renderer.  The links are always taken
+ * from the HTML itself, for the URL list. */
+static void render_html_part(GMimeTextPart *part, const struct mime_view_opts *opts,
+			     struct mime_view *view, struct lib_buf *out)
+{
+	struct lib_buf html = LIB_BUF_INIT, text = LIB_BUF_INIT;
+	render_text_part(part, &html);
+	mime_html_render(html.data ? html.data : "", html.len, &text, &view->links);
+	view->html = 1;
+	if (opts && opts->mailcap_path && *opts->mailcap_path) {
+		GByteArray *bytes = decoded_content(GMIME_PART(part));
+		/* %{charset} is the parameter mailcap entries use. */
+		const char *params[] = { "charset",
+					 g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
+										  "charset"),
+					 NULL };
+		if (!params[1])
+			params[0] = NULL;
+		struct lib_err err;
+		int rc = mime_mailcap_render(opts->mailcap_path, "text/html", params,
+					     (const char *)bytes->data, bytes->len, out, &err);
+		if (rc > 0)
+			view->html = 2;
+		else if (rc < 0)
+			view->notice = lib_xasprintf("mailcap: %s", err.msg);
+		g_byte_array_free(bytes, TRUE);
+	}
+	if (view->html == 1)
+		lib_buf_append(out, text.data ? text.data : "", text.len);
+	lib_buf_release(&html);
+	lib_buf_release(&text);
+}
+
+struct mime_view *mime_view_new_from_bytes_opts(const char *data, size_t len,
+						const struct mime_view_opts *opts)
 {
 	mime_init();
 	struct mime_view *view = lib_xcalloc(1, sizeof *view);
 	struct lib_buf body = LIB_BUF_INIT;
 	GMimeMessage *msg = parse_message(data, len);
 	GMimeObject *root = msg ? g_mime_message_get_mime_part(msg) : NULL;
-	GMimeObject *part = NULL;
-	if (root) {
-		part = find_body_part(root, 1, 0);
-		if (!part)
-			part = find_body_part(root, 0, 0);
-	}
+	GMimeObject *part = root ? choose_body_part(root, opts && opts->prefer_html) : NULL;
 	if (msg)
 		render_headers(msg, view);
 	if (part) {
-		render_text_part(GMIME_TEXT_PART(part), &body);
+		if (g_mime_content_type_is_type(g_mime_object_get_content_type(part), "text",
+						"html")) {
+			render_html_part(GMIME_TEXT_PART(part), opts, view, &body);
+		} else {
+			render_text_part(GMIME_TEXT_PART(part), &body);
+			mime_links_scan_text(body.data ? body.data : "", body.len, &view->links);
+		}
 		int counter = 0;
 		list_other_parts(root, part, &body, &counter, 0);
 	} else if (root && count_leaves(root, 0) > 0) {
@@ -274,6 +321,7 @@ struct mime_view *mime_view_new_from_bytes(const char *data, size_t len)
 	} else {
 		view->raw = 1;
 		render_raw(data, len, &body);
+		mime_links_scan_text(body.data, body.len, &view->links);
 	}
 	if (!view->headers)
 		view->headers = lib_xstrdup("");
@@ -285,15 +333,26 @@ struct mime_view *mime_view_new_from_bytes(const char *data, size_t len)
 	return view;
 }
 
-struct mime_view *mime_view_new_from_file(const char *path, struct lib_err *err)
+struct mime_view *mime_view_new_from_bytes(const char *data, size_t len)
+{
+	return mime_view_new_from_bytes_opts(data, len, NULL);
+}
+
+struct mime_view *mime_view_new(const char *path, const struct mime_view_opts *opts,
+				struct lib_err *err)
 {
 	char *data;
 	size_t len;
 	if (lib_read_file(path, MIME_MAX_MESSAGE_SIZE, &data, &len, err) < 0)
 		return NULL;
-	struct mime_view *view = mime_view_new_from_bytes(data, len);
+	struct mime_view *view = mime_view_new_from_bytes_opts(data, len, opts);
 	free(data);
 	return view;
+}
+
+struct mime_view *mime_view_new_from_file(const char *path, struct lib_err *err)
+{
+	return mime_view_new(path, NULL, err);
 }
 
 void mime_view_free(struct mime_view *view)
@@ -303,6 +362,8 @@ void mime_view_free(struct mime_view *view)
 	free(view->headers);
 	free(view->subject);
 	free(view->body);
+	free(view->notice);
+	mime_links_release(&view->links);
 	free(view);
 }
 

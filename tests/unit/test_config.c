@@ -393,9 +393,11 @@ static const struct error_case error_cases[] = {
 	{ "nine words", TXT("bind a b c d e f g h i\n"),
 	  "err.keys:1: usage: bind MENU KEY FUNCTION" },
 	{ "unknown menu", TXT("\n\n\n\nbind indx j next-entry\n"),
-	  "err.keys:5: unknown menu: indx (menus: index, pager, generic)" },
+	  "err.keys:5: unknown menu: indx (menus: index, pager, attach, "
+	  "compose, verify, url, generic)" },
 	{ "unknown menu in a list", TXT("bind index,pagr j next-entry\n"),
-	  "err.keys:1: unknown menu: pagr (menus: index, pager, generic)" },
+	  "err.keys:1: unknown menu: pagr (menus: index, pager, attach, "
+	  "compose, verify, url, generic)" },
 	{ "empty menu in a list", TXT("bind index,,pager j next-entry\n"),
 	  "err.keys:1: bad menu list: index,,pager" },
 	{ "menu list starting with a comma", TXT("bind ,index j next-entry\n"),

@@ -564,7 +564,8 @@ static const struct error_case error_cases[] = {
 	  "t.rc:1: control character in a value" },
 	{ "bind too short", TXT("bind index j\n"), 1, "t.rc:1: usage: bind MENU KEY FUNCTION" },
 	{ "bind unknown menu", TXT("bind pagr j next-entry\n"), 1,
-	  "t.rc:1: unknown menu: pagr (menus: index, pager, generic)" },
+	  "t.rc:1: unknown menu: pagr (menus: index, pager, attach, "
+	  "compose, verify, url, generic)" },
 	{ "bind trailing comma", TXT("bind index, j next-entry\n"), 1,
 	  "t.rc:1: bad menu list: index," },
 	{ "bind bad key", TXT("bind index <nosuch> next-entry\n"), 1,

@@ -189,7 +189,7 @@ static const struct view_case view_cases[] = {
 	  0, "alt", "From: a@example.org\nSubject: alt\n",
 	  { "plain version\n", "[-- Attachment #1: (no name) (text/html) --]\n" },
 	  { "html version", "preamble" } },
-	{ "text/html only is shown as the body",
+	{ "text/html only is shown as the body, rendered as text",
 	  MSG("From: a@example.org\n"
 	      "Subject: html\n"
 	      "MIME-Version: 1.0\n"
@@ -197,7 +197,7 @@ static const struct view_case view_cases[] = {
 	      "\n"
 	      "<p>only html</p>\n"),
 	  0, "html", "From: a@example.org\nSubject: html\n",
-	  { "<p>only html</p>\n" }, { "[-- " } },
+	  { "only html\n" }, { "[-- ", "<p>" } },
 	{ "multipart/mixed with an attachment",
 	  MSG("From: a@example.org\n"
 	      "Subject: mixed\n"
