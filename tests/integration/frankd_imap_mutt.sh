@@ -97,7 +97,7 @@ t_check "mutt: the message was saved to the mbox" test -s "$T_TMP/saved.mbox"
 t_contains "mutt: the saved copy has the subject" "$T_TMP/saved.mbox" "Subject: Lunch on Thursday"
 file=$(ls "$M/cur/"*mutt* "$M/new/"*mutt* 2>/dev/null | head -n 1)
 t_check "mutt: the saved body is the Maildir copy's, byte for byte" \
-	python3 "$T_TMP/body.py" "$T_TMP/saved.mbox" "$file" >/dev/null
+	python3 "$T_TMP/body.py" "$T_TMP/saved.mbox" "$file"
 t_check "mutt: reading marked the message \\Seen in the Maildir" test -n "$(ls "$M/cur/" | grep 'mutt:2,.*S')"
 fd_stop
 t_done
