@@ -632,6 +632,9 @@ enum frankd_imap_fetch_bit {
 	FRANKD_FETCH_FLAGS = 1 << 1,
 	FRANKD_FETCH_INTERNALDATE = 1 << 2,
 	FRANKD_FETCH_RFC822_SIZE = 1 << 3,
+	FRANKD_FETCH_ENVELOPE = 1 << 4,
+	FRANKD_FETCH_BODY = 1 << 5,          /* BODY: the structure, no extensions */
+	FRANKD_FETCH_BODYSTRUCTURE = 1 << 6,
 };
 
 enum frankd_imap_section_kind {
@@ -640,7 +643,11 @@ enum frankd_imap_section_kind {
 	FRANKD_SECTION_TEXT,   /* BODY[TEXT], RFC822.TEXT */
 	FRANKD_SECTION_FIELDS, /* BODY[HEADER.FIELDS (A B)] */
 	FRANKD_SECTION_FIELDS_NOT, /* BODY[HEADER.FIELDS.NOT (A B)] */
+	FRANKD_SECTION_MIME,   /* BODY[1.MIME]: a part's own MIME header */
 };
+
+/* How deep "1.2.3" may go: deeper parts are refused (BAD). */
+#define FRANKD_IMAP_PART_DEPTH 16
 
 /* One BODY[section]<partial> or RFC822[.HEADER|.TEXT]. */
 struct frankd_imap_section {
@@ -650,6 +657,8 @@ struct frankd_imap_section {
 	int peek;        /* BODY.PEEK, RFC822.HEADER: no \Seen */
 	int partial;
 	uint32_t offset, count;
+	uint32_t part[FRANKD_IMAP_PART_DEPTH]; /* "1.2.TEXT": 1, 2 */
+	size_t nparts;   /* 0: the whole message */
 };
 
 #define FRANKD_IMAP_SECTIONS_MAX 8
@@ -661,10 +670,58 @@ struct frankd_imap_fetch {
 };
 
 /* The fetch attributes (RFC 3501 6.4.5): one item or a parenthesized list
- * of them, or FAST.  Parts of a MIME body ("BODY[1]"), ENVELOPE and
- * BODYSTRUCTURE are not served: -1 with *error says so. */
+ * of them, or the macros ALL, FAST, FULL.  -1 with *error (static) for
+ * anything else. */
 int frankd_imap_fetch_parse(const struct frankd_imap_token *tokens, size_t n,
 			    struct frankd_imap_fetch *fetch, const char **error);
+
+/* --- FETCH: the MIME structure of a message (imapd_body.c, imapd_envelope.c) ---
+ * A message's parts as byte ranges of its text (the CRLF bytes IMAP
+ * serves), each with the fields of its MIME header, so that ENVELOPE,
+ * BODY, BODYSTRUCTURE and BODY[1.2.MIME] are answered from one parse.
+ * Pure: no I/O.  Bounded: nesting deeper than FRANKD_IMAP_BODY_DEPTH and
+ * parts beyond FRANKD_IMAP_BODY_PARTS are served as opaque leaves. */
+#define FRANKD_IMAP_BODY_DEPTH 32
+#define FRANKD_IMAP_BODY_PARTS 4096
+
+struct frankd_imap_body;
+
+/* Parses text[0..len) (which the caller keeps for as long as the result
+ * is used): never NULL (any bytes are some message); free with
+ * frankd_imap_body_free, which accepts NULL. */
+struct frankd_imap_body *frankd_imap_body_parse(const char *text, size_t len);
+void frankd_imap_body_free(struct frankd_imap_body *body);
+
+/* Appends the BODYSTRUCTURE (extensible 1) or BODY (0) value, "(...)",
+ * of the message (RFC 3501 7.4.2). */
+void frankd_imap_body_format(const struct frankd_imap_body *body, int extensible,
+			     struct lib_buf *out);
+
+/* The bytes a section names (its part numbers and kind; partial and
+ * HEADER.FIELDS filtering are the caller's): 0 with *start and *len, the
+ * range in the parsed text (for FIELDS and FIELDS_NOT: of the header to
+ * filter), or -1 when the message has no such part. */
+int frankd_imap_body_section(const struct frankd_imap_body *body,
+			     const struct frankd_imap_section *sec, size_t *start, size_t *len);
+
+/* Appends the ENVELOPE value of the header section header[0..len) (RFC
+ * 3501 7.4.2): "(date subject (from) (sender) (reply-to) (to) (cc) (bcc)
+ * in-reply-to message-id)", the strings raw (encoded words kept), NIL
+ * where a field is absent, sender and reply-to defaulting to from,
+ * address groups as (NIL NIL "name" NIL) ... (NIL NIL NIL NIL). */
+void frankd_imap_envelope_format(const char *header, size_t len, struct lib_buf *out);
+
+/* The first field called name (without ':') in header[0..len), unfolded
+ * (the CRLFs of folding removed) and without the whitespace around it:
+ * a new string (caller frees), or NULL when there is no such field. */
+char *frankd_imap_header_value(const char *header, size_t len, const char *name);
+
+/* The end of the header field that starts at p (before end): after its
+ * line end and the lines folded into it. */
+const char *frankd_imap_field_end(const char *p, const char *end);
+
+/* Appends s as an IMAP nstring: NIL for NULL, else as frankd_imap_string. */
+void frankd_imap_nstring(struct lib_buf *out, const char *s);
 
 /* A search program (RFC 3501 6.4.4), the keys frankd serves. */
 enum frankd_imap_search_key {

@@ -8,7 +8,12 @@
  *   fetch-att    = "FLAGS" / "INTERNALDATE" / "RFC822.SIZE" / "UID" / "RFC822"
  *                / "RFC822.HEADER" / "RFC822.TEXT"
  *                / "BODY" [".PEEK"] "[" [section-text] "]" ["<" number "." nz-number ">"]
- *   section-text = "HEADER" / "TEXT" / "HEADER.FIELDS" [".NOT"] SP header-list
+ *                / "ENVELOPE" / "BODY" / "BODYSTRUCTURE"   ; and ALL, FAST, FULL
+ *   section      = "[" [section-spec] "]"
+ *   section-spec = section-msgtext / (section-part ["." section-text])
+ *   section-part = nz-number *("." nz-number)
+ *   section-text = section-msgtext / "MIME"
+ *   section-msgtext = "HEADER" / "TEXT" / "HEADER.FIELDS" [".NOT"] SP header-list
  *   header-list  = "(" header-fld-name *(SP header-fld-name) ")"
  *   date         = date-day "-" date-month "-" date-year
  *   date-time    = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE
@@ -196,6 +201,30 @@ static int fields_parse(const char *p, size_t len, struct frankd_imap_section *s
 	return 0;
 }
 
+/* "1.2." or "1.2]" at *p (up to close): the numbers into sec, *p after
+ * them and their final dot.  0 (with none: *p unmoved), or -1. */
+static int part_numbers(const char **p, const char *close, struct frankd_imap_section *sec)
+{
+	const char *q = *p;
+	while (q < close && *q >= '1' && *q <= '9') {
+		unsigned long v = 0;
+		while (q < close && isdigit((unsigned char)*q)) {
+			v = v * 10 + (unsigned long)(*q++ - '0');
+			if (v > UINT32_MAX)
+				return -1;
+		}
+		if (sec->nparts == FRANKD_IMAP_PART_DEPTH)
+			return -1;
+		sec->part[sec->nparts++] = (uint32_t)v;
+		if (q == close)
+			break;
+		if (*q++ != '.' || q == close)
+			return -1;
+	}
+	*p = q;
+	return 0;
+}
+
 static int section_parse(const char *atom, struct frankd_imap_fetch *f, const char **error)
 {
 	struct frankd_imap_section sec;
@@ -210,19 +239,25 @@ static int section_parse(const char *atom, struct frankd_imap_fetch *f, const ch
 	const char *close = strchr(p, ']');
 	if (!close)
 		return *error = "Bad section", -1;
-	size_t len = (size_t)(close - p);
+	const char *spec = p;
+	if (part_numbers(&spec, close, &sec) < 0)
+		return *error = "Bad section part number", -1;
+	size_t len = (size_t)(close - spec);
 	if (len == 0)
 		sec.kind = FRANKD_SECTION_ALL;
-	else if (len == 6 && strncasecmp(p, "HEADER", 6) == 0)
+	else if (len == 6 && strncasecmp(spec, "HEADER", 6) == 0)
 		sec.kind = FRANKD_SECTION_HEADER;
-	else if (len == 4 && strncasecmp(p, "TEXT", 4) == 0)
+	else if (len == 4 && strncasecmp(spec, "TEXT", 4) == 0)
 		sec.kind = FRANKD_SECTION_TEXT;
-	else if (fields_parse(p, len, &sec) < 0)
-		return *error = "Only BODY[], BODY[HEADER], BODY[HEADER.FIELDS (...)] and BODY[TEXT] "
-				"are served",
+	else if (len == 4 && sec.nparts && strncasecmp(spec, "MIME", 4) == 0)
+		sec.kind = FRANKD_SECTION_MIME;
+	else if (fields_parse(spec, len, &sec) < 0)
+		return *error = "Bad section: [1.2], [1.2.MIME], [HEADER], [TEXT] or "
+				"[HEADER.FIELDS (...)] expected",
 		       -1;
 	if (partial_parse(close + 1, &sec) < 0)
 		return *error = "Bad partial", -1;
+	len = (size_t)(close - p);
 	/* the name as asked ("BODY.PEEK[" answers as "BODY[") */
 	int n = snprintf(sec.name, sizeof sec.name, "BODY[%.*s]", (int)len, p);
 	if (sec.partial && n > 0 && (size_t)n < sizeof sec.name)
@@ -269,6 +304,13 @@ static int fetch_item(const struct frankd_imap_token *t, struct frankd_imap_fetc
 		{ "INTERNALDATE", FRANKD_FETCH_INTERNALDATE },
 		{ "RFC822.SIZE", FRANKD_FETCH_RFC822_SIZE },
 		{ "FAST", FRANKD_FETCH_FLAGS | FRANKD_FETCH_INTERNALDATE | FRANKD_FETCH_RFC822_SIZE },
+		{ "ALL", FRANKD_FETCH_FLAGS | FRANKD_FETCH_INTERNALDATE | FRANKD_FETCH_RFC822_SIZE |
+				 FRANKD_FETCH_ENVELOPE },
+		{ "FULL", FRANKD_FETCH_FLAGS | FRANKD_FETCH_INTERNALDATE | FRANKD_FETCH_RFC822_SIZE |
+				  FRANKD_FETCH_ENVELOPE | FRANKD_FETCH_BODY },
+		{ "ENVELOPE", FRANKD_FETCH_ENVELOPE },
+		{ "BODY", FRANKD_FETCH_BODY },
+		{ "BODYSTRUCTURE", FRANKD_FETCH_BODYSTRUCTURE },
 	};
 	if (t->kind != FRANKD_IMAP_ATOM)
 		return *error = "Bad fetch attribute", -1;
@@ -279,10 +321,6 @@ static int fetch_item(const struct frankd_imap_token *t, struct frankd_imap_fetc
 		}
 	if (rfc822_item(t->text, f))
 		return 0;
-	if (strcasecmp(t->text, "ENVELOPE") == 0 || strcasecmp(t->text, "BODYSTRUCTURE") == 0 ||
-	    strcasecmp(t->text, "BODY") == 0 || strcasecmp(t->text, "ALL") == 0 ||
-	    strcasecmp(t->text, "FULL") == 0)
-		return *error = "ENVELOPE and BODYSTRUCTURE are not served", -1;
 	return section_parse(t->text, f, error);
 }
 
@@ -316,12 +354,7 @@ void frankd_imap_header_fields(const char *header, size_t len, const char *field
 {
 	const char *end = header + len;
 	for (const char *p = header; p < end;) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		const char *next = eol ? eol + 1 : end;
-		while (next < end && (*next == ' ' || *next == '\t')) { /* folded */
-			eol = memchr(next, '\n', (size_t)(end - next));
-			next = eol ? eol + 1 : end;
-		}
+		const char *next = frankd_imap_field_end(p, end);
 		const char *colon = memchr(p, ':', (size_t)(next - p));
 		if (colon && colon > p && listed(fields, p, (size_t)(colon - p)) == want)
 			lib_buf_append(out, p, (size_t)(next - p));

@@ -69,8 +69,8 @@ static int message_read(struct imap_session *s, size_t i, struct lib_buf *text, 
 	return 0;
 }
 
-/* The bytes of a section within the CRLF text, or made in built
- * (HEADER.FIELDS). */
+/* The bytes of a section of the whole message (no part numbers) within
+ * the CRLF text, or made in built (HEADER.FIELDS). */
 static void section_bytes(const struct lib_buf *text, const struct frankd_imap_section *sec,
 			  const char **start, size_t *len, struct lib_buf *built)
 {
@@ -91,12 +91,139 @@ static void section_bytes(const struct lib_buf *text, const struct frankd_imap_s
 		*start = built->data;
 		*len = built->len;
 	}
+}
+
+/* The last message whose structure FETCH needed, kept for the next FETCH
+ * of it (a client reads BODYSTRUCTURE, then BODY[1], then BODY[2]...).
+ * Maildir messages never change, so folder, UIDVALIDITY and UID name the
+ * bytes.  One for the process: frankd serves sessions one at a time. */
+struct parsed_message {
+	char *folder;
+	uint32_t uidvalidity, uid;
+	struct lib_buf text; /* CRLF */
+	long long date;
+	struct frankd_imap_body *body; /* of text */
+};
+
+static struct parsed_message parsed_cache;
+
+/* Larger messages are not kept once served (bounded memory). */
+#define PARSED_CACHE_MAX ((size_t)4 << 20)
+
+static void parsed_release(struct parsed_message *pm)
+{
+	free(pm->folder);
+	lib_buf_release(&pm->text);
+	frankd_imap_body_free(pm->body);
+	memset(pm, 0, sizeof *pm);
+}
+
+static int parsed_is(const struct parsed_message *pm, const struct imap_session *s, size_t i)
+{
+	return pm->folder && strcmp(pm->folder, s->box.path) == 0 &&
+	       pm->uidvalidity == s->box.uidvalidity && pm->uid == s->box.msgs[i].uid;
+}
+
+/* Whether f needs the MIME structure: BODY, BODYSTRUCTURE, BODY[1...]. */
+static int needs_structure(const struct frankd_imap_fetch *f)
+{
+	if (f->items & (FRANKD_FETCH_BODY | FRANKD_FETCH_BODYSTRUCTURE))
+		return 1;
+	for (size_t k = 0; k < f->nsections; k++)
+		if (f->sections[k].nparts)
+			return 1;
+	return 0;
+}
+
+/* The message (text, date and, when asked for, structure) into pm: from
+ * the cache, or read (and then kept in the cache when structured). */
+static int message_load(struct imap_session *s, size_t i, int structure,
+			struct parsed_message *pm)
+{
+	if (parsed_is(&parsed_cache, s, i)) {
+		*pm = parsed_cache; /* borrowed: the cache stays the owner */
+		return 1;
+	}
+	memset(pm, 0, sizeof *pm);
+	if (message_read(s, i, &pm->text, &pm->date) < 0)
+		return -1;
+	if (!structure)
+		return 0;
+	pm->body = frankd_imap_body_parse(pm->text.data, pm->text.len);
+	pm->folder = lib_xstrdup(s->box.path);
+	pm->uidvalidity = s->box.uidvalidity;
+	pm->uid = s->box.msgs[i].uid;
+	if (pm->text.len > PARSED_CACHE_MAX)
+		return 0;
+	parsed_release(&parsed_cache);
+	parsed_cache = *pm;
+	return 1;
+}
+
+/* One section's value: a literal, or NIL for a part the message lacks. */
+static void section_format(const struct parsed_message *pm, const struct frankd_imap_section *sec,
+			   struct lib_buf *out)
+{
+	const char *start;
+	size_t len;
+	struct lib_buf built = LIB_BUF_INIT;
+	if (sec->nparts == 0) {
+		section_bytes(&pm->text, sec, &start, &len, &built);
+	} else {
+		size_t off;
+		if (frankd_imap_body_section(pm->body, sec, &off, &len) < 0) {
+			lib_buf_puts(out, "NIL");
+			return;
+		}
+		start = pm->text.data + off;
+		if (sec->kind == FRANKD_SECTION_FIELDS || sec->kind == FRANKD_SECTION_FIELDS_NOT) {
+			frankd_imap_header_fields(start, len, sec->fields,
+						  sec->kind == FRANKD_SECTION_FIELDS, &built);
+			start = built.data, len = built.len;
+		}
+	}
 	if (sec->partial) {
-		size_t off = sec->offset < *len ? sec->offset : *len;
-		*start += off;
-		*len -= off;
-		if (*len > sec->count)
-			*len = sec->count;
+		size_t off = sec->offset < len ? sec->offset : len;
+		start += off;
+		len -= off;
+		if (len > sec->count)
+			len = sec->count;
+	}
+	lib_buf_printf(out, "{%zu}\r\n", len);
+	lib_buf_append(out, start, len);
+	lib_buf_release(&built);
+}
+
+/* The items that come from the message's text. */
+static void text_items(const struct parsed_message *pm, const struct frankd_imap_fetch *f,
+		       unsigned items, const char **sep, struct lib_buf *out)
+{
+	if (items & FRANKD_FETCH_INTERNALDATE) {
+		char when[32];
+		frankd_imap_datetime_format(pm->date, when);
+		lib_buf_printf(out, "%sINTERNALDATE \"%s\"", *sep, when), *sep = " ";
+	}
+	if (items & FRANKD_FETCH_RFC822_SIZE)
+		lib_buf_printf(out, "%sRFC822.SIZE %zu", *sep, pm->text.len), *sep = " ";
+	if (items & FRANKD_FETCH_ENVELOPE) {
+		const struct frankd_imap_section header = { .kind = FRANKD_SECTION_HEADER };
+		const char *start;
+		size_t len;
+		section_bytes(&pm->text, &header, &start, &len, NULL);
+		lib_buf_printf(out, "%sENVELOPE ", *sep), *sep = " ";
+		frankd_imap_envelope_format(start, len, out);
+	}
+	if (items & FRANKD_FETCH_BODY) {
+		lib_buf_printf(out, "%sBODY ", *sep), *sep = " ";
+		frankd_imap_body_format(pm->body, 0, out);
+	}
+	if (items & FRANKD_FETCH_BODYSTRUCTURE) {
+		lib_buf_printf(out, "%sBODYSTRUCTURE ", *sep), *sep = " ";
+		frankd_imap_body_format(pm->body, 1, out);
+	}
+	for (size_t k = 0; k < f->nsections; k++) {
+		lib_buf_printf(out, "%s%s ", *sep, f->sections[k].name), *sep = " ";
+		section_format(pm, &f->sections[k], out);
 	}
 }
 
@@ -104,11 +231,15 @@ static void fetch_one(struct imap_session *s, size_t i, const struct frankd_imap
 		      int uid)
 {
 	struct frankd_mailbox_msg *m = &s->box.msgs[i];
-	struct lib_buf text = LIB_BUF_INIT, out = LIB_BUF_INIT;
-	long long date = 0;
+	struct lib_buf out = LIB_BUF_INIT;
+	struct parsed_message pm;
+	int cached = 0;
 	int need_text = f->nsections || (f->items & (FRANKD_FETCH_RFC822_SIZE |
-						     FRANKD_FETCH_INTERNALDATE));
-	if (need_text && message_read(s, i, &text, &date) < 0)
+						     FRANKD_FETCH_INTERNALDATE |
+						     FRANKD_FETCH_ENVELOPE)) ||
+			needs_structure(f);
+	memset(&pm, 0, sizeof pm);
+	if (need_text && (cached = message_load(s, i, needs_structure(f), &pm)) < 0)
 		return;
 	unsigned items = f->items | (uid ? FRANKD_FETCH_UID : 0);
 	for (size_t k = 0; k < f->nsections; k++)
@@ -126,28 +257,15 @@ static void fetch_one(struct imap_session *s, size_t i, const struct frankd_imap
 		imapd_flags_format(&s->box, m, &out);
 		lib_buf_putc(&out, ')');
 	}
-	if (items & FRANKD_FETCH_INTERNALDATE) {
-		char when[32];
-		frankd_imap_datetime_format(date, when);
-		lib_buf_printf(&out, "%sINTERNALDATE \"%s\"", sep, when), sep = " ";
-	}
-	if (items & FRANKD_FETCH_RFC822_SIZE)
-		lib_buf_printf(&out, "%sRFC822.SIZE %zu", sep, text.len), sep = " ";
-	for (size_t k = 0; k < f->nsections; k++) {
-		const char *start;
-		size_t len;
-		struct lib_buf built = LIB_BUF_INIT;
-		section_bytes(&text, &f->sections[k], &start, &len, &built);
-		lib_buf_printf(&out, "%s%s {%zu}\r\n", sep, f->sections[k].name, len), sep = " ";
-		lib_buf_append(&out, start, len);
-		lib_buf_release(&built);
-	}
+	if (need_text)
+		text_items(&pm, f, items, &sep, &out);
 	lib_buf_puts(&out, ")\r\n");
 	frankd_log(FRANKD_LOG_DEBUG, "imap %lu: S: * %zu FETCH (%zu bytes)", s->conn.id, i + 1,
 		   out.len);
 	imapd_send(s, &out);
 	lib_buf_release(&out);
-	lib_buf_release(&text);
+	if (!cached)
+		parsed_release(&pm);
 }
 
 void imapd_fetch(struct imap_session *s, const struct frankd_imap_cmd *cmd)

@@ -138,7 +138,7 @@ if what == "main":
     show("search-charset", m.search("UTF-8", "ALL")[1][0].decode())
     show("search-bad", err(m.search, None, "FROB", "x"))
     show("fetch-bad-seq", err(m.fetch, "99", "FLAGS"))
-    show("envelope-not-served", err(m.fetch, "1", "ENVELOPE"))
+    show("bad-section", err(m.fetch, "1", "BODY[1.X]"))
     m.store("1:2", "+FLAGS", "(\\Deleted)")
     typ, data = m._simple_command("UID", "EXPUNGE", "1")  # imaplib's uid() lacks it
     show("uid-expunge", m._untagged_response(typ, data, "EXPUNGE"))
@@ -240,7 +240,7 @@ t_contains "imaplib: SEARCH SINCE" "$out" "search-since '1 2 3 4'"
 t_contains "imaplib: SEARCH CHARSET UTF-8" "$out" "search-charset '1 2 3 4'"
 t_contains "imaplib: an unknown search key is BAD" "$out" "search-bad ('ERR', \"SEARCH command error: BAD [b'Unknown search key']\")"
 t_contains "imaplib: a sequence number beyond the folder is BAD" "$out" "Invalid message sequence number"
-t_contains "imaplib: ENVELOPE is refused (not served yet)" "$out" "ENVELOPE and BODYSTRUCTURE are not served"
+t_contains "imaplib: a bad section is BAD" "$out" "Bad section: [1.2], [1.2.MIME], [HEADER], [TEXT] or [HEADER.FIELDS (...)] expected"
 t_contains "imaplib: UID EXPUNGE removes only the UIDs given" "$out" "uid-expunge ('OK', [b'1'])"
 t_contains "imaplib: EXPUNGE: nothing else was \\Deleted" "$out" "expunge ('OK', [None])"
 t_contains "imaplib: 3 messages left" "$out" "after-expunge '3'"

@@ -251,11 +251,19 @@ static void test_fetch(void **state)
 		const char *items;
 		const char *error;
 	} bad[] = {
-		{ "t FETCH 1 ENVELOPE", "ENVELOPE and BODYSTRUCTURE are not served" },
-		{ "t FETCH 1 BODY[1.2]", "Only BODY[], BODY[HEADER], BODY[HEADER.FIELDS (...)] and "
-					 "BODY[TEXT] are served" },
-		{ "t FETCH 1 BODY[HEADER.FIELDS ()]", "Only BODY[], BODY[HEADER], BODY[HEADER.FIELDS "
-						     "(...)] and BODY[TEXT] are served" },
+		{ "t FETCH 1 BODY[1.X]", "Bad section: [1.2], [1.2.MIME], [HEADER], [TEXT] or "
+					 "[HEADER.FIELDS (...)] expected" },
+		{ "t FETCH 1 BODY[0]", "Bad section: [1.2], [1.2.MIME], [HEADER], [TEXT] or "
+				       "[HEADER.FIELDS (...)] expected" },
+		{ "t FETCH 1 BODY[1.]", "Bad section part number" },
+		{ "t FETCH 1 BODY[1..2]", "Bad section: [1.2], [1.2.MIME], [HEADER], [TEXT] or "
+					  "[HEADER.FIELDS (...)] expected" },
+		{ "t FETCH 1 BODY[99999999999]", "Bad section part number" },
+		{ "t FETCH 1 BODY[1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1]", "Bad section part number" },
+		{ "t FETCH 1 BODY[MIME]", "Bad section: [1.2], [1.2.MIME], [HEADER], [TEXT] or "
+					  "[HEADER.FIELDS (...)] expected" },
+		{ "t FETCH 1 BODY[HEADER.FIELDS ()]", "Bad section: [1.2], [1.2.MIME], [HEADER], "
+						     "[TEXT] or [HEADER.FIELDS (...)] expected" },
 		{ "t FETCH 1 BODY[]<1>", "Bad partial" },
 		{ "t FETCH 1 BODY[]<1.0>", "Bad partial" },
 		{ "t FETCH 1 (FLAGS", NULL },
