@@ -422,8 +422,27 @@ static int build_envelope(const struct frankd_conf *conf, const struct sendmail_
 }
 
 /* Writes msg into the queue with the same durability as a session's. */
+
+/* RFC 6376 5.3, as submission does (session.c): an 8-bit message frankd
+ * signs is made 7-bit first, so a next hop without 8BITMIME never needs
+ * a conversion that breaks the signature.  One that cannot be (a header
+ * that is not ASCII) is signed as it is. */
+static void sendmail_make_7bit(struct frankd_envelope *env, struct lib_buf *msg)
+{
+	struct lib_buf seven = LIB_BUF_INIT;
+	struct lib_err err;
+	if (frankd_message_to_7bit(msg->data, msg->len, &seven, &err) < 0) {
+		fprintf(stderr, "frankd: sendmail: signed in its 8-bit form: %s\n", err.msg);
+	} else {
+		lib_buf_reset(msg);
+		lib_buf_append(msg, seven.data, seven.len);
+		env->body_8bit = 0;
+	}
+	lib_buf_release(&seven);
+}
+
 static int queue_message(const struct frankd_conf *conf, struct frankd_envelope *env,
-			 const struct lib_buf *msg, struct lib_err *err)
+			 struct lib_buf *msg, struct lib_err *err)
 {
 	struct frankd_queue *q = frankd_queue_open(conf->queue_dir, err);
 	struct frankd_queue_writer *w = q ? frankd_queue_writer_new(q, err) : NULL;
@@ -452,8 +471,16 @@ static int queue_message(const struct frankd_conf *conf, struct frankd_envelope 
 	/* the invoking user may write the queue: as trusted as an AUTH */
 	char *signature = NULL;
 	struct lib_err sign_err;
-	if (frankd_dkim_sign_message(conf, env->sender, &env->headers, msg->data, msg->len,
-				     &signature, &sign_err) < 0)
+	int rc_sign = frankd_dkim_sign_message(conf, env->sender, &env->headers, msg->data,
+					       msg->len, &signature, &sign_err);
+	if (signature && env->body_8bit) { /* as submission does: sign the 7-bit form */
+		free(signature);
+		signature = NULL;
+		sendmail_make_7bit(env, msg);
+		rc_sign = frankd_dkim_sign_message(conf, env->sender, &env->headers, msg->data,
+						   msg->len, &signature, &sign_err);
+	}
+	if (rc_sign < 0)
 		fprintf(stderr, "frankd: sendmail: not signed: %s\n", sign_err.msg);
 	if (signature)
 		frankd_envelope_prepend_header(env, signature);

@@ -5,6 +5,7 @@
 #   - a message alice submits with 8-bit UTF-8 text is made 7-bit before
 #     frankd DKIM-signs it (RFC 6376 5.3): the next hop gets 7-bit bytes
 #     that decode to the original text, and dkimpy verifies the signature;
+#   - so is one frankd sendmail injects and signs;
 #   - an unsigned 8-bit message is made 7-bit when it is relayed (RFC 6152);
 #   - a message whose header section is not ASCII (it needs SMTPUTF8)
 #     bounces to the sender with a clear DSN (RFC 6531 3.5), 5.6.9.
@@ -32,7 +33,7 @@ start_hop() {
 }
 ZONE=$T_TMP/zone
 {
-	for hop in signed unsigned utf8; do
+	for hop in signed sendmail unsigned utf8; do
 		echo "\$ORIGIN $hop.test."
 		echo "@ IN A 127.0.0.1"
 	done
@@ -89,6 +90,17 @@ t_contains "...signed by alice.test" "$T_TMP/signed.data" "d=alice.test"
 t_check "...and dkimpy verifies the signature on what the next hop got" test $? -eq 0
 t_contains "...(pass)" "$T_TMP/dkimpy.out" "pass"
 t_lacks "...sent without BODY=8BITMIME (the next hop does not offer it)" "$T_TMP/signed.record" "BODY=8BITMIME"
+fd_stop
+
+# --- injected by frankd sendmail and signed: made 7-bit first, as submission does --------
+run_case sendmail
+fd_start
+sed 's/bob@signed.test/bob@sendmail.test/' "$T_TMP/signed.eml" |
+	"$FRANKD" -c "$FD/frankd.conf" sendmail -f alice@alice.test bob@sendmail.test
+t_check "frankd sendmail: the 8-bit message is relayed" fd_log_wait "relayed <bob@sendmail.test>"
+check_7bit sendmail "$TEXT"
+"$PY" tests/tools/dkimpy_check.py verify "$T_TMP/dkimpy.dns" <"$T_TMP/sendmail.data" >"$T_TMP/dkimpy2.out" 2>&1
+t_check "...and dkimpy verifies its signature on what the next hop got" test $? -eq 0
 fd_stop
 
 # --- not signed (no key for carol.test): made 7-bit when relayed -------------------------
