@@ -32,7 +32,7 @@
 #define IMAP_COMMAND_MAX(conf) ((conf)->limits.message_size + 65536)
 #define SASL_LINE_MAX 12288
 /* What every state announces; the greeting and LOGIN's OK say it too. */
-#define IMAP_CAPS "IMAP4rev1 LITERAL+ SASL-IR UIDPLUS UNSELECT IDLE NAMESPACE ID ENABLE MOVE"
+#define IMAP_CAPS "IMAP4rev1 LITERAL+ SASL-IR UIDPLUS UNSELECT IDLE NAMESPACE ID ENABLE MOVE CHILDREN"
 
 void imapd_reply(struct imap_session *s, const char *fmt, ...)
 {
@@ -190,17 +190,65 @@ static void list_one(struct imap_session *s, const char *verb, const char *name,
 	lib_buf_release(&line);
 }
 
+/* The user's folders but INBOX, by their IMAP names (Maildir++ ".A.B"
+ * is "A/B").  Returns how many; the caller frees each and the array. */
+static size_t folder_names(struct imap_session *s, char ***out)
+{
+	size_t n = 0;
+	*out = NULL;
+	DIR *dir = opendir(s->maildir);
+	struct dirent *de;
+	while (dir && (de = readdir(dir))) {
+		if (de->d_name[0] != '.' || !de->d_name[1] || de->d_name[1] == '.')
+			continue;
+		char *path = lib_xasprintf("%s/%s", s->maildir, de->d_name);
+		if (is_folder(path)) {
+			char *name = lib_xstrdup(de->d_name + 1);
+			for (char *p = name; *p; p++)
+				if (*p == '.')
+					*p = '/';
+			*out = lib_xrealloc(*out, (n + 1) * sizeof **out);
+			(*out)[n++] = name;
+		}
+		free(path);
+	}
+	if (dir)
+		closedir(dir);
+	return n;
+}
+
+static void folder_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* CHILDREN (RFC 3348): whether another folder sits below name. */
+static const char *children_attr(char **names, size_t n, const char *name)
+{
+	size_t len = strlen(name);
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(names[i], name, len) == 0 && names[i][len] == '/')
+			return "\\HasChildren";
+	return "\\HasNoChildren";
+}
+
 /* LSUB once the user has subscriptions: the names subscribed, those of
  * folders gone (deleted, renamed) as \Noselect. */
 static void list_subscribed(struct imap_session *s, const struct frankd_imap_names *subs,
 			    const char *pattern)
 {
+	char **names = NULL;
+	size_t n = folder_names(s, &names);
 	for (size_t i = 0; i < subs->count; i++) {
 		char *path = imapd_folder_path(s->maildir, subs->names[i]);
 		int there = path && is_folder(path);
-		list_one(s, "LSUB", subs->names[i], pattern, there ? "\\HasNoChildren" : "\\Noselect");
+		list_one(s, "LSUB", subs->names[i], pattern,
+			 there ? children_attr(names, n, subs->names[i]) : "\\Noselect");
 		free(path);
 	}
+	folder_names_free(names, n);
 }
 
 /* LIST, and LSUB (every folder until the user first subscribes). */
@@ -226,24 +274,12 @@ static void do_list(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 		tagged(s, cmd->tag, "OK", done);
 		return;
 	}
-	list_one(s, verb, "INBOX", pattern, "\\HasNoChildren");
-	DIR *dir = opendir(s->maildir);
-	struct dirent *de;
-	while (dir && (de = readdir(dir))) {
-		if (de->d_name[0] != '.' || !de->d_name[1] || de->d_name[1] == '.')
-			continue;
-		char *path = lib_xasprintf("%s/%s", s->maildir, de->d_name);
-		char *name = lib_xstrdup(de->d_name + 1);
-		for (char *p = name; *p; p++)
-			if (*p == '.')
-				*p = '/';
-		if (is_folder(path))
-			list_one(s, verb, name, pattern, "\\HasNoChildren");
-		free(name);
-		free(path);
-	}
-	if (dir)
-		closedir(dir);
+	char **names = NULL;
+	size_t n = folder_names(s, &names);
+	list_one(s, verb, "INBOX", pattern, children_attr(names, n, "INBOX"));
+	for (size_t i = 0; i < n; i++)
+		list_one(s, verb, names[i], pattern, children_attr(names, n, names[i]));
+	folder_names_free(names, n);
 	tagged(s, cmd->tag, "OK", done);
 }
 

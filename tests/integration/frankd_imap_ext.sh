@@ -107,7 +107,7 @@ EOF
 py() { timeout 120 python3 "$T_TMP/ext.py" "$FD_IMAPS" "$FD_CERT" "$FD_NAME" bob "$PW" "$@"; }
 py folders >"$T_TMP/f.out" 2>&1
 out=$T_TMP/f.out
-t_contains "CAPABILITY names NAMESPACE ID ENABLE MOVE" "$out" "'ENABLE', 'ID', 'IDLE', 'IMAP4REV1', 'LITERAL+', 'MOVE', 'NAMESPACE'"
+t_contains "CAPABILITY names NAMESPACE ID ENABLE MOVE" "$out" "'CHILDREN', 'ENABLE', 'ID', 'IDLE', 'IMAP4REV1', 'LITERAL+', 'MOVE', 'NAMESPACE'"
 t_contains "NAMESPACE: one personal namespace, / between levels" "$out" "namespace ('OK', [b'((\"\" \"/\")) NIL NIL'])"
 t_contains "ID answers frankd's name and version" "$out" "id ('OK', [b'(\"name\" \"frankd\" \"version\" \"$(./frankd --version | cut -d' ' -f2)\")'])"
 t_contains "ID NIL" "$out" "id-nil 'OK'"
@@ -115,13 +115,13 @@ t_contains "ID with a bad argument is BAD" "$out" "id-bad ('ERR', 'ID command er
 t_contains "ENABLE of an unknown extension enables nothing" "$out" "enable ('OK', [b''])"
 t_contains "CREATE of three folders" "$out" "create ['OK', 'OK', 'OK']"
 t_contains "LSUB before any SUBSCRIBE: every folder" "$out" \
-	"lsub-all ['(\\\\HasNoChildren \\\\Junk) \"/\" \"Junk\"', '(\\\\HasNoChildren \\\\Trash) \"/\" \"Trash\"', '(\\\\HasNoChildren) \"/\" \"INBOX\"', '(\\\\HasNoChildren) \"/\" \"Work\"', '(\\\\HasNoChildren) \"/\" \"Work/Old\"']"
+	"lsub-all ['(\\\\HasChildren) \"/\" \"Work\"', '(\\\\HasNoChildren \\\\Junk) \"/\" \"Junk\"', '(\\\\HasNoChildren \\\\Trash) \"/\" \"Trash\"', '(\\\\HasNoChildren) \"/\" \"INBOX\"', '(\\\\HasNoChildren) \"/\" \"Work/Old\"']"
 t_contains "UNSUBSCRIBE" "$out" "unsubscribe ('OK', [b'UNSUBSCRIBE done'])"
 t_contains "UNSUBSCRIBE of a name not subscribed is NO" "$out" "unsubscribe-again ('NO', [b'[NONEXISTENT] Not subscribed'])"
 t_contains "SUBSCRIBE of a folder that is not there is NO" "$out" "subscribe-missing ('NO', [b'[NONEXISTENT] No such folder'])"
 t_contains "LSUB lists the subscribed ones only" "$out" \
-	"lsub-after ['(\\\\HasNoChildren \\\\Junk) \"/\" \"Junk\"', '(\\\\HasNoChildren) \"/\" \"INBOX\"', '(\\\\HasNoChildren) \"/\" \"Work\"', '(\\\\HasNoChildren) \"/\" \"Work/Old\"']"
-t_contains "LSUB with a pattern" "$out" "lsub-pattern ['(\\\\HasNoChildren) \"/\" \"Work\"']"
+	"lsub-after ['(\\\\HasChildren) \"/\" \"Work\"', '(\\\\HasNoChildren \\\\Junk) \"/\" \"Junk\"', '(\\\\HasNoChildren) \"/\" \"INBOX\"', '(\\\\HasNoChildren) \"/\" \"Work/Old\"']"
+t_contains "LSUB with a pattern" "$out" "lsub-pattern ['(\\\\HasChildren) \"/\" \"Work\"']"
 t_check "the subscriptions file holds the names, one a line" \
 	test "$(cat "$M/frankd-subscriptions")" = "$(printf 'frankd-subscriptions 1\nINBOX\nJunk\nWork\nTrash')"
 t_contains "UID MOVE: tagged OK" "$out" "uid-move ('OK', [None])"
@@ -144,7 +144,7 @@ t_contains "RENAME onto a folder that is there is NO" "$out" "rename-taken ('NO'
 t_contains "RENAME of a folder that is not there is NO" "$out" "rename-missing ('NO', [b'[NONEXISTENT]"
 t_contains "RENAME to INBOX is NO" "$out" "rename-to-inbox ('NO', [b'[CANNOT]"
 t_contains "LIST after: Job and its child Job/Old" "$out" \
-	"list ['(\\\\HasNoChildren \\\\Junk) \"/\" \"Junk\"', '(\\\\HasNoChildren) \"/\" \"INBOX\"', '(\\\\HasNoChildren) \"/\" \"Job\"', '(\\\\HasNoChildren) \"/\" \"Job/Old\"']"
+	"list ['(\\\\HasChildren) \"/\" \"Job\"', '(\\\\HasNoChildren \\\\Junk) \"/\" \"Junk\"', '(\\\\HasNoChildren) \"/\" \"INBOX\"', '(\\\\HasNoChildren) \"/\" \"Job/Old\"']"
 t_check "...the Maildir folders were renamed, child too" test -d "$M/.Job/cur" -a -d "$M/.Job.Old/cur" -a ! -e "$M/.Work" -a ! -e "$M/.Work.Old"
 t_contains "RENAME INBOX" "$out" "rename-inbox 'OK'"
 t_contains "...INBOX stays, empty" "$out" "inbox-after [b'0']"
