@@ -175,6 +175,47 @@ static int rename_tree(struct imap_session *s, const char *from, const char *to,
 	return rc;
 }
 
+/* The subscriptions file written whole (tmp, fsync, rename). */
+static int write_subscriptions(const struct imap_session *s, const struct frankd_imap_names *names,
+			       struct lib_err *err)
+{
+	struct lib_buf text = LIB_BUF_INIT;
+	frankd_imap_names_format(FRANKD_SUBSCRIPTIONS_MAGIC, names, &text);
+	char *file = lib_xasprintf("%s/%s", s->maildir, FRANKD_SUBSCRIPTIONS_FILE);
+	int rc = frankd_write_durable_in(file, text.data, text.len, 0600, err);
+	free(file);
+	lib_buf_release(&text);
+	return rc;
+}
+
+/* After RENAME old to new: the subscriptions of old and of the folders
+ * below it follow (RFC 3501 6.3.5 leaves it open; a client that renamed
+ * a folder it reads expects to go on seeing it in LSUB). */
+static void rename_subscriptions(struct imap_session *s, const char *old_name,
+				 const char *new_name)
+{
+	struct frankd_imap_names names;
+	if (!imapd_subscriptions(s, &names))
+		return; /* no file: every folder counts as subscribed */
+	size_t len = strlen(old_name);
+	struct frankd_imap_names renamed = { NULL, 0 };
+	for (size_t i = 0; i < names.count; i++) {
+		const char *n = names.names[i];
+		if (strncmp(n, old_name, len) == 0 && (n[len] == '\0' || n[len] == '/')) {
+			char *moved = lib_xasprintf("%s%s", new_name, n + len);
+			frankd_imap_names_add(&renamed, moved);
+			free(moved);
+		} else {
+			frankd_imap_names_add(&renamed, n);
+		}
+	}
+	struct lib_err err;
+	if (write_subscriptions(s, &renamed, &err) < 0)
+		frankd_log(FRANKD_LOG_ERROR, "imap %lu: %s", s->conn.id, err.msg);
+	frankd_imap_names_release(&renamed);
+	frankd_imap_names_release(&names);
+}
+
 void imapd_rename(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 {
 	const char *old_name = name_arg(s, cmd, 2, 0);
@@ -202,6 +243,8 @@ void imapd_rename(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 	} else {
 		if (inbox && s->state == IMAP_STATE_SELECTED && strcmp(s->box.path, from) == 0)
 			imapd_refresh(s); /* its messages are gone */
+		if (!inbox)
+			rename_subscriptions(s, old_name, new_name);
 		answer(s, cmd->tag, "OK", "RENAME done");
 	}
 	free(cur);
@@ -272,17 +315,12 @@ void imapd_subscribe(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 	} else {
 		if (!add)
 			frankd_imap_names_remove(&names, canonical);
-		struct lib_buf text = LIB_BUF_INIT;
-		frankd_imap_names_format(FRANKD_SUBSCRIPTIONS_MAGIC, &names, &text);
-		char *file = lib_xasprintf("%s/%s", s->maildir, FRANKD_SUBSCRIPTIONS_FILE);
-		if (frankd_write_durable_in(file, text.data, text.len, 0600, &err) < 0) {
+		if (write_subscriptions(s, &names, &err) < 0) {
 			frankd_log(FRANKD_LOG_ERROR, "imap %lu: %s", s->conn.id, err.msg);
 			answer(s, cmd->tag, "NO", "[SERVERBUG] Cannot write the subscriptions");
 		} else {
 			answer(s, cmd->tag, "OK", add ? "SUBSCRIBE done" : "UNSUBSCRIBE done");
 		}
-		free(file);
-		lib_buf_release(&text);
 	}
 	frankd_imap_names_release(&names);
 	free(cur);

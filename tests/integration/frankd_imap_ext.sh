@@ -73,6 +73,7 @@ if what == "folders":
     show("rename-missing", m.rename("Nope", "Other"))
     show("rename-to-inbox", m.rename("Job", "INBOX"))
     show("list", sorted(d.decode() for d in m.list()[1]))
+    show("lsub-renamed", sorted(d.decode() for d in m.lsub()[1]))
     show("rename-inbox", m.rename("INBOX", "Saved")[0])
     show("inbox-after", m.select("INBOX")[1])
     show("saved", m.select("Saved")[1])
@@ -122,8 +123,9 @@ t_contains "SUBSCRIBE of a folder that is not there is NO" "$out" "subscribe-mis
 t_contains "LSUB lists the subscribed ones only" "$out" \
 	"lsub-after ['(\\\\HasChildren) \"/\" \"Work\"', '(\\\\HasNoChildren \\\\Junk) \"/\" \"Junk\"', '(\\\\HasNoChildren) \"/\" \"INBOX\"', '(\\\\HasNoChildren) \"/\" \"Work/Old\"']"
 t_contains "LSUB with a pattern" "$out" "lsub-pattern ['(\\\\HasChildren) \"/\" \"Work\"']"
+# (read at the end: Work was renamed Job since)
 t_check "the subscriptions file holds the names, one a line" \
-	test "$(cat "$M/frankd-subscriptions")" = "$(printf 'frankd-subscriptions 1\nINBOX\nJunk\nWork\nTrash')"
+	test "$(cat "$M/frankd-subscriptions")" = "$(printf 'frankd-subscriptions 1\nINBOX\nJunk\nJob\nTrash')"
 t_contains "UID MOVE: tagged OK" "$out" "uid-move ('OK', [None])"
 t_contains "...with COPYUID in an untagged OK" "$out" "move-copyuid [b'"
 t_contains "...the UIDs on both sides" "$out" " 2,3 1,2']"
@@ -145,6 +147,8 @@ t_contains "RENAME of a folder that is not there is NO" "$out" "rename-missing (
 t_contains "RENAME to INBOX is NO" "$out" "rename-to-inbox ('NO', [b'[CANNOT]"
 t_contains "LIST after: Job and its child Job/Old" "$out" \
 	"list ['(\\\\HasChildren) \"/\" \"Job\"', '(\\\\HasNoChildren \\\\Junk) \"/\" \"Junk\"', '(\\\\HasNoChildren) \"/\" \"INBOX\"', '(\\\\HasNoChildren) \"/\" \"Job/Old\"']"
+t_contains "...the subscription follows it (Trash was deleted)" "$out" \
+	"lsub-renamed ['(\\\\HasChildren) \"/\" \"Job\"', '(\\\\HasNoChildren \\\\Junk) \"/\" \"Junk\"', '(\\\\HasNoChildren) \"/\" \"INBOX\"', '(\\\\Noselect \\\\Trash) \"/\" \"Trash\"']"
 t_check "...the Maildir folders were renamed, child too" test -d "$M/.Job/cur" -a -d "$M/.Job.Old/cur" -a ! -e "$M/.Work" -a ! -e "$M/.Work.Old"
 t_contains "RENAME INBOX" "$out" "rename-inbox 'OK'"
 t_contains "...INBOX stays, empty" "$out" "inbox-after [b'0']"
