@@ -188,6 +188,27 @@ static void apply_outcome(struct frankd_rcpt *const *rcpts, size_t n,
 	}
 }
 
+static int is_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* An address that is not ASCII goes only to a server that offers SMTPUTF8;
+ * without this check the MAIL or RCPT would fail with a vaguer reason. */
+static int envelope_needs_smtputf8(const struct frankd_envelope *env,
+				   struct frankd_rcpt *const *rcpts, size_t n)
+{
+	if (!is_ascii(env->sender))
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (!is_ascii(rcpts[i]->address))
+			return 1;
+	return 0;
+}
+
 /* What this server can take of msg (RFC 6152, RFC 6531 3.5): 0 with
  * *send and *send_len, the bytes to send (msg, or its 7-bit form in seven),
  * or -1 with every recipient FAILED: a message with a header section that
@@ -201,7 +222,16 @@ static int fit_to_server(const struct smtp_client *c, const char *host,
 	unsigned ext = smtp_client_caps(c)->ext;
 	*send = msg;
 	*send_len = len;
-	if (!smtp_data_is_8bit(msg, len) || (ext & SMTP_EXT_SMTPUTF8))
+	if (ext & SMTP_EXT_SMTPUTF8)
+		return 0;
+	if (envelope_needs_smtputf8(env, rcpts, n)) {
+		set_all_fmt(rcpts, n, FRANKD_RCPT_FAILED,
+			    "%s: 550 5.6.7 the envelope has an address that is not ASCII and the "
+			    "server does not offer SMTPUTF8 (RFC 6531 3.2)",
+			    host);
+		return -1;
+	}
+	if (!smtp_data_is_8bit(msg, len))
 		return 0;
 	if (frankd_header_is_8bit(msg, len)) {
 		set_all_fmt(rcpts, n, FRANKD_RCPT_FAILED,

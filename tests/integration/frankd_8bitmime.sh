@@ -8,7 +8,8 @@
 #   - so is one frankd sendmail injects and signs;
 #   - an unsigned 8-bit message is made 7-bit when it is relayed (RFC 6152);
 #   - a message whose header section is not ASCII (it needs SMTPUTF8)
-#     bounces to the sender with a clear DSN (RFC 6531 3.5), 5.6.9.
+#     bounces to the sender with a clear DSN (RFC 6531 3.5), 5.6.9;
+#   - so does one whose envelope has an address that is not ASCII, 5.6.7.
 . tests/lib.sh
 t_tmpdir
 t_need timeout python3
@@ -33,7 +34,7 @@ start_hop() {
 }
 ZONE=$T_TMP/zone
 {
-	for hop in signed sendmail unsigned utf8; do
+	for hop in signed sendmail unsigned utf8 utf8addr; do
 		echo "\$ORIGIN $hop.test."
 		echo "@ IN A 127.0.0.1"
 	done
@@ -127,5 +128,21 @@ t_check "...and bounces to the sender" test -n "$f"
 t_contains "...Status 5.6.9 (RFC 6531, 6533)" "$f" "Status: 5.6.9"
 t_contains "...saying why" "$f" "does not offer SMTPUTF8"
 t_check "...and the next hop never got its DATA" test ! -s "$T_TMP/utf8.data"
+fd_stop
+
+# --- an address that is not ASCII, to a next hop without SMTPUTF8: a DSN ---------------------
+run_case utf8addr
+fd_start
+printf 'From: carol@carol.test\nTo: bob@utf8addr.test\nSubject: plain\n\nhello\n' |
+	"$FRANKD" -c "$FD/frankd.conf" sendmail -f carol@carol.test 'bøb@utf8addr.test'
+t_check "a message to a UTF-8 address fails at a next hop without SMTPUTF8" \
+	fd_log_wait "failed <bøb@utf8addr.test>"
+f=$(fd_wait_file carol "Final-Recipient: rfc822; bøb@utf8addr.test")
+[ -n "$f" ] || f=$(fd_wait_file carol "utf8addr.test")
+t_check "...and bounces to the sender" test -n "$f"
+[ -n "$f" ] || f=/dev/null
+t_contains "...Status 5.6.7 (non-ASCII address, RFC 6531)" "$f" "Status: 5.6.7"
+t_contains "...saying why" "$f" "address that is not ASCII"
+t_check "...and the next hop never got a MAIL command" sh -c "! grep -q '^MAIL' '$T_TMP/utf8addr.record'"
 fd_stop
 t_done
