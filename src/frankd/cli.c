@@ -2,6 +2,8 @@
  * queue (list, flush, delete) and sendmail (inject a message). */
 #include "frankd_internal.h"
 
+#include "mime.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -431,7 +433,7 @@ static void sendmail_make_7bit(struct frankd_envelope *env, struct lib_buf *msg)
 {
 	struct lib_buf seven = LIB_BUF_INIT;
 	struct lib_err err;
-	if (frankd_message_to_7bit(msg->data, msg->len, &seven, &err) < 0) {
+	if (mime_message_to_7bit(msg->data, msg->len, &seven, &err) < 0) {
 		fprintf(stderr, "frankd: sendmail: signed in its 8-bit form: %s\n", err.msg);
 	} else {
 		lib_buf_reset(msg);

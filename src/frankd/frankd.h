@@ -1077,17 +1077,6 @@ void frankd_relay(const struct frankd_conf *conf, struct net_dns *dns,
 		  const struct frankd_envelope *env, struct frankd_rcpt *const *rcpts, size_t n,
 		  const char *msg, size_t len);
 
-/* 1 when the header section of msg has a byte above 127 (the message
- * then needs SMTPUTF8, RFC 6531). */
-int frankd_header_is_8bit(const char *msg, size_t len);
-/* The 7-bit form of an 8-bit message (RFC 6152), into out (reset first),
- * CRLF line ends: each part with 8-bit content re-encoded
- * (quoted-printable or base64), the others as they were (downgrade.c).
- * -1 with err set ("its header section is not ASCII...") when it cannot
- * be made 7-bit. */
-int frankd_message_to_7bit(const char *msg, size_t len, struct lib_buf *out,
-			   struct lib_err *err);
-
 /* Runs command through /bin/sh (stdin /dev/null) and takes the first line
  * of its standard output as *password (caller wipes and frees): 0, or -1
  * when it cannot run, fails, prints nothing or takes over timeout_s

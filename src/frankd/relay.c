@@ -21,6 +21,7 @@
  * (4xx, a broken connection, no host answering) DEFERRED. */
 #include "frankd_internal.h"
 
+#include "mime.h"
 #include "net.h"
 #include "proto.h"
 
@@ -233,7 +234,7 @@ static int fit_to_server(const struct smtp_client *c, const char *host,
 	}
 	if (!smtp_data_is_8bit(msg, len))
 		return 0;
-	if (frankd_header_is_8bit(msg, len)) {
+	if (mime_header_is_8bit(msg, len)) {
 		set_all_fmt(rcpts, n, FRANKD_RCPT_FAILED,
 			    "%s: 550 5.6.9 the message has header fields that are not ASCII and the "
 			    "server does not offer SMTPUTF8 (RFC 6531 3.5)",
@@ -243,7 +244,7 @@ static int fit_to_server(const struct smtp_client *c, const char *host,
 	if (ext & SMTP_EXT_8BITMIME)
 		return 0;
 	struct lib_err err;
-	if (frankd_message_to_7bit(msg, len, seven, &err) < 0) {
+	if (mime_message_to_7bit(msg, len, seven, &err) < 0) {
 		set_all_fmt(rcpts, n, FRANKD_RCPT_FAILED,
 			    "%s: 554 5.6.3 the server does not offer 8BITMIME and the message cannot "
 			    "be made 7-bit: %s",

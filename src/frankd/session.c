@@ -11,6 +11,7 @@
  * arrives, a message over SIZE is counted but not kept). */
 #include "frankd_internal.h"
 
+#include "mime.h"
 #include "net.h"
 
 #include <event2/buffer.h>
@@ -581,7 +582,7 @@ static void make_7bit_for_signing(struct commit_wait *w, struct lib_buf *msg)
 	const char *id = frankd_queue_writer_id(w->writer);
 	struct lib_buf seven = LIB_BUF_INIT;
 	struct lib_err err;
-	if (frankd_message_to_7bit(msg->data, msg->len, &seven, &err) < 0) {
+	if (mime_message_to_7bit(msg->data, msg->len, &seven, &err) < 0) {
 		frankd_log(FRANKD_LOG_INFO, "%s: signed in its 8-bit form: %s", id, err.msg);
 	} else if (frankd_queue_writer_replace(w->writer, seven.data, seven.len, &err) < 0) {
 		w->rc = -1;

@@ -335,4 +335,17 @@ int mime_size_over(size_t len, size_t limit, struct lib_err *warn);
  * else application/octet-stream.  Caller frees. */
 char *mime_guess_type(const char *data, size_t len, const char *filename);
 
+/* --- 8-bit to 7-bit (seven_bit.c) --- */
+
+/* 1 when the header section of msg has a byte above 127 (the message
+ * then needs SMTPUTF8, RFC 6531). */
+int mime_header_is_8bit(const char *msg, size_t len);
+/* The 7-bit form of an 8-bit message (RFC 6152), into out (reset first),
+ * CRLF line ends: each part with 8-bit content re-encoded
+ * (quoted-printable or base64), the others as they were (seven_bit.c).
+ * -1 with err set ("its header section is not ASCII...") when it cannot
+ * be made 7-bit. */
+int mime_message_to_7bit(const char *msg, size_t len, struct lib_buf *out,
+			 struct lib_err *err);
+
 #endif

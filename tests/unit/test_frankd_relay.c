@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "frankd.h"
+#include "mime.h"
 #include "net.h"
 
 /* An answer of MX records "PREF NAME,PREF NAME,...". */
@@ -320,7 +321,7 @@ static void downgrade_table(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct lib_buf out = LIB_BUF_INIT;
 		struct lib_err err = { "" };
-		int rc = frankd_message_to_7bit(cases[i].in, strlen(cases[i].in), &out, &err);
+		int rc = mime_message_to_7bit(cases[i].in, strlen(cases[i].in), &out, &err);
 		if (cases[i].error) {
 			if (rc != -1 || strcmp(err.msg, cases[i].error) != 0)
 				fail_msg("case %zu: rc %d, error %s", i, rc, err.msg);
@@ -336,8 +337,8 @@ static void downgrade_table(void **state)
 		}
 		lib_buf_release(&out);
 	}
-	assert_int_equal(frankd_header_is_8bit("A: \xc3\xa9\r\n\r\nx", 10), 1);
-	assert_int_equal(frankd_header_is_8bit("A: b\r\n\r\n\xc3\xa9", 10), 0);
+	assert_int_equal(mime_header_is_8bit("A: \xc3\xa9\r\n\r\nx", 10), 1);
+	assert_int_equal(mime_header_is_8bit("A: b\r\n\r\n\xc3\xa9", 10), 0);
 }
 
 int main(void)

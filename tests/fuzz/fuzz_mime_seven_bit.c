@@ -1,5 +1,5 @@
-/* fuzz_frankd_downgrade.c: the 7-bit downgrade of relay and signing
- * (frankd_message_to_7bit) over hostile messages.  Invariants: it either
+/* fuzz_mime_seven_bit.c: the 7-bit downgrade of relay and signing
+ * (mime_message_to_7bit) over hostile messages.  Invariants: it either
  * fails with a message, or gives bytes that are all 7-bit; a message whose
  * header section is not ASCII always fails; and converting the 7-bit form
  * again, when GMime can read it, gives 7-bit bytes too. */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frankd.h"
+#include "mime.h"
 
 static int all_7bit(const struct lib_buf *b)
 {
@@ -24,12 +24,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *msg = (const char *)data;
 	struct lib_buf out = LIB_BUF_INIT, again = LIB_BUF_INIT;
 	struct lib_err err = { "" };
-	int rc = frankd_message_to_7bit(msg, size, &out, &err);
+	int rc = mime_message_to_7bit(msg, size, &out, &err);
 	if (rc == 0) {
-		if (!all_7bit(&out) || frankd_header_is_8bit(msg, size))
+		if (!all_7bit(&out) || mime_header_is_8bit(msg, size))
 			abort();
 		/* (garbage in may come out as garbage GMime cannot parse again) */
-		if (frankd_message_to_7bit(out.data ? out.data : "", out.len, &again, &err) == 0 &&
+		if (mime_message_to_7bit(out.data ? out.data : "", out.len, &again, &err) == 0 &&
 		    !all_7bit(&again))
 			abort();
 	} else if (rc != -1 || !err.msg[0]) {

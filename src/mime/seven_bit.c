@@ -1,4 +1,4 @@
-/* downgrade.c: an 8-bit message made 7-bit (RFC 6152 3: a server that
+/* seven_bit.c: an 8-bit message made 7-bit (RFC 6152 3: a server that
  * does not offer 8BITMIME takes only 7-bit data), by GMime choosing, for
  * each part whose content is 8-bit, quoted-printable (mostly ASCII text)
  * or base64; parts already 7-bit, quoted-printable or base64 keep their
@@ -8,8 +8,6 @@
  * Submitted mail that frankd DKIM-signs is made 7-bit before signing
  * (RFC 6376 5.3), so that no relay has to convert it after the signature
  * and break it. */
-#include "frankd_internal.h"
-
 #include "mime.h"
 
 #include <gmime/gmime.h>
@@ -46,7 +44,7 @@ static int has_8bit(const char *p, size_t len)
 	return 0;
 }
 
-int frankd_header_is_8bit(const char *msg, size_t len)
+int mime_header_is_8bit(const char *msg, size_t len)
 {
 	return has_8bit(msg, header_section_len(msg, len));
 }
@@ -126,10 +124,10 @@ static int encode_7bit(const char *msg, size_t len, struct lib_buf *out, struct 
 	return rc;
 }
 
-int frankd_message_to_7bit(const char *msg, size_t len, struct lib_buf *out, struct lib_err *err)
+int mime_message_to_7bit(const char *msg, size_t len, struct lib_buf *out, struct lib_err *err)
 {
 	lib_buf_reset(out);
-	if (frankd_header_is_8bit(msg, len))
+	if (mime_header_is_8bit(msg, len))
 		return lib_err_set(err, "its header section is not ASCII (that needs SMTPUTF8)");
 	if (encode_7bit(msg, len, out, err) < 0)
 		return -1;
