@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_lines.h"
+
 #include "proto.h"
 
 static void one_line(const char *line, size_t len)
@@ -36,18 +38,6 @@ static void one_line(const char *line, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *buf = (const char *)data;
-	for (size_t start = 0, i = 0; i <= size; i++)
-		if (i == size || buf[i] == '\n') {
-			size_t len = i - start;
-			if (len && buf[start + len - 1] == '\r')
-				len--;
-			/* A copy of exactly the line, so reads past it are caught. */
-			char *line = malloc(len ? len : 1);
-			memcpy(line, buf + start, len);
-			one_line(line, len);
-			free(line);
-			start = i + 1;
-		}
+	fuzz_each_line(data, size, 1, one_line);
 	return 0;
 }

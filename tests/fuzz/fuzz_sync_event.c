@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_lines.h"
 
 static void one_line(const char *line, size_t len)
 {
@@ -30,15 +31,6 @@ static void one_line(const char *line, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *buf = (const char *)data;
-	for (size_t start = 0, i = 0; i <= size; i++)
-		if (i == size || buf[i] == '\n') {
-			size_t len = i - start;
-			char *line = malloc(len ? len : 1);
-			memcpy(line, buf + start, len);
-			one_line(line, len);
-			free(line);
-			start = i + 1;
-		}
+	fuzz_each_line(data, size, 0, one_line);
 	return 0;
 }
