@@ -12,17 +12,11 @@
 t_tmpdir
 t_need timeout python3
 . tests/integration/frankd_mta.lib
-APY=$(mta_python aiosmtpd) ||
-	{ t_fail "aiosmtpd is installed" "install it: apt-get install -y python3-aiosmtpd"; exit 1; }
-
-c=$T_TMP/certs
-mta_certs "$c"
+mta_aiosmtpd_nexthop
 for mode in garbage close; do
 	mkdir -p "$T_TMP/$mode"
 	mta_start_py "$mode" tests/tools/frankd_badtls_hop.py "$T_TMP/$mode.port" "$T_TMP/$mode" "$mode"
 done
-mkdir -p "$T_TMP/next"
-mta_start_py next tests/tools/frankd_nexthop.py "$T_TMP/next.port" "$T_TMP/next" "$c/ip.crt" "$c/ip.key"
 
 ZONE=$T_TMP/zone
 {

@@ -13,15 +13,8 @@
 t_tmpdir
 t_need timeout python3
 . tests/integration/frankd_mta.lib
-APY=$(mta_python aiosmtpd) ||
-	{ t_fail "aiosmtpd is installed" "install it: apt-get install -y python3-aiosmtpd"; exit 1; }
-
-c=$T_TMP/certs
-mta_certs "$c"
-
+mta_aiosmtpd_nexthop
 NEXT=$T_TMP/next
-mkdir -p "$NEXT"
-mta_start_py next tests/tools/frankd_nexthop.py "$T_TMP/next.port" "$NEXT" "$c/ip.crt" "$c/ip.key"
 NEXT_PORT=$(cat "$T_TMP/next.port")
 
 ZONE=$T_TMP/zone

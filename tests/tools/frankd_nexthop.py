@@ -13,12 +13,12 @@ and no AUTH.  What it answers depends on the recipient's local part:
 Each message taken is written to OUTDIR/msgN.eml (the bytes received) and
 OUTDIR/msgN.env (MAIL FROM, one RCPT TO per line, then "tls yes|no").
 Every DATA try is counted in OUTDIR/tries.  It runs until killed."""
-import asyncio
 import os
-import ssl
 import sys
 
 from aiosmtpd.smtp import SMTP
+
+from aiosmtpd_store import serve_forever, store_message, tls_context
 
 
 class NextHop:
@@ -46,32 +46,15 @@ class NextHop:
             self.greylisted = True
             return "451 4.7.1 Greylisted, try again later"
         self.count += 1
-        base = os.path.join(self.outdir, "msg%d" % self.count)
-        with open(base + ".eml.tmp", "wb") as f:
-            f.write(envelope.original_content or envelope.content)
-        with open(base + ".env", "w") as f:
-            f.write(envelope.mail_from + "\n")
-            for rcpt in envelope.rcpt_tos:
-                f.write(rcpt + "\n")
-            f.write("tls %s\n" % ("yes" if session.ssl else "no"))
-        os.rename(base + ".eml.tmp", base + ".eml")
-        return "250 2.0.0 Ok: stored as msg%d" % self.count
+        return store_message(self.outdir, self.count, session, envelope, with_tls=True)
 
 
 def main():
     portfile, outdir, cert, key = sys.argv[1:5]
-    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ctx.load_cert_chain(cert, key)
+    ctx = tls_context(cert, key)
     handler = NextHop(outdir)
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    server = loop.run_until_complete(loop.create_server(
-        lambda: SMTP(handler, hostname="mx.next.test", tls_context=ctx, require_starttls=False),
-        "127.0.0.1", 0))
-    with open(portfile + ".tmp", "w") as f:
-        f.write("%d\n" % server.sockets[0].getsockname()[1])
-    os.rename(portfile + ".tmp", portfile)
-    loop.run_forever()
+    serve_forever(portfile, lambda: SMTP(handler, hostname="mx.next.test", tls_context=ctx,
+                                         require_starttls=False))
 
 
 if __name__ == "__main__":
