@@ -30,7 +30,7 @@ int imapd_has_keyword(const struct frankd_mailbox *box, const struct frankd_mail
 void imapd_flag_names(const struct frankd_mailbox *box, struct lib_buf *out)
 {
 	const struct frankd_mailbox_msg all = { 0, NULL, FRANKD_FLAG_ANSWERED | FRANKD_FLAG_FLAGGED |
-		FRANKD_FLAG_DELETED | FRANKD_FLAG_SEEN | FRANKD_FLAG_DRAFT, UINT32_MAX };
+		FRANKD_FLAG_DELETED | FRANKD_FLAG_SEEN | FRANKD_FLAG_DRAFT, UINT32_MAX, 0 };
 	imapd_flags_format(box, &all, out);
 }
 

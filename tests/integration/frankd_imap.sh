@@ -268,7 +268,7 @@ t_contains "imaplib: LOGOUT" "$out" "logout 'BYE'"
 py uids >"$T_TMP/uids1" 2>&1
 t_contains "UIDs stay in a new session" "$T_TMP/uids1" "1 (UID 2 FLAGS (\\Seen))"
 t_contains "...the others too" "$T_TMP/uids1" "3 (UID 4 FLAGS (\\Flagged \\Seen))"
-t_check "frankd-uidlist is written beside cur/" grep -q '^frankd-uidlist 1 V[0-9]* N5$' "$M/frankd-uidlist"
+t_check "frankd-uidlist is written beside cur/" grep -q '^frankd-uidlist 2 V[0-9]* N5 M[0-9]* E0$' "$M/frankd-uidlist"
 py plain >"$T_TMP/plain.out" 2>&1
 t_contains "imaplib: AUTHENTICATE PLAIN" "$T_TMP/plain.out" "authenticate-plain 'OK'"
 
