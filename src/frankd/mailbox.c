@@ -61,7 +61,8 @@ static int list_sub(const char *path, const char *sub, struct found **found, siz
 	return 0;
 }
 
-static void uidlist_read(const char *path, struct frankd_uidlist *list)
+/* 0, or -1 when a new list was begun (none, or a broken one). */
+static int uidlist_read(const char *path, struct frankd_uidlist *list)
 {
 	char *file = lib_xasprintf("%s/%s", path, FRANKD_UIDLIST_FILE);
 	char *text = NULL;
@@ -80,6 +81,7 @@ static void uidlist_read(const char *path, struct frankd_uidlist *list)
 	}
 	free(text);
 	free(file);
+	return rc < 0 ? -1 : 0;
 }
 
 /* The folder's keywords; none when the file is missing or broken (the
@@ -216,7 +218,9 @@ int frankd_mailbox_load(const char *path, struct frankd_mailbox *mb, struct lib_
 {
 	memset(mb, 0, sizeof *mb);
 	struct frankd_uidlist list;
-	uidlist_read(path, &list);
+	/* a new list is written at once, even for an empty folder: else its
+	 * UIDVALIDITY would change at each look */
+	int dirty = uidlist_read(path, &list) < 0;
 	struct found *found = NULL;
 	size_t n = 0;
 	if (list_sub(path, "new", &found, &n) < 0 || list_sub(path, "cur", &found, &n) < 0) {
@@ -249,7 +253,6 @@ int frankd_mailbox_load(const char *path, struct frankd_mailbox *mb, struct lib_
 	/* One new modseq for all that changed since the list was written. */
 	uint64_t next = list.highestmodseq < FRANKD_MODSEQ_MAX ? list.highestmodseq + 1
 							       : FRANKD_MODSEQ_MAX;
-	int dirty = 0;
 	int changed = note_changes(mb, found, next, &dirty);
 	changed |= note_gone(&list, found, n, next, mb) > 0;
 	mb->highestmodseq = changed ? next : list.highestmodseq;
