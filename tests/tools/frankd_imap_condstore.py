@@ -259,6 +259,20 @@ def before(a):
           7 in f and "\\Flagged" in f[7][1] and f[7][2] > m6, got)
     m7 = f.get(7, (0, 0, 0))[2] or 0
 
+    # a keyword new to the folder, made by another session: FLAGS at once
+    B.cmd("UID STORE 7 +FLAGS.SILENT ($Brandnew)")
+    u, t = A.cmd("NOOP")
+    flags = [l for l in u if l.startswith("* FLAGS (")]
+    check("another session's new keyword comes as * FLAGS before the next SELECT",
+          len(flags) == 1 and "$Brandnew" in flags[0]
+          and any("PERMANENTFLAGS" in l and "$Brandnew" in l for l in u)
+          and u.index(flags[0]) < min([i for i, l in enumerate(u) if "FETCH" in l] or [99]), u)
+    f = fetches(u)
+    check("with the FETCH of the message that has it", 7 in f and "$Brandnew" in f[7][1], u)
+    m7 = f.get(7, (0, 0, m7))[2] or m7
+    u, t = A.cmd("NOOP")
+    check("told once", not any(l.startswith("* FLAGS") for l in u), u)
+
     # a change made outside frankd, straight in the Maildir
     cur = os.path.join(a.maildir, "cur")
     u, t = A.cmd("UID SEARCH UNFLAGGED UNSEEN UNANSWERED UNDRAFT")

@@ -77,10 +77,174 @@ static void test_uidlist_v2(void **state)
 	}
 }
 
+/* The tokens of "t1 VERB args" after the verb's first argument. */
+static void parse_cmd(const char *line, struct frankd_imap_cmd *cmd)
+{
+	const char *error = NULL;
+	if (frankd_imap_parse(line, strlen(line), cmd, &error) < 0)
+		fail_msg("%s: %s", line, error);
+}
+
+static void test_fetch_modifiers(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		int rc;
+		size_t items;
+		int changed, vanished;
+		uint64_t since;
+	} cases[] = {
+		{ "t FETCH 1:* (FLAGS) (CHANGEDSINCE 12)\r\n", 0, 3, 1, 0, 12 },
+		{ "t FETCH 1:* FLAGS (CHANGEDSINCE 0 VANISHED)\r\n", 0, 1, 1, 1, 0 },
+		{ "t FETCH 1:* FLAGS (VANISHED CHANGEDSINCE 9223372036854775807)\r\n", 0, 1, 1, 1,
+		  UINT64_C(9223372036854775807) },
+		{ "t FETCH 1:* (FLAGS UID)\r\n", 0, 4, 0, 0, 0 },
+		{ "t FETCH 1:* BODY[HEADER.FIELDS (A B)]\r\n", 0, 1, 0, 0, 0 },
+		{ "t FETCH 1 (FLAGS) (CHANGEDSINCE 9223372036854775808)\r\n", -1, 0, 0, 0, 0 },
+		{ "t FETCH 1 (FLAGS) (CHANGEDSINCE 01)\r\n", -1, 0, 0, 0, 0 },
+		{ "t FETCH 1 (FLAGS) (CHANGEDSINCE)\r\n", -1, 0, 0, 0, 0 },
+		{ "t FETCH 1 (FLAGS) (VANISHED)\r\n", -1, 0, 0, 0, 0 },
+		{ "t FETCH 1 (FLAGS) (CHANGEDSINCE 1 CHANGEDSINCE 2)\r\n", -1, 0, 0, 0, 0 },
+		{ "t FETCH 1 (FLAGS) (UNCHANGEDSINCE 1)\r\n", -1, 0, 0, 0, 0 },
+		{ "t FETCH 1 (FLAGS) ()\r\n", -1, 0, 0, 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct frankd_imap_cmd cmd;
+		struct frankd_imap_modifiers mods;
+		const char *error = NULL;
+		size_t items;
+		parse_cmd(cases[i].line, &cmd);
+		int rc = frankd_imap_fetch_modifiers_parse(cmd.args + 1, cmd.nargs - 1, &items, &mods,
+							   &error);
+		if (rc != cases[i].rc)
+			fail_msg("case %zu: %d", i, rc);
+		if (rc == 0 && (items != cases[i].items || mods.changedsince_set != cases[i].changed ||
+				mods.vanished != cases[i].vanished ||
+				mods.changedsince != cases[i].since))
+			fail_msg("case %zu: items %zu", i, items);
+		if (rc < 0)
+			assert_non_null(error);
+		frankd_imap_cmd_release(&cmd);
+	}
+}
+
+static void test_store_modifiers(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		int rc;
+		size_t used;
+		uint64_t since;
+	} cases[] = {
+		{ "t STORE 1 (UNCHANGEDSINCE 5) +FLAGS (\\Seen)\r\n", 0, 4, 5 },
+		{ "t STORE 1 (UNCHANGEDSINCE 0) FLAGS.SILENT ()\r\n", 0, 4, 0 },
+		{ "t STORE 1 +FLAGS (\\Seen)\r\n", 0, 0, 0 },
+		{ "t STORE 1 (UNCHANGEDSINCE x) +FLAGS (\\Seen)\r\n", -1, 0, 0 },
+		{ "t STORE 1 (CHANGEDSINCE 5) +FLAGS (\\Seen)\r\n", -1, 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct frankd_imap_cmd cmd;
+		struct frankd_imap_modifiers mods;
+		const char *error = NULL;
+		size_t used;
+		parse_cmd(cases[i].line, &cmd);
+		int rc = frankd_imap_store_modifiers_parse(cmd.args + 1, cmd.nargs - 1, &used, &mods,
+							   &error);
+		if (rc != cases[i].rc || (rc == 0 && (used != cases[i].used ||
+						      mods.unchangedsince != cases[i].since ||
+						      mods.unchangedsince_set != (used > 0))))
+			fail_msg("case %zu: %d %zu", i, rc, used);
+		frankd_imap_cmd_release(&cmd);
+	}
+}
+
+static void test_select_params(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		int rc, condstore, qresync;
+		uint32_t uidvalidity;
+		uint64_t modseq;
+		size_t known, match;
+	} cases[] = {
+		{ "t SELECT INBOX\r\n", 0, 0, 0, 0, 0, 0, 0 },
+		{ "t SELECT INBOX (CONDSTORE)\r\n", 0, 1, 0, 0, 0, 0, 0 },
+		{ "t SELECT INBOX (QRESYNC (67890007 20050715194045000))\r\n", 0, 1, 1, 67890007,
+		  UINT64_C(20050715194045000), 0, 0 },
+		{ "t SELECT INBOX (QRESYNC (67890007 90060115194045000 41,43:211,214:541))\r\n", 0, 1, 1,
+		  67890007, UINT64_C(90060115194045000), 3, 0 },
+		{ "t EXAMINE INBOX (QRESYNC (67890007 9 41:211 (1:3,5 2:4,8)))\r\n", 0, 1, 1, 67890007, 9,
+		  1, 2 },
+		{ "t SELECT INBOX (QRESYNC (1 0))\r\n", -1, 0, 0, 0, 0, 0, 0 },
+		{ "t SELECT INBOX (QRESYNC (0 5))\r\n", -1, 0, 0, 0, 0, 0, 0 },
+		{ "t SELECT INBOX (QRESYNC (4294967296 5))\r\n", -1, 0, 0, 0, 0, 0, 0 },
+		{ "t SELECT INBOX (QRESYNC (1 5 1:*))\r\n", -1, 0, 0, 0, 0, 0, 0 },
+		{ "t SELECT INBOX (QRESYNC (1 5 1:3 (1 2 3)))\r\n", -1, 0, 0, 0, 0, 0, 0 },
+		{ "t SELECT INBOX (QRESYNC)\r\n", -1, 0, 0, 0, 0, 0, 0 },
+		{ "t SELECT INBOX (CONDSTORE QRESYNC)\r\n", -1, 0, 0, 0, 0, 0, 0 },
+		{ "t SELECT INBOX CONDSTORE\r\n", -1, 0, 0, 0, 0, 0, 0 },
+		{ "t SELECT INBOX (FOO)\r\n", -1, 0, 0, 0, 0, 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct frankd_imap_cmd cmd;
+		struct frankd_imap_select_params p;
+		const char *error = NULL;
+		parse_cmd(cases[i].line, &cmd);
+		int rc = frankd_imap_select_params_parse(cmd.args + 1, cmd.nargs - 1, &p, &error);
+		if (rc != cases[i].rc ||
+		    (rc == 0 && (p.condstore != cases[i].condstore || p.qresync != cases[i].qresync ||
+				 p.uidvalidity != cases[i].uidvalidity || p.modseq != cases[i].modseq ||
+				 p.known_uids.count != cases[i].known ||
+				 p.match_seqs.count != cases[i].match)))
+			fail_msg("case %zu: %d", i, rc);
+		if (rc < 0)
+			assert_non_null(error);
+		frankd_imap_select_params_release(&p);
+		frankd_imap_cmd_release(&cmd);
+	}
+}
+
+static void test_search_modseq(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		int ok;
+		uint64_t number;
+	} cases[] = {
+		{ "t SEARCH MODSEQ 620162338\r\n", 1, 620162338 },
+		{ "t SEARCH MODSEQ \"/flags/\\\\draft\" all 620162338\r\n", 1, 620162338 },
+		{ "t SEARCH MODSEQ 0\r\n", 1, 0 },
+		{ "t SEARCH MODSEQ \"/flags/x\" none 5\r\n", 0, 0 },
+		{ "t SEARCH MODSEQ \"/other\" all 5\r\n", 0, 0 },
+		{ "t SEARCH MODSEQ\r\n", 0, 0 },
+		{ "t SEARCH MODSEQ -1\r\n", 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct frankd_imap_cmd cmd;
+		const char *error = NULL;
+		parse_cmd(cases[i].line, &cmd);
+		struct frankd_imap_search *s = frankd_imap_search_parse(cmd.args, cmd.nargs, &error);
+		if ((s != NULL) != cases[i].ok ||
+		    (s && (s->children[0].key != FRANKD_SEARCH_MODSEQ ||
+			   s->children[0].number != cases[i].number)))
+			fail_msg("case %zu", i);
+		frankd_imap_search_free(s);
+		frankd_imap_cmd_release(&cmd);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_uidlist_v2),
+		cmocka_unit_test(test_fetch_modifiers),
+		cmocka_unit_test(test_store_modifiers),
+		cmocka_unit_test(test_select_params),
+		cmocka_unit_test(test_search_modseq),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
