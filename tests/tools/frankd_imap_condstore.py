@@ -388,8 +388,100 @@ def after(a):
     A.close()
 
 
+def facts(port, ca, name, user, pw):
+    """The same script on a server with ten messages in INBOX: what each
+    step answered, as facts that do not depend on the server's numbering
+    (messages by their first sequence number, modseqs by order)."""
+    out = []
+
+    def conn():
+        c = Client(port, ca, name)
+        u, t = c.login(user, pw)
+        if not t.startswith("OK"):
+            raise SystemExit("login failed: " + t)
+        return c
+
+    A, B = conn(), conn()
+    u, t = A.cmd("ENABLE QRESYNC")
+    out.append(("ENABLE QRESYNC", u))
+    u, t = A.cmd("SELECT INBOX (CONDSTORE)")
+    h0 = int(codes(u + [t], "HIGHESTMODSEQ") or 0)
+    uidvalidity = codes(u, "UIDVALIDITY")
+    out.append(("SELECT (CONDSTORE) has HIGHESTMODSEQ", h0 > 0))
+    u, t = A.cmd("FETCH 1:* (UID)")
+    seq = {uid: v[0] for uid, v in fetches(u).items()}  # UID -> first sequence number
+    uid_of = {v: k for k, v in seq.items()}
+
+    def seqs(uids):  # a message told twice (unsolicited, then asked for) counts once
+        return sorted(set(seq.get(x, -x) for x in uids))
+
+    B.cmd("SELECT INBOX")
+    u, t = B.cmd("STORE 3 +FLAGS (\\Flagged)")
+    out.append(("a STORE without CONDSTORE: MODSEQ in its FETCH", "MODSEQ" in " ".join(u)))
+    u, t = A.cmd("FETCH 1:* (FLAGS) (CHANGEDSINCE %d)" % h0)
+    f = fetches(u)
+    out.append(("FETCH CHANGEDSINCE: the messages", seqs(f)))
+    out.append(("FETCH CHANGEDSINCE: each with MODSEQ above", all(v[2] and v[2] > h0 for v in f.values())))
+    m3 = max([v[2] or 0 for v in f.values()] or [0])
+    u, t = A.cmd("STORE 3,5 (UNCHANGEDSINCE %d) +FLAGS (\\Answered)" % h0)
+    out.append(("STORE UNCHANGEDSINCE: MODIFIED", code(t, "MODIFIED")))
+    out.append(("STORE UNCHANGEDSINCE: status", t.split()[0]))
+    f = fetches(u)
+    out.append(("STORE UNCHANGEDSINCE: the FETCH of the changed one", seqs(f)))
+    out.append(("its modseq is above", all(v[2] and v[2] > m3 for v in f.values())))
+    u, t = A.cmd("FETCH 4 (MODSEQ)")
+    m4 = list(fetches(u).values())[0][2]
+    u, t = A.cmd("STORE 4 (UNCHANGEDSINCE %d) +FLAGS.SILENT ($Four)" % m4)
+    f = fetches(u)
+    out.append(("STORE .SILENT UNCHANGEDSINCE: FETCH told", seqs(f)))
+    out.append(("with FLAGS", any(v[1] is not None for v in f.values())))
+    out.append(("with MODSEQ", all(v[2] for v in f.values())))
+    u, t = A.cmd("SEARCH MODSEQ %d" % (h0 + 1))
+    words = u[0].split() if u else []
+    out.append(("SEARCH MODSEQ: found", sorted(int(w) for w in words[2:] if w.isdigit())))
+    out.append(("SEARCH MODSEQ: ends with (MODSEQ n)", bool(re.search(r"\(MODSEQ \d+\)$", u[0] if u else ""))))
+    u, t = A.cmd("SEARCH MODSEQ %d" % (h0 + 1000))
+    out.append(("SEARCH MODSEQ, nothing found", u))
+    u, t = B.cmd("STORE 6,7 +FLAGS.SILENT (\\Deleted)")
+    u, t = B.cmd("EXPUNGE")
+    out.append(("EXPUNGE without QRESYNC", [l for l in u if "EXPUNGE" in l]))
+    u, t = A.cmd("NOOP")
+    out.append(("NOOP with QRESYNC: VANISHED", seqs(vanished(u, False))))
+    out.append(("NOOP with QRESYNC: no EXPUNGE", not any(l.endswith("EXPUNGE") for l in u)))
+    u, t = A.cmd("SELECT INBOX (QRESYNC (%s %d))" % (uidvalidity, h0))
+    out.append(("SELECT QRESYNC: [CLOSED] first", bool(u and "[CLOSED]" in u[0])))
+    out.append(("SELECT QRESYNC: VANISHED (EARLIER)", seqs(vanished(u, True))))
+    f = fetches(u)
+    out.append(("SELECT QRESYNC: FETCH of the changed", seqs(f)))
+    out.append(("SELECT QRESYNC: with UID, FLAGS and MODSEQ", all(v[1] is not None and v[2] for v in f.values())))
+    u, t = A.cmd("UID FETCH 1:* (FLAGS) (CHANGEDSINCE %d VANISHED)" % h0)
+    out.append(("UID FETCH CHANGEDSINCE VANISHED: VANISHED (EARLIER)", seqs(vanished(u, True))))
+    out.append(("UID FETCH CHANGEDSINCE VANISHED: FETCH", seqs(fetches(u))))
+    u, t = A.cmd("FETCH 1 (FLAGS) (CHANGEDSINCE 1 VANISHED)")
+    out.append(("FETCH (not UID) with VANISHED", t.split()[0]))
+    u, t = A.cmd("UID STORE %d +FLAGS.SILENT (\\Deleted)" % uid_of[8])
+    u, t = A.cmd("UID EXPUNGE %d" % uid_of[8])
+    out.append(("UID EXPUNGE with QRESYNC", seqs(vanished(u, False))))
+    u, t = A.cmd("STORE 1 (UNCHANGEDSINCE 0) +FLAGS (\\Seen)")
+    out.append(("UNCHANGEDSINCE 0", code(t, "MODIFIED")))
+    A.close()
+    B.close()
+    return out
+
+
+def compare(argv):
+    """compare PORT CA NAME USER PW  DPORT DCA DNAME DUSER DPW"""
+    ours = facts(*argv[0:5])
+    theirs = facts(*argv[5:10])
+    for (label, x), (_, y) in zip(ours, theirs):
+        check("as Dovecot: %s: %r" % (label, x), x == y, "frankd %r\nDovecot %r" % (x, y))
+
+
 if __name__ == "__main__":
     mode = sys.argv[1]
-    a = Args(sys.argv[2:9])
-    {"before": before, "after": after}[mode](a)
+    if mode == "compare":
+        compare(sys.argv[2:12])
+    else:
+        a = Args(sys.argv[2:9])
+        {"before": before, "after": after}[mode](a)
     sys.exit(1 if failures else 0)
