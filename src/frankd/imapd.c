@@ -356,6 +356,7 @@ static void do_select(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 		    (unsigned long long)s->box.highestmodseq);
 	if (params.qresync)
 		imapd_qresync(s, &params);
+	imapd_box_forget(s);
 	frankd_imap_select_params_release(&params);
 	imapd_reply(s, "%s OK [%s] %s done", cmd->tag, s->read_only ? "READ-ONLY" : "READ-WRITE",
 		    frankd_imap_verb_str(cmd->verb));

@@ -104,6 +104,9 @@ void imapd_box_update(struct imap_session *s, const struct frankd_imap_seqset *s
 /* After the session's own flag changes: the modseqs they got (messages
  * whose flags the view has as the folder does). */
 void imapd_modseq_sync(struct imap_session *s);
+/* Frees the view's list of the expunged (kept per folder, not per
+ * session: imapd_vanished_since reads it when needed). */
+void imapd_box_forget(struct imap_session *s);
 /* "1:3,7": ascending UIDs as a set, appended to out. */
 void imapd_uid_set(const uint32_t *uids, size_t n, struct lib_buf *out);
 /* "* VANISHED (EARLIER) set" of the expunged UIDs in set (all when NULL)

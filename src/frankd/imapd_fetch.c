@@ -589,4 +589,5 @@ void imapd_refresh(struct imap_session *s)
 		imapd_reply(s, "* %zu EXISTS", now.count);
 	frankd_mailbox_release(&s->box);
 	s->box = now;
+	imapd_box_forget(s);
 }

@@ -54,11 +54,6 @@ static void update(struct imap_session *s, const struct frankd_imap_seqset *set,
 		}
 		m->modseq = n->modseq;
 	}
-	struct frankd_uidlist_gone *gone = s->box.gone; /* the expunged as of now */
-	size_t ngone = s->box.ngone;
-	s->box.gone = now.gone, s->box.ngone = now.ngone;
-	now.gone = gone, now.ngone = ngone;
-	s->box.forgotten = now.forgotten;
 	if (all_fields) { /* keyword letters only grow: the new names are needed */
 		struct frankd_imap_names kw = s->box.keywords;
 		s->box.keywords = now.keywords;
@@ -149,10 +144,23 @@ static void absent_uids(const struct imap_session *s, const struct frankd_imap_s
 	}
 }
 
+void imapd_box_forget(struct imap_session *s)
+{
+	free(s->box.gone);
+	s->box.gone = NULL;
+	s->box.ngone = 0;
+}
+
 void imapd_vanished_since(struct imap_session *s, uint64_t modseq,
 			  const struct frankd_imap_seqset *set)
 {
-	const struct frankd_mailbox *b = &s->box;
+	struct frankd_mailbox now; /* its list of the expunged, as of now */
+	struct lib_err err;
+	if (frankd_mailbox_load(s->box.path, &now, &err) < 0) {
+		frankd_log(FRANKD_LOG_ERROR, "imap %lu: %s", s->conn.id, err.msg);
+		return;
+	}
+	const struct frankd_mailbox *b = &now;
 	struct uid_ranges u = { NULL, 0 };
 	if (modseq < b->forgotten) {
 		absent_uids(s, set, &u);
@@ -161,11 +169,12 @@ void imapd_vanished_since(struct imap_session *s, uint64_t modseq,
 		for (size_t i = 0; i < b->ngone; i++)
 			if (b->gone[i].modseq > modseq &&
 			    (!set || frankd_imap_seqset_has(set, b->gone[i].uid, star)) &&
-			    frankd_mailbox_find(b, b->gone[i].uid) < 0)
+			    frankd_mailbox_find(&s->box, b->gone[i].uid) < 0)
 				ranges_add(&u, b->gone[i].uid, b->gone[i].uid);
 	}
 	ranges_tell(s, &u);
 	free(u.r);
+	frankd_mailbox_release(&now);
 }
 
 void imapd_qresync(struct imap_session *s, const struct frankd_imap_select_params *p)
