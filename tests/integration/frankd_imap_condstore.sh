@@ -56,7 +56,7 @@ fd_stop
 fd_start
 FD_IMAPS=$(sed -n 's/.*listening on 127.0.0.1 port \([0-9]*\) (imaps)$/\1/p' "$FD_LOG")
 run after
-t_check "the part after the restart ran to its end" grep -q "^ok a change after the restart" "$T_TMP/after.out"
+t_check "the part after the restart ran to its end" grep -q "^ok QRESYNC from the modseq of the last" "$T_TMP/after.out"
 
 # --- frank's sync client (src/store/sync_imap.c) against frankd -------------
 L=$T_TMP/mail

@@ -387,6 +387,34 @@ def after(a):
           f and list(f.values())[0][2] > state["highest"], u)
     A.close()
 
+    # The list of the expunged is bounded: as if it had dropped them all
+    # (E at the highest modseq), a client from before is told every UID
+    # that is not there.
+    path = os.path.join(a.maildir, "frankd-uidlist")
+    lines = open(path).read().splitlines()
+    head = lines[0].split()
+    highest = int(head[4][1:])
+    head[5] = "E%d" % highest
+    entries = [l for l in lines[1:] if not l.startswith("-")]
+    with open(path + ".new", "w") as out:
+        out.write(" ".join(head) + "\n" + "".join(l + "\n" for l in entries))
+    os.rename(path + ".new", path)
+    present = {int(l.split()[0]) for l in entries}
+    uidnext = int(head[3][1:])
+    absent = [x for x in range(1, uidnext) if x not in present]
+    D = connect(a)
+    D.cmd("ENABLE QRESYNC")
+    u, t = D.cmd("SELECT INBOX (QRESYNC (%d %d))" % (state["uidvalidity"], highest - 1))
+    check("QRESYNC from before the expunged kept: every UID not there",
+          vanished(u, True) == absent and t.startswith("OK"), (absent, u))
+    u, t = D.cmd("SELECT INBOX (QRESYNC (%d %d 2:5))" % (state["uidvalidity"], highest - 1))
+    check("within known-uids only", vanished(u, True) == [x for x in absent if 2 <= x <= 5], u)
+    u, t = D.cmd("UID FETCH 1:* (FLAGS) (CHANGEDSINCE %d VANISHED)" % (highest - 1))
+    check("UID FETCH VANISHED the same", vanished(u, True) == absent, u)
+    u, t = D.cmd("SELECT INBOX (QRESYNC (%d %d))" % (state["uidvalidity"], highest))
+    check("QRESYNC from the modseq of the last dropped: nothing vanished", not vanished(u, True), u)
+    D.close()
+
 
 def facts(port, ca, name, user, pw):
     """The same script on a server with ten messages in INBOX: what each
