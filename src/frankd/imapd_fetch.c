@@ -1,6 +1,7 @@
 /* imapd_fetch.c: the IMAP commands on a selected folder: FETCH, STORE,
  * SEARCH (and their UID forms), EXPUNGE, and telling the client what
- * changed in the folder meanwhile (another session, a delivery).  The
+ * changed in the folder meanwhile (another session, a delivery), with
+ * RFC 7162's MODSEQ, CHANGEDSINCE, SEARCH MODSEQ and VANISHED.  The
  * session's view (s->box) gives the sequence numbers; a message whose file
  * went meanwhile is left out of a FETCH, and the next NOOP expunges it. */
 #include "imapd.h"
