@@ -178,7 +178,8 @@ static size_t note_gone(const struct frankd_uidlist *list, const struct found *f
 	for (size_t i = 0; i < list->count; i++)
 		gone += !seen[i];
 	mb->gone = lib_xcalloc(list->ngone + gone + 1, sizeof *mb->gone);
-	memcpy(mb->gone, list->gone, list->ngone * sizeof *mb->gone);
+	if (list->ngone)
+		memcpy(mb->gone, list->gone, list->ngone * sizeof *mb->gone);
 	mb->ngone = list->ngone;
 	for (size_t i = 0; i < list->count; i++)
 		if (!seen[i])
