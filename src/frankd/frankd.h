@@ -635,6 +635,7 @@ enum frankd_imap_fetch_bit {
 	FRANKD_FETCH_ENVELOPE = 1 << 4,
 	FRANKD_FETCH_BODY = 1 << 5,          /* BODY: the structure, no extensions */
 	FRANKD_FETCH_BODYSTRUCTURE = 1 << 6,
+	FRANKD_FETCH_MODSEQ = 1 << 7,        /* RFC 7162 */
 };
 
 enum frankd_imap_section_kind {
@@ -668,6 +669,46 @@ struct frankd_imap_fetch {
 	struct frankd_imap_section sections[FRANKD_IMAP_SECTIONS_MAX];
 	size_t nsections;
 };
+
+/* --- CONDSTORE and QRESYNC arguments (imapd_modseq.c), RFC 7162 3, 7:
+ *   fetch-modifier  = "CHANGEDSINCE" SP mod-sequence-valzer / "VANISHED"
+ *   store-modifier  = "UNCHANGEDSINCE" SP mod-sequence-valzer
+ *   select-param    = "CONDSTORE" / "QRESYNC" SP "(" uidvalidity SP
+ *                     mod-sequence-value [SP known-uids] [SP seq-match-data] ")"
+ *   seq-match-data  = "(" known-sequence-set SP known-uid-set ")"
+ *   mod-sequence-value = 1*DIGIT ; 1 <= n <= 2^63-1; valzer: 0 too
+ * Pure functions over the command's tokens. */
+struct frankd_imap_modifiers {
+	int changedsince_set, vanished, unchangedsince_set;
+	uint64_t changedsince, unchangedsince;
+};
+
+/* A mod-sequence in text: 0, or -1 when it is not one (zero_ok: 0 is). */
+int frankd_imap_modseq_parse(const char *text, int zero_ok, uint64_t *out);
+/* FETCH's tokens after the set: *items of them are the attributes, the
+ * rest the modifier list (CHANGEDSINCE, VANISHED).  0, or -1 with *error. */
+int frankd_imap_fetch_modifiers_parse(const struct frankd_imap_token *tokens, size_t n,
+				      size_t *items, struct frankd_imap_modifiers *mods,
+				      const char **error);
+/* STORE's tokens after the set: *used of them are the modifier list (0
+ * when there is none).  0, or -1 with *error. */
+int frankd_imap_store_modifiers_parse(const struct frankd_imap_token *tokens, size_t n,
+				      size_t *used, struct frankd_imap_modifiers *mods,
+				      const char **error);
+
+struct frankd_imap_select_params {
+	int condstore, qresync;
+	uint32_t uidvalidity;
+	uint64_t modseq;
+	struct frankd_imap_seqset known_uids;              /* count 0: none given */
+	struct frankd_imap_seqset match_seqs, match_uids;  /* count 0: none given */
+};
+
+/* SELECT's or EXAMINE's tokens after the folder name: none, or
+ * "(" select-param ")".  0 (release it), or -1 with *error. */
+int frankd_imap_select_params_parse(const struct frankd_imap_token *tokens, size_t n,
+				    struct frankd_imap_select_params *p, const char **error);
+void frankd_imap_select_params_release(struct frankd_imap_select_params *p);
 
 /* The fetch attributes (RFC 3501 6.4.5): one item or a parenthesized list
  * of them, or the macros ALL, FAST, FULL.  -1 with *error (static) for
@@ -734,6 +775,7 @@ enum frankd_imap_search_key {
 	FRANKD_SEARCH_BEFORE, FRANKD_SEARCH_ON, FRANKD_SEARCH_SINCE, /* INTERNALDATE */
 	FRANKD_SEARCH_LARGER, FRANKD_SEARCH_SMALLER,
 	FRANKD_SEARCH_KEYWORD, FRANKD_SEARCH_UNKEYWORD, /* value: the keyword */
+	FRANKD_SEARCH_MODSEQ,  /* number: the mod-sequence (RFC 7162 3.1.5) */
 };
 
 struct frankd_imap_search {
@@ -741,7 +783,7 @@ struct frankd_imap_search {
 	unsigned flag;
 	char *field, *value;     /* HEADER; BODY, TEXT: value */
 	long long day;           /* the dates: days since 1970-01-01 */
-	uint64_t number;         /* LARGER, SMALLER */
+	uint64_t number;         /* LARGER, SMALLER, MODSEQ */
 	struct frankd_imap_seqset set;
 	struct frankd_imap_search *children; /* AND: any number, OR: 2, NOT: 1 */
 	size_t nchildren;
@@ -809,22 +851,50 @@ void frankd_imap_names_release(struct frankd_imap_names *names);
 /* Maildir folders for IMAP (mailbox.c, mailbox_uidlist.c)               */
 /* ===================================================================== */
 
-/* The file beside cur/, new/ and tmp/ that keeps a folder's UIDs:
- *   uidlist = "frankd-uidlist 1 V" uidvalidity " N" uidnext LF *entry
- *   entry   = uid SP name LF    ; by UID, ascending; uid < uidnext
+/* The file beside cur/, new/ and tmp/ that keeps a folder's UIDs and
+ * mod-sequences (RFC 7162 CONDSTORE):
+ *   uidlist = header2 *entry2 *gone / header1 *entry1   ; 1: read, never written
+ *   header2 = "frankd-uidlist 2 V" uidvalidity " N" uidnext " M" highestmodseq
+ *             " E" forgotten LF
+ *   entry2  = uid SP modseq SP info SP name LF  ; by UID, ascending; uid < uidnext
+ *   info    = "-" / 1*ALPHA  ; the flags and keywords as Maildir info letters
+ *   gone    = "-" uid SP modseq LF              ; expunged; by modseq, ascending
+ *   header1 = "frankd-uidlist 1 V" uidvalidity " N" uidnext LF
+ *   entry1  = uid SP name LF
  * name is the file's Maildir base name (before ":2,"), which flag changes
- * do not rename; the flags stay in the file name. */
+ * do not rename; the flags stay in the file name, and info says what they
+ * were when frankd last looked (a change found gets a new modseq).  The
+ * expunged UIDs are kept for QRESYNC's VANISHED (EARLIER), the last
+ * FRANKD_UIDLIST_GONE_MAX of them: forgotten is the highest modseq of
+ * those dropped (0: none), before which frankd cannot tell exactly.  A
+ * version 1 file (frankd before CONDSTORE) reads as modseq 1 everywhere,
+ * its flags unknown (taken from the files without a new modseq). */
 #define FRANKD_UIDLIST_FILE "frankd-uidlist"
+#define FRANKD_UIDLIST_GONE_MAX 5000
+#define FRANKD_MODSEQ_MAX UINT64_C(9223372036854775807) /* 63 bits (RFC 7162) */
 
 struct frankd_uidlist_entry {
 	uint32_t uid;
 	char *name;
+	uint64_t modseq;
+	unsigned flags;     /* enum frankd_flag */
+	uint32_t keywords;  /* bit i: letter 'a'+i */
+	int flags_known;    /* 0: read from a version 1 file */
+};
+
+/* An expunged message: its UID and the modseq of its expunge. */
+struct frankd_uidlist_gone {
+	uint32_t uid;
+	uint64_t modseq;
 };
 
 struct frankd_uidlist {
 	uint32_t uidvalidity, uidnext;
+	uint64_t highestmodseq, forgotten;
 	struct frankd_uidlist_entry *entries;
 	size_t count;
+	struct frankd_uidlist_gone *gone;
+	size_t ngone;
 };
 
 /* Strict: -1 with err ("line N: ...") on anything it would not write. */

@@ -246,22 +246,32 @@ struct frankd_mailbox_msg {
 	char *file;     /* "new/NAME" or "cur/NAME:2,FS", as last seen */
 	unsigned flags; /* enum frankd_flag, from the name */
 	uint32_t keywords; /* bit i: the folder's keyword i (letter 'a'+i) */
+	uint64_t modseq;   /* RFC 7162: of its last change */
 };
 
 /* A Maildir folder as an IMAP session sees it: its messages by UID. */
 struct frankd_mailbox {
 	char *path;
 	uint32_t uidvalidity, uidnext;
+	uint64_t highestmodseq;
 	struct frankd_mailbox_msg *msgs;
 	size_t count;
 	struct frankd_imap_names keywords; /* FRANKD_KEYWORDS_FILE, by letter */
+	/* The expunged, oldest first, for VANISHED (EARLIER); before
+	 * forgotten (a modseq) some were dropped (FRANKD_UIDLIST_GONE_MAX). */
+	struct frankd_uidlist_gone *gone;
+	size_t ngone;
+	uint64_t forgotten;
 };
 
 /* Reads the folder at path: its files, with UIDs from its uidlist.  Files
  * new to the uidlist get the next UIDs (oldest first), and the uidlist is
  * written (tmp, fsync, rename, fsync the folder) before they are seen, so
  * a UID is never given twice.  A missing or broken uidlist starts a new
- * UIDVALIDITY (the log says why).  0, or -1 with err. */
+ * UIDVALIDITY (the log says why).  Every change found since the uidlist
+ * was written (new files, files gone, flags changed by frankd or another
+ * program) gets the one next modseq, and is written down before it is
+ * seen.  0, or -1 with err. */
 int frankd_mailbox_load(const char *path, struct frankd_mailbox *mb, struct lib_err *err);
 void frankd_mailbox_release(struct frankd_mailbox *mb);
 /* The message with uid: its index, or -1. */

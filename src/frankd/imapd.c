@@ -8,7 +8,9 @@
  * SMTP AUTH.  Folders: INBOX is the Maildir, "A/B" is MAILDIR/.A.B
  * (Maildir++).  APPEND, COPY, MOVE (RFC 6851) and CREATE are in
  * imapd_append.c; DELETE, RENAME and SUBSCRIBE in imapd_folder.c; here
- * also NAMESPACE (RFC 2342), ID (RFC 2971) and ENABLE (RFC 5161), and
+ * also NAMESPACE (RFC 2342), ID (RFC 2971), ENABLE (RFC 5161), SELECT's
+ * and STATUS's parts of CONDSTORE and QRESYNC (RFC 7162; the rest is in
+ * imapd_fetch.c, imapd_store.c and imapd_qresync.c), and
  * autologout: limit imap_login_timeout of silence before login, limit
  * imap_idle_timeout after, and limit timeout for a command to arrive. */
 #include "imapd.h"
@@ -32,7 +34,9 @@
 #define IMAP_COMMAND_MAX(conf) ((conf)->limits.message_size + 65536)
 #define SASL_LINE_MAX 12288
 /* What every state announces; the greeting and LOGIN's OK say it too. */
-#define IMAP_CAPS "IMAP4rev1 LITERAL+ SASL-IR UIDPLUS UNSELECT IDLE NAMESPACE ID ENABLE MOVE CHILDREN"
+#define IMAP_CAPS \
+	"IMAP4rev1 LITERAL+ SASL-IR UIDPLUS UNSELECT IDLE NAMESPACE ID ENABLE MOVE CHILDREN " \
+	"CONDSTORE QRESYNC"
 
 void imapd_reply(struct imap_session *s, const char *fmt, ...)
 {
@@ -299,30 +303,46 @@ static char *folder_arg(struct imap_session *s, const struct frankd_imap_cmd *cm
 	return path;
 }
 
+/* SELECT and EXAMINE folder [(CONDSTORE) / (QRESYNC (...))] (RFC 7162
+ * 3.1.8, 3.2.5): CLOSED when another folder was selected (3.2.11). */
 static void do_select(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 {
-	if (s->state == IMAP_STATE_SELECTED)
+	struct frankd_imap_select_params params;
+	const char *error = NULL;
+	memset(&params, 0, sizeof params);
+	if (cmd->nargs >= 1 &&
+	    frankd_imap_select_params_parse(cmd->args + 1, cmd->nargs - 1, &params, &error) < 0) {
+		tagged(s, cmd->tag, "BAD", error);
+		return;
+	}
+	if (params.qresync && !IMAPD_QRESYNC(s)) {
+		frankd_imap_select_params_release(&params);
+		tagged(s, cmd->tag, "BAD", "QRESYNC is not enabled");
+		return;
+	}
+	if (s->state == IMAP_STATE_SELECTED) {
 		deselect(s);
+		imapd_reply(s, "* OK [CLOSED] Previous folder closed");
+	}
 	char *path = folder_arg(s, cmd);
 	struct lib_err err;
-	if (!path)
+	if (!path) {
+		frankd_imap_select_params_release(&params);
 		return;
+	}
 	if (frankd_mailbox_load(path, &s->box, &err) < 0) {
 		frankd_log(FRANKD_LOG_ERROR, "imap %lu: %s", s->conn.id, err.msg);
 		tagged(s, cmd->tag, "NO", "[SERVERBUG] Cannot read the folder");
 		free(path);
+		frankd_imap_select_params_release(&params);
 		return;
 	}
 	free(path);
+	if (params.condstore)
+		s->enabled |= IMAPD_EXT_CONDSTORE;
 	s->state = IMAP_STATE_SELECTED;
 	s->read_only = cmd->verb == FRANKD_IMAP_EXAMINE;
-	struct lib_buf names = LIB_BUF_INIT;
-	imapd_flag_names(&s->box, &names);
-	imapd_reply(s, "* FLAGS (%s)", names.data);
-	/* \\*: any keyword may be made (until the folder has its 26) */
-	imapd_reply(s, "* OK [PERMANENTFLAGS (%s%s)] Flags", s->read_only ? "" : names.data,
-		    s->read_only || s->box.keywords.count >= FRANKD_KEYWORDS_MAX ? "" : " \\*");
-	lib_buf_release(&names);
+	imapd_flags_tell(s, 1);
 	imapd_reply(s, "* %zu EXISTS", s->box.count);
 	imapd_reply(s, "* 0 RECENT");
 	for (size_t i = 0; i < s->box.count; i++)
@@ -332,6 +352,12 @@ static void do_select(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 		}
 	imapd_reply(s, "* OK [UIDVALIDITY %u] UIDs valid", s->box.uidvalidity);
 	imapd_reply(s, "* OK [UIDNEXT %u] Predicted next UID", s->box.uidnext);
+	imapd_reply(s, "* OK [HIGHESTMODSEQ %llu] Highest",
+		    (unsigned long long)s->box.highestmodseq);
+	if (params.qresync)
+		imapd_qresync(s, &params);
+	imapd_box_forget(s);
+	frankd_imap_select_params_release(&params);
 	imapd_reply(s, "%s OK [%s] %s done", cmd->tag, s->read_only ? "READ-ONLY" : "READ-WRITE",
 		    frankd_imap_verb_str(cmd->verb));
 }
@@ -374,6 +400,8 @@ static void do_status(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 			v = box.uidvalidity;
 		else if (strcasecmp(item, "UNSEEN") == 0)
 			v = unseen;
+		else if (strcasecmp(item, "HIGHESTMODSEQ") == 0) /* RFC 7162 3.1.6 */
+			v = box.highestmodseq;
 		else {
 			rc = -1;
 			break;
@@ -402,7 +430,10 @@ static int plaintext_ok(const struct imap_session *s)
 
 unsigned imapd_extension(const char *name)
 {
-	(void)name; /* none yet */
+	if (strcasecmp(name, "CONDSTORE") == 0)
+		return IMAPD_EXT_CONDSTORE;
+	if (strcasecmp(name, "QRESYNC") == 0)
+		return IMAPD_EXT_QRESYNC | IMAPD_EXT_CONDSTORE;
 	return 0;
 }
 
@@ -597,7 +628,7 @@ static void do_enable(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 			tagged(s, cmd->tag, "BAD", "Syntax: ENABLE capability...");
 			return;
 		}
-		if (bit && !(s->enabled & bit))
+		if (bit && (s->enabled & bit) != bit)
 			lib_buf_printf(&line, " %s", cmd->args[i].text);
 		s->enabled |= bit;
 	}

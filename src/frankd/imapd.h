@@ -29,8 +29,18 @@ struct imap_session {
 	struct event *idle_timer;
 	struct event *command_timer; /* a command begun must end in time */
 	unsigned enabled;        /* by ENABLE: enum imapd_extension_bit */
+	size_t flags_told;       /* keywords the last FLAGS response named */
 	unsigned errors;
 };
+
+/* What ENABLE (or a command that enables it, RFC 7162 3.1) turns on. */
+enum imapd_extension_bit {
+	IMAPD_EXT_CONDSTORE = 1u << 0,
+	IMAPD_EXT_QRESYNC = 1u << 1,   /* CONDSTORE too */
+};
+
+#define IMAPD_CONDSTORE(s) (((s)->enabled & IMAPD_EXT_CONDSTORE) != 0)
+#define IMAPD_QRESYNC(s) (((s)->enabled & IMAPD_EXT_QRESYNC) != 0)
 
 /* A tagged or untagged line (CRLF added). */
 void imapd_reply(struct imap_session *s, const char *fmt, ...)
@@ -84,5 +94,32 @@ void imapd_expunge(struct imap_session *s, int report, const struct frankd_imap_
 /* Reads the folder again and tells the client what changed: EXPUNGE,
  * FETCH FLAGS, EXISTS. */
 void imapd_refresh(struct imap_session *s);
+
+/* --- CONDSTORE and QRESYNC (imapd_qresync.c) --- */
+
+/* Takes the flags, keywords and modseqs the folder has now for the
+ * messages of set (all when NULL; UIDs when uid) into the session's view,
+ * before a command that compares modseqs (CHANGEDSINCE, UNCHANGEDSINCE). */
+void imapd_box_update(struct imap_session *s, const struct frankd_imap_seqset *set, int uid);
+/* After the session's own flag changes: the modseqs they got (messages
+ * whose flags the view has as the folder does). */
+void imapd_modseq_sync(struct imap_session *s);
+/* Frees the view's list of the expunged (kept per folder, not per
+ * session: imapd_vanished_since reads it when needed). */
+void imapd_box_forget(struct imap_session *s);
+/* "1:3,7": ascending UIDs as a set, appended to out. */
+void imapd_uid_set(const uint32_t *uids, size_t n, struct lib_buf *out);
+/* "* VANISHED (EARLIER) set" of the expunged UIDs in set (all when NULL)
+ * whose expunge is after modseq; nothing when there are none. */
+void imapd_vanished_since(struct imap_session *s, uint64_t modseq,
+			  const struct frankd_imap_seqset *set);
+/* SELECT's (QRESYNC ...) after the folder is read: VANISHED (EARLIER),
+ * then the FETCH of every message changed since the client's modseq. */
+void imapd_qresync(struct imap_session *s, const struct frankd_imap_select_params *p);
+/* " MODSEQ (n)" for the message, appended to out. */
+void imapd_modseq_item(const struct frankd_mailbox_msg *m, struct lib_buf *out);
+/* "* FLAGS" and PERMANENTFLAGS when the folder has keywords the client
+ * has not been told of. */
+void imapd_flags_tell(struct imap_session *s, int force);
 
 #endif

@@ -311,6 +311,7 @@ static int fetch_item(const struct frankd_imap_token *t, struct frankd_imap_fetc
 		{ "ENVELOPE", FRANKD_FETCH_ENVELOPE },
 		{ "BODY", FRANKD_FETCH_BODY },
 		{ "BODYSTRUCTURE", FRANKD_FETCH_BODYSTRUCTURE },
+		{ "MODSEQ", FRANKD_FETCH_MODSEQ }, /* RFC 7162 3.1.4.1 */
 	};
 	if (t->kind != FRANKD_IMAP_ATOM)
 		return *error = "Bad fetch attribute", -1;

@@ -1,6 +1,7 @@
 /* imapd_fetch.c: the IMAP commands on a selected folder: FETCH, STORE,
  * SEARCH (and their UID forms), EXPUNGE, and telling the client what
- * changed in the folder meanwhile (another session, a delivery).  The
+ * changed in the folder meanwhile (another session, a delivery), with
+ * RFC 7162's MODSEQ, CHANGEDSINCE, SEARCH MODSEQ and VANISHED.  The
  * session's view (s->box) gives the sequence numbers; a message whose file
  * went meanwhile is left out of a FETCH, and the next NOOP expunges it. */
 #include "imapd.h"
@@ -227,8 +228,10 @@ static void text_items(const struct parsed_message *pm, const struct frankd_imap
 	}
 }
 
+/* One message's FETCH response; seen_now: the FETCH set its \Seen, which
+ * is told (with UID and MODSEQ once CONDSTORE is on, RFC 7162 3.1.4). */
 static void fetch_one(struct imap_session *s, size_t i, const struct frankd_imap_fetch *f,
-		      int uid)
+		      int uid, int seen_now)
 {
 	struct frankd_mailbox_msg *m = &s->box.msgs[i];
 	struct lib_buf out = LIB_BUF_INIT;
@@ -242,12 +245,9 @@ static void fetch_one(struct imap_session *s, size_t i, const struct frankd_imap
 	if (need_text && (cached = message_load(s, i, needs_structure(f), &pm)) < 0)
 		return;
 	unsigned items = f->items | (uid ? FRANKD_FETCH_UID : 0);
-	for (size_t k = 0; k < f->nsections; k++)
-		if (!f->sections[k].peek && !(m->flags & FRANKD_FLAG_SEEN) && !s->read_only) {
-			struct lib_err err;
-			if (frankd_mailbox_set_flags(&s->box, i, m->flags | FRANKD_FLAG_SEEN, &err) == 0)
-				items |= FRANKD_FETCH_FLAGS;
-		}
+	if (seen_now)
+		items |= FRANKD_FETCH_FLAGS |
+			 (IMAPD_CONDSTORE(s) ? FRANKD_FETCH_UID | FRANKD_FETCH_MODSEQ : 0);
 	lib_buf_printf(&out, "* %zu FETCH (", i + 1);
 	const char *sep = "";
 	if (items & FRANKD_FETCH_UID)
@@ -256,6 +256,10 @@ static void fetch_one(struct imap_session *s, size_t i, const struct frankd_imap
 		lib_buf_printf(&out, "%sFLAGS (", sep), sep = " ";
 		imapd_flags_format(&s->box, m, &out);
 		lib_buf_putc(&out, ')');
+	}
+	if (items & FRANKD_FETCH_MODSEQ) {
+		lib_buf_printf(&out, "%sMODSEQ (%llu)", sep, (unsigned long long)m->modseq);
+		sep = " ";
 	}
 	if (need_text)
 		text_items(&pm, f, items, &sep, &out);
@@ -268,20 +272,73 @@ static void fetch_one(struct imap_session *s, size_t i, const struct frankd_imap
 		parsed_release(&pm);
 }
 
+/* Whether message i is one the FETCH serves: in the set, and changed
+ * since CHANGEDSINCE's modseq when given. */
+static int fetch_wants(struct imap_session *s, const struct frankd_imap_seqset *set, int uid,
+		       const struct frankd_imap_modifiers *mods, size_t i)
+{
+	return imapd_in_set(s, set, uid, i) &&
+	       (!mods->changedsince_set || s->box.msgs[i].modseq > mods->changedsince);
+}
+
+/* A FETCH of a section without PEEK sets \Seen: done for every message
+ * first, so that the responses carry the modseqs of that change.  The
+ * messages changed, 1 each (caller frees), or NULL when none. */
+static unsigned char *seen_set(struct imap_session *s, const struct frankd_imap_seqset *set,
+			       int uid, const struct frankd_imap_fetch *f,
+			       const struct frankd_imap_modifiers *mods)
+{
+	int peek = 1;
+	for (size_t k = 0; k < f->nsections; k++)
+		peek &= f->sections[k].peek;
+	if (peek || s->read_only)
+		return NULL;
+	unsigned char *seen = lib_xcalloc(s->box.count + 1, 1);
+	int any = 0;
+	for (size_t i = 0; i < s->box.count; i++) {
+		struct frankd_mailbox_msg *m = &s->box.msgs[i];
+		struct lib_err err;
+		if (fetch_wants(s, set, uid, mods, i) && !(m->flags & FRANKD_FLAG_SEEN) &&
+		    frankd_mailbox_set_flags(&s->box, i, m->flags | FRANKD_FLAG_SEEN, &err) == 0)
+			seen[i] = 1, any = 1;
+	}
+	if (any && IMAPD_CONDSTORE(s))
+		imapd_modseq_sync(s);
+	return seen;
+}
+
+/* FETCH set items [(CHANGEDSINCE n [VANISHED])] (RFC 7162 3.1.4.1, 3.2.6). */
 void imapd_fetch(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 {
 	struct frankd_imap_seqset set;
 	struct frankd_imap_fetch f;
-	const char *error;
+	struct frankd_imap_modifiers mods;
+	const char *error = NULL;
+	size_t items;
 	if (imapd_set_arg(s, cmd, &set) < 0)
 		return;
-	if (frankd_imap_fetch_parse(cmd->args + 1, cmd->nargs - 1, &f, &error) < 0) {
+	if (frankd_imap_fetch_modifiers_parse(cmd->args + 1, cmd->nargs - 1, &items, &mods,
+					      &error) < 0 ||
+	    frankd_imap_fetch_parse(cmd->args + 1, items, &f, &error) < 0) {
 		imapd_reply(s, "%s BAD %s", cmd->tag, error);
 		s->errors++;
+	} else if (mods.vanished && (!cmd->uid || !IMAPD_QRESYNC(s))) {
+		imapd_reply(s, "%s BAD VANISHED only in UID FETCH once QRESYNC is enabled", cmd->tag);
+		s->errors++;
 	} else {
+		if (mods.changedsince_set) { /* the modseqs of now, not of the last look */
+			f.items |= FRANKD_FETCH_MODSEQ;
+			imapd_box_update(s, &set, cmd->uid);
+		}
+		if (f.items & FRANKD_FETCH_MODSEQ)
+			s->enabled |= IMAPD_EXT_CONDSTORE;
+		if (mods.vanished)
+			imapd_vanished_since(s, mods.changedsince, &set);
+		unsigned char *seen = seen_set(s, &set, cmd->uid, &f, &mods);
 		for (size_t i = 0; i < s->box.count; i++)
-			if (imapd_in_set(s, &set, cmd->uid, i))
-				fetch_one(s, i, &f, cmd->uid);
+			if (fetch_wants(s, &set, cmd->uid, &mods, i))
+				fetch_one(s, i, &f, cmd->uid, seen && seen[i]);
+		free(seen);
 		imapd_reply(s, "%s OK %sFETCH done", cmd->tag, cmd->uid ? "UID " : "");
 	}
 	frankd_imap_seqset_release(&set);
@@ -356,6 +413,7 @@ static int matches(struct search_msg *m, const struct frankd_imap_search *k)
 	case FRANKD_SEARCH_UNFLAG: return (msg->flags & k->flag) == 0;
 	case FRANKD_SEARCH_KEYWORD: return imapd_has_keyword(&m->s->box, msg, k->value);
 	case FRANKD_SEARCH_UNKEYWORD: return !imapd_has_keyword(&m->s->box, msg, k->value);
+	case FRANKD_SEARCH_MODSEQ: return msg->modseq >= k->number;
 	default: break;
 	}
 	if (load(m) < 0)
@@ -379,6 +437,18 @@ static int matches(struct search_msg *m, const struct frankd_imap_search *k)
 	}
 }
 
+/* Whether the program has a MODSEQ key (its reply then says the highest
+ * modseq of the messages found, RFC 7162 3.1.5). */
+static int has_modseq(const struct frankd_imap_search *k)
+{
+	if (k->key == FRANKD_SEARCH_MODSEQ)
+		return 1;
+	for (size_t c = 0; c < k->nchildren; c++)
+		if (has_modseq(&k->children[c]))
+			return 1;
+	return 0;
+}
+
 void imapd_search(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 {
 	const char *error;
@@ -389,14 +459,23 @@ void imapd_search(struct imap_session *s, const struct frankd_imap_cmd *cmd)
 		return;
 	}
 	struct lib_buf line = LIB_BUF_INIT;
+	int modseq = has_modseq(program);
+	uint64_t highest = 0;
+	if (modseq)
+		s->enabled |= IMAPD_EXT_CONDSTORE;
 	lib_buf_puts(&line, "* SEARCH");
 	for (size_t i = 0; i < s->box.count; i++) {
 		struct search_msg m = { s, i, 0, 0, LIB_BUF_INIT, 0 };
-		if (matches(&m, program))
+		if (matches(&m, program)) {
 			lib_buf_printf(&line, " %lu",
 				       cmd->uid ? (unsigned long)s->box.msgs[i].uid : (unsigned long)i + 1);
+			if (s->box.msgs[i].modseq > highest)
+				highest = s->box.msgs[i].modseq;
+		}
 		lib_buf_release(&m.text);
 	}
+	if (modseq && highest)
+		lib_buf_printf(&line, " (MODSEQ %llu)", (unsigned long long)highest);
 	imapd_reply(s, "%s", line.data);
 	imapd_reply(s, "%s OK %sSEARCH done", cmd->tag, cmd->uid ? "UID " : "");
 	lib_buf_release(&line);
@@ -412,9 +491,28 @@ static void remove_at(struct frankd_mailbox *box, size_t i)
 	box->count--;
 }
 
+/* "* VANISHED 3,7" (QRESYNC, RFC 7162 3.2.10) for the UIDs, highest
+ * first as they were found. */
+static void vanished_tell(struct imap_session *s, uint32_t *uids, size_t n)
+{
+	if (!n)
+		return;
+	for (size_t k = 0; k < n / 2; k++) {
+		uint32_t t = uids[k];
+		uids[k] = uids[n - 1 - k], uids[n - 1 - k] = t;
+	}
+	struct lib_buf line = LIB_BUF_INIT;
+	lib_buf_puts(&line, "* VANISHED ");
+	imapd_uid_set(uids, n, &line);
+	imapd_reply(s, "%s", line.data);
+	lib_buf_release(&line);
+}
+
 void imapd_expunge(struct imap_session *s, int report, const struct frankd_imap_seqset *uids)
 {
 	int removed = 0;
+	uint32_t *gone = lib_xcalloc(s->box.count + 1, sizeof *gone);
+	size_t ngone = 0;
 	uint32_t star = s->box.count ? s->box.msgs[s->box.count - 1].uid : 0;
 	for (size_t i = s->box.count; i-- > 0;) { /* from the end: lower numbers stay */
 		if (!(s->box.msgs[i].flags & FRANKD_FLAG_DELETED) ||
@@ -428,11 +526,15 @@ void imapd_expunge(struct imap_session *s, int report, const struct frankd_imap_
 			continue;
 		}
 		free(path);
+		gone[ngone++] = s->box.msgs[i].uid;
 		remove_at(&s->box, i);
 		removed = 1;
-		if (report)
+		if (report && !IMAPD_QRESYNC(s))
 			imapd_reply(s, "* %zu EXPUNGE", i + 1);
 	}
+	if (report && IMAPD_QRESYNC(s))
+		vanished_tell(s, gone, ngone);
+	free(gone);
 	static const char *const subs[] = { "cur", "new" };
 	for (size_t k = 0; removed && k < 2; k++) {
 		char *dir = lib_xasprintf("%s/%s", s->box.path, subs[k]);
@@ -452,20 +554,35 @@ void imapd_refresh(struct imap_session *s)
 		return;
 	}
 	size_t left = s->box.count;
+	uint32_t *gone = lib_xcalloc(s->box.count + 1, sizeof *gone);
+	size_t ngone = 0;
 	for (size_t i = s->box.count; i-- > 0;)
 		if (frankd_mailbox_find(&now, s->box.msgs[i].uid) < 0) {
-			imapd_reply(s, "* %zu EXPUNGE", i + 1);
+			if (IMAPD_QRESYNC(s))
+				gone[ngone++] = s->box.msgs[i].uid;
+			else
+				imapd_reply(s, "* %zu EXPUNGE", i + 1);
 			left--;
 		}
+	vanished_tell(s, gone, ngone);
+	free(gone);
+	struct frankd_imap_names told = s->box.keywords;
+	s->box.keywords = now.keywords; /* new keywords first (RFC 3501 7.2.6) */
+	imapd_flags_tell(s, 0);
+	s->box.keywords = told;
 	for (size_t j = 0; j < now.count; j++) {
 		long k = frankd_mailbox_find(&s->box, now.msgs[j].uid);
-		if (k < 0 || (s->box.msgs[k].flags == now.msgs[j].flags &&
-			      s->box.msgs[k].keywords == now.msgs[j].keywords))
+		const struct frankd_mailbox_msg *m = &now.msgs[j];
+		if (k < 0 || (s->box.msgs[k].flags == m->flags && s->box.msgs[k].keywords == m->keywords &&
+			      (!IMAPD_CONDSTORE(s) || s->box.msgs[k].modseq == m->modseq)))
 			continue;
 		struct lib_buf line = LIB_BUF_INIT;
 		lib_buf_printf(&line, "* %zu FETCH (FLAGS (", j + 1);
-		imapd_flags_format(&now, &now.msgs[j], &line);
-		lib_buf_printf(&line, ") UID %u)", now.msgs[j].uid);
+		imapd_flags_format(&now, m, &line);
+		lib_buf_printf(&line, ") UID %u", m->uid);
+		if (IMAPD_CONDSTORE(s))
+			imapd_modseq_item(m, &line);
+		lib_buf_putc(&line, ')');
 		imapd_reply(s, "%s", line.data);
 		lib_buf_release(&line);
 	}
@@ -473,4 +590,5 @@ void imapd_refresh(struct imap_session *s)
 		imapd_reply(s, "* %zu EXISTS", now.count);
 	frankd_mailbox_release(&s->box);
 	s->box = now;
+	imapd_box_forget(s);
 }

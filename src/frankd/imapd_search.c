@@ -10,6 +10,7 @@
  *              / "OR" SP search-key SP search-key / "SMALLER" SP number
  *              / "UID" SP sequence-set / sequence-set / "(" search-key *(SP search-key) ")"
  *              / "KEYWORD" SP flag-keyword / "UNKEYWORD" SP flag-keyword
+ *              / "MODSEQ" [SP entry-name SP entry-type-req] SP mod-sequence-valzer
  * NEW, OLD, RECENT and the SENT* dates are not served (BAD).
  * A pure function; depth and size are bounded by the tokens. */
 #include "frankd.h"
@@ -112,6 +113,27 @@ static int keys_parse(struct search_scan *sc, struct frankd_imap_search *node, i
 	return 0;
 }
 
+/* RFC 7162 3.1.5: "MODSEQ" [SP entry-name SP entry-type-req] SP
+ * mod-sequence-valzer; entry-name is a quoted "/flags/..." and
+ * entry-type-req "priv" / "shared" / "all".  frankd keeps one modseq per
+ * message, so the entry only has to be well formed. */
+static int modseq_key(struct search_scan *sc, struct frankd_imap_search *node)
+{
+	node->key = FRANKD_SEARCH_MODSEQ;
+	if (sc->i < sc->n && sc->t[sc->i].kind == FRANKD_IMAP_STRING) {
+		const struct frankd_imap_token *entry = &sc->t[sc->i++];
+		const struct frankd_imap_token *type = astring(sc);
+		if (strncasecmp(entry->text, "/flags/", 7) != 0 || !type ||
+		    (strcasecmp(type->text, "priv") != 0 && strcasecmp(type->text, "shared") != 0 &&
+		     strcasecmp(type->text, "all") != 0))
+			return sc->error = "Bad MODSEQ entry", -1;
+	}
+	const struct frankd_imap_token *t = astring(sc);
+	if (!t || t->kind != FRANKD_IMAP_ATOM || frankd_imap_modseq_parse(t->text, 1, &node->number) < 0)
+		return sc->error = "Bad mod-sequence", -1;
+	return 0;
+}
+
 static int named_key(struct search_scan *sc, struct frankd_imap_search *node, const char *name)
 {
 	for (size_t k = 0; k < COUNT(flag_keys); k++)
@@ -176,6 +198,8 @@ static int named_key(struct search_scan *sc, struct frankd_imap_search *node, co
 			return sc->error = "Bad number", -1;
 		return 0;
 	}
+	if (strcasecmp(name, "MODSEQ") == 0)
+		return modseq_key(sc, node);
 	return sc->error = "Unknown search key", -1;
 }
 

@@ -21,6 +21,7 @@ struct found {
 	char *file;  /* "new/NAME" or "cur/NAME:2,..." */
 	char *base;  /* NAME */
 	uint32_t uid;
+	const struct frankd_uidlist_entry *known; /* its uidlist entry, if any */
 };
 
 static int by_base(const void *a, const void *b)
@@ -54,12 +55,14 @@ static int list_sub(const char *path, const char *sub, struct found **found, siz
 		f->file = lib_xasprintf("%s/%s", sub, de->d_name);
 		f->base = lib_xstrndup(de->d_name, strcspn(de->d_name, ":"));
 		f->uid = 0;
+		f->known = NULL;
 	}
 	closedir(dir);
 	return 0;
 }
 
-static void uidlist_read(const char *path, struct frankd_uidlist *list)
+/* 0, or -1 when a new list was begun (none, or a broken one). */
+static int uidlist_read(const char *path, struct frankd_uidlist *list)
 {
 	char *file = lib_xasprintf("%s/%s", path, FRANKD_UIDLIST_FILE);
 	char *text = NULL;
@@ -74,9 +77,11 @@ static void uidlist_read(const char *path, struct frankd_uidlist *list)
 		memset(list, 0, sizeof *list);
 		list->uidvalidity = (uint32_t)time(NULL);
 		list->uidnext = 1;
+		list->highestmodseq = 1;
 	}
 	free(text);
 	free(file);
+	return rc < 0 ? -1 : 0;
 }
 
 /* The folder's keywords; none when the file is missing or broken (the
@@ -102,7 +107,7 @@ static void keywords_read(const char *path, struct frankd_imap_names *names)
 /* A uidlist entry, for looking names up. */
 struct named_uid {
 	const char *name;
-	uint32_t uid;
+	const struct frankd_uidlist_entry *entry;
 };
 
 static int by_name(const void *a, const void *b)
@@ -110,16 +115,16 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct named_uid *)a)->name, ((const struct named_uid *)b)->name);
 }
 
-/* Gives each found file its UID from the list (0 when new): how many are
- * new.  A base seen twice (a rename between listing new/ and cur/) is
+/* Gives each found file its UID and entry from the list (0 and NULL when
+ * new).  A base seen twice (a rename between listing new/ and cur/) is
  * dropped the second time. */
-static size_t match_uids(const struct frankd_uidlist *list, struct found *found, size_t *n)
+static void match_uids(const struct frankd_uidlist *list, struct found *found, size_t *n)
 {
 	struct named_uid *known = lib_xcalloc(list->count + 1, sizeof *known);
 	for (size_t i = 0; i < list->count; i++)
-		known[i] = (struct named_uid){ list->entries[i].name, list->entries[i].uid };
+		known[i] = (struct named_uid){ list->entries[i].name, &list->entries[i] };
 	qsort(known, list->count, sizeof *known, by_name);
-	size_t fresh = 0, kept = 0;
+	size_t kept = 0;
 	for (size_t i = 0; i < *n; i++) {
 		if (kept && strcmp(found[kept - 1].base, found[i].base) == 0) {
 			free(found[i].file);
@@ -127,26 +132,29 @@ static size_t match_uids(const struct frankd_uidlist *list, struct found *found,
 			continue;
 		}
 		found[kept] = found[i];
-		struct named_uid key = { found[kept].base, 0 };
+		struct named_uid key = { found[kept].base, NULL };
 		const struct named_uid *hit = list->count ? bsearch(&key, known, list->count,
 								    sizeof *known, by_name)
 							  : NULL;
-		found[kept].uid = hit ? hit->uid : 0;
-		fresh += found[kept++].uid == 0;
+		found[kept].known = hit ? hit->entry : NULL;
+		found[kept++].uid = hit ? hit->entry->uid : 0;
 	}
 	*n = kept;
 	free(known);
-	return fresh;
 }
 
-/* found: by UID. */
+/* found: by UID, as mb->msgs. */
 static int uidlist_write(const char *path, const struct frankd_mailbox *mb,
-			 const struct found *found, size_t n, struct lib_err *err)
+			 const struct found *found, struct lib_err *err)
 {
-	struct frankd_uidlist list = { mb->uidvalidity, mb->uidnext, NULL, n };
-	list.entries = lib_xcalloc(n + 1, sizeof *list.entries);
-	for (size_t i = 0; i < n; i++)
-		list.entries[i] = (struct frankd_uidlist_entry){ found[i].uid, found[i].base };
+	struct frankd_uidlist list = { mb->uidvalidity, mb->uidnext, mb->highestmodseq,
+				       mb->forgotten, NULL, mb->count, mb->gone, mb->ngone };
+	list.entries = lib_xcalloc(mb->count + 1, sizeof *list.entries);
+	for (size_t i = 0; i < mb->count; i++) {
+		const struct frankd_mailbox_msg *m = &mb->msgs[i];
+		list.entries[i] = (struct frankd_uidlist_entry){ m->uid, found[i].base, m->modseq,
+								 m->flags, m->keywords, 1 };
+	}
 	struct lib_buf text = LIB_BUF_INIT;
 	frankd_uidlist_format(&list, &text);
 	char *file = lib_xasprintf("%s/%s", path, FRANKD_UIDLIST_FILE);
@@ -157,11 +165,63 @@ static int uidlist_write(const char *path, const struct frankd_mailbox *mb,
 	return rc;
 }
 
+/* The entries of the list no file has now: expunged at modseq, added to
+ * mb's list of the expunged (the oldest dropped beyond the bound). */
+static size_t note_gone(const struct frankd_uidlist *list, const struct found *found, size_t n,
+			uint64_t modseq, struct frankd_mailbox *mb)
+{
+	char *seen = lib_xcalloc(list->count + 1, 1);
+	for (size_t i = 0; i < n; i++)
+		if (found[i].known)
+			seen[found[i].known - list->entries] = 1;
+	size_t gone = 0;
+	for (size_t i = 0; i < list->count; i++)
+		gone += !seen[i];
+	mb->gone = lib_xcalloc(list->ngone + gone + 1, sizeof *mb->gone);
+	if (list->ngone)
+		memcpy(mb->gone, list->gone, list->ngone * sizeof *mb->gone);
+	mb->ngone = list->ngone;
+	for (size_t i = 0; i < list->count; i++)
+		if (!seen[i])
+			mb->gone[mb->ngone++] = (struct frankd_uidlist_gone){ list->entries[i].uid, modseq };
+	if (mb->ngone > FRANKD_UIDLIST_GONE_MAX) {
+		size_t drop = mb->ngone - FRANKD_UIDLIST_GONE_MAX;
+		mb->forgotten = mb->gone[drop - 1].modseq;
+		memmove(mb->gone, mb->gone + drop, FRANKD_UIDLIST_GONE_MAX * sizeof *mb->gone);
+		mb->ngone = FRANKD_UIDLIST_GONE_MAX;
+	}
+	free(seen);
+	return gone;
+}
+
+/* Each message's modseq: the list's, or next when it is new or its flags
+ * are not those the list last saw.  *dirty when the list must be written. */
+static int note_changes(struct frankd_mailbox *mb, const struct found *found, uint64_t next,
+			int *dirty)
+{
+	int changed = 0;
+	for (size_t i = 0; i < mb->count; i++) {
+		struct frankd_mailbox_msg *m = &mb->msgs[i];
+		const struct frankd_uidlist_entry *e = found[i].known;
+		if (e && !e->flags_known) /* a version 1 list: the files say */
+			*dirty = 1;
+		if (e && (!e->flags_known || (e->flags == m->flags && e->keywords == m->keywords))) {
+			m->modseq = e->modseq;
+			continue;
+		}
+		m->modseq = next;
+		changed = 1;
+	}
+	return changed;
+}
+
 int frankd_mailbox_load(const char *path, struct frankd_mailbox *mb, struct lib_err *err)
 {
 	memset(mb, 0, sizeof *mb);
 	struct frankd_uidlist list;
-	uidlist_read(path, &list);
+	/* a new list is written at once, even for an empty folder: else its
+	 * UIDVALIDITY would change at each look */
+	int dirty = uidlist_read(path, &list) < 0;
 	struct found *found = NULL;
 	size_t n = 0;
 	if (list_sub(path, "new", &found, &n) < 0 || list_sub(path, "cur", &found, &n) < 0) {
@@ -174,10 +234,11 @@ int frankd_mailbox_load(const char *path, struct frankd_mailbox *mb, struct lib_
 	}
 	if (n)
 		qsort(found, n, sizeof *found, by_base);
-	size_t fresh = match_uids(&list, found, &n);
+	match_uids(&list, found, &n);
 	mb->path = lib_xstrdup(path);
 	mb->uidvalidity = list.uidvalidity;
 	mb->uidnext = list.uidnext;
+	mb->forgotten = list.forgotten;
 	mb->msgs = lib_xcalloc(n + 1, sizeof *mb->msgs);
 	for (size_t i = 0; i < n; i++)
 		if (!found[i].uid) /* oldest first */
@@ -187,12 +248,18 @@ int frankd_mailbox_load(const char *path, struct frankd_mailbox *mb, struct lib_
 	for (size_t i = 0; i < n; i++)
 		mb->msgs[i] = (struct frankd_mailbox_msg){ found[i].uid, found[i].file,
 							   frankd_maildir_flags(found[i].file),
-							   frankd_maildir_keywords(found[i].file) };
+							   frankd_maildir_keywords(found[i].file), 0 };
 	keywords_read(path, &mb->keywords);
 	mb->count = n;
+	/* One new modseq for all that changed since the list was written. */
+	uint64_t next = list.highestmodseq < FRANKD_MODSEQ_MAX ? list.highestmodseq + 1
+							       : FRANKD_MODSEQ_MAX;
+	int changed = note_changes(mb, found, next, &dirty);
+	changed |= note_gone(&list, found, n, next, mb) > 0;
+	mb->highestmodseq = changed ? next : list.highestmodseq;
 	int rc = 0;
-	if (fresh || n != list.count)
-		rc = uidlist_write(path, mb, found, n, err);
+	if (changed || dirty)
+		rc = uidlist_write(path, mb, found, err);
 	for (size_t i = 0; i < n; i++)
 		free(found[i].base);
 	free(found);
@@ -208,6 +275,7 @@ void frankd_mailbox_release(struct frankd_mailbox *mb)
 		free(mb->msgs[i].file);
 	free(mb->msgs);
 	free(mb->path);
+	free(mb->gone);
 	frankd_imap_names_release(&mb->keywords);
 	memset(mb, 0, sizeof *mb);
 }

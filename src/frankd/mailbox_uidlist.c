@@ -29,18 +29,110 @@ static int name_ok(const char *s, size_t len)
 	return 1;
 }
 
+/* A mod-sequence: 1 to 2^63-1 (0 too when zero_ok), no leading zero. */
+static int modseq_number(const char **p, const char *end, int zero_ok, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *start = *p;
+	while (*p < end && **p >= '0' && **p <= '9' && *p - start < 19)
+		v = v * 10 + (uint64_t)(*(*p)++ - '0');
+	if (*p == start || v > FRANKD_MODSEQ_MAX || (*p < end && **p >= '0' && **p <= '9'))
+		return -1;
+	if ((*start == '0' && *p - start > 1) || (v == 0 && !zero_ok))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* " X" then a number of that kind. */
+static int field(const char **p, const char *end, const char *name, uint32_t *n32, uint64_t *n64,
+		 int zero_ok)
+{
+	size_t len = strlen(name);
+	if ((size_t)(end - *p) < len || memcmp(*p, name, len) != 0)
+		return -1;
+	*p += len;
+	return n32 ? number(p, end, n32) : modseq_number(p, end, zero_ok, n64);
+}
+
+/* The version (1 or 2) of the header, or -1. */
 static int header_parse(const char **p, const char *end, struct frankd_uidlist *out)
 {
-	static const char magic[] = "frankd-uidlist 1 V";
-	if ((size_t)(end - *p) < sizeof magic - 1 || memcmp(*p, magic, sizeof magic - 1) != 0)
+	static const char magic[] = "frankd-uidlist ";
+	if ((size_t)(end - *p) < sizeof magic + 1 || memcmp(*p, magic, sizeof magic - 1) != 0)
 		return -1;
 	*p += sizeof magic - 1;
-	if (number(p, end, &out->uidvalidity) < 0 || end - *p < 3 || memcmp(*p, " N", 2) != 0)
+	int version = **p == '1' ? 1 : **p == '2' ? 2 : -1;
+	(*p)++;
+	if (version < 0 || field(p, end, " V", &out->uidvalidity, NULL, 0) < 0 ||
+	    field(p, end, " N", &out->uidnext, NULL, 0) < 0)
 		return -1;
-	*p += 2;
-	if (number(p, end, &out->uidnext) < 0 || *p == end || **p != '\n')
+	out->highestmodseq = 1;
+	if (version == 2 && (field(p, end, " M", NULL, &out->highestmodseq, 0) < 0 ||
+			     field(p, end, " E", NULL, &out->forgotten, 1) < 0 ||
+			     out->forgotten > out->highestmodseq))
+		return -1;
+	if (*p == end || **p != '\n')
 		return -1;
 	(*p)++;
+	return version;
+}
+
+/* "FS" or "-": the letters frankd writes for flags and keywords. */
+static void info_format(unsigned flags, uint32_t keywords, struct lib_buf *out)
+{
+	char *named = frankd_maildir_with_keywords("", flags, keywords);
+	lib_buf_puts(out, named[3] ? named + 3 : "-");
+	free(named);
+}
+
+/* info up to the next space, exactly as info_format writes it. */
+static int info_parse(const char **p, const char *end, struct frankd_uidlist_entry *e)
+{
+	const char *sp = memchr(*p, ' ', (size_t)(end - *p));
+	if (!sp || sp == *p || sp - *p > 40)
+		return -1;
+	char *named = lib_xasprintf(":2,%.*s", (int)(sp - *p), *p);
+	e->flags = frankd_maildir_flags(named);
+	e->keywords = frankd_maildir_keywords(named);
+	struct lib_buf again = LIB_BUF_INIT;
+	info_format(e->flags, e->keywords, &again);
+	int ok = again.len == (size_t)(sp - *p) && memcmp(again.data, *p, again.len) == 0;
+	lib_buf_release(&again);
+	free(named);
+	*p = sp + 1;
+	return ok ? 0 : -1;
+}
+
+static int entry_parse(const char *p, const char *nl, int version, struct frankd_uidlist *out,
+		       struct frankd_uidlist_entry *e)
+{
+	memset(e, 0, sizeof *e);
+	e->modseq = 1;
+	if (number(&p, nl, &e->uid) < 0 || p == nl || *p++ != ' ')
+		return -1;
+	if (version == 2) {
+		e->flags_known = 1;
+		if (modseq_number(&p, nl, 0, &e->modseq) < 0 || p == nl || *p++ != ' ' ||
+		    e->modseq > out->highestmodseq || info_parse(&p, nl, e) < 0)
+			return -1;
+	}
+	if (!name_ok(p, (size_t)(nl - p)) || e->uid >= out->uidnext ||
+	    (out->count && e->uid <= out->entries[out->count - 1].uid))
+		return -1;
+	e->name = lib_xstrndup(p, (size_t)(nl - p));
+	return 0;
+}
+
+static int gone_parse(const char *p, const char *nl, struct frankd_uidlist *out,
+		      struct frankd_uidlist_gone *g)
+{
+	if (*p++ != '-' || number(&p, nl, &g->uid) < 0 || p == nl || *p++ != ' ' ||
+	    modseq_number(&p, nl, 0, &g->modseq) < 0 || p != nl || g->uid >= out->uidnext ||
+	    g->modseq > out->highestmodseq || g->modseq <= out->forgotten ||
+	    (out->ngone && g->modseq < out->gone[out->ngone - 1].modseq) ||
+	    out->ngone == FRANKD_UIDLIST_GONE_MAX)
+		return -1;
 	return 0;
 }
 
@@ -49,25 +141,37 @@ int frankd_uidlist_parse(const char *text, size_t len, struct frankd_uidlist *ou
 {
 	memset(out, 0, sizeof *out);
 	const char *p = text, *end = text + len;
-	if (header_parse(&p, end, out) < 0)
+	int version = header_parse(&p, end, out);
+	if (version < 0)
 		return lib_err_set(err, "line 1: not a frankd uidlist");
-	size_t line = 1, cap = 0;
+	size_t line = 1, cap = 0, gone_cap = 0;
 	while (p < end) {
 		line++;
-		uint32_t uid;
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl || number(&p, nl, &uid) < 0 || p == nl || *p++ != ' ' ||
-		    !name_ok(p, (size_t)(nl - p)) || uid >= out->uidnext ||
-		    (out->count && uid <= out->entries[out->count - 1].uid)) {
+		int rc = -1;
+		if (nl && *p == '-' && version == 2) {
+			struct frankd_uidlist_gone g;
+			if ((rc = gone_parse(p, nl, out, &g)) == 0) {
+				if (out->ngone == gone_cap) {
+					gone_cap = gone_cap ? gone_cap * 2 : 16;
+					out->gone = lib_xrealloc(out->gone, gone_cap * sizeof *out->gone);
+				}
+				out->gone[out->ngone++] = g;
+			}
+		} else if (nl && !out->ngone) { /* the expunged come last */
+			struct frankd_uidlist_entry e;
+			if ((rc = entry_parse(p, nl, version, out, &e)) == 0) {
+				if (out->count == cap) {
+					cap = cap ? cap * 2 : 64;
+					out->entries = lib_xrealloc(out->entries, cap * sizeof *out->entries);
+				}
+				out->entries[out->count++] = e;
+			}
+		}
+		if (rc < 0) {
 			frankd_uidlist_release(out);
 			return lib_err_set(err, "line %zu: bad entry", line);
 		}
-		if (out->count == cap) {
-			cap = cap ? cap * 2 : 64;
-			out->entries = lib_xrealloc(out->entries, cap * sizeof *out->entries);
-		}
-		out->entries[out->count].uid = uid;
-		out->entries[out->count++].name = lib_xstrndup(p, (size_t)(nl - p));
 		p = nl + 1;
 	}
 	return 0;
@@ -75,9 +179,18 @@ int frankd_uidlist_parse(const char *text, size_t len, struct frankd_uidlist *ou
 
 void frankd_uidlist_format(const struct frankd_uidlist *list, struct lib_buf *out)
 {
-	lib_buf_printf(out, "frankd-uidlist 1 V%u N%u\n", list->uidvalidity, list->uidnext);
-	for (size_t i = 0; i < list->count; i++)
-		lib_buf_printf(out, "%u %s\n", list->entries[i].uid, list->entries[i].name);
+	lib_buf_printf(out, "frankd-uidlist 2 V%u N%u M%llu E%llu\n", list->uidvalidity,
+		       list->uidnext, (unsigned long long)list->highestmodseq,
+		       (unsigned long long)list->forgotten);
+	for (size_t i = 0; i < list->count; i++) {
+		const struct frankd_uidlist_entry *e = &list->entries[i];
+		lib_buf_printf(out, "%u %llu ", e->uid, (unsigned long long)e->modseq);
+		info_format(e->flags, e->keywords, out);
+		lib_buf_printf(out, " %s\n", e->name);
+	}
+	for (size_t i = 0; i < list->ngone; i++)
+		lib_buf_printf(out, "-%u %llu\n", list->gone[i].uid,
+			       (unsigned long long)list->gone[i].modseq);
 }
 
 void frankd_uidlist_release(struct frankd_uidlist *list)
@@ -85,6 +198,7 @@ void frankd_uidlist_release(struct frankd_uidlist *list)
 	for (size_t i = 0; i < list->count; i++)
 		free(list->entries[i].name);
 	free(list->entries);
+	free(list->gone);
 	memset(list, 0, sizeof *list);
 }
 

@@ -108,7 +108,7 @@ EOF
 py() { timeout 120 python3 "$T_TMP/ext.py" "$FD_IMAPS" "$FD_CERT" "$FD_NAME" bob "$PW" "$@"; }
 py folders >"$T_TMP/f.out" 2>&1
 out=$T_TMP/f.out
-t_contains "CAPABILITY names NAMESPACE ID ENABLE MOVE" "$out" "'CHILDREN', 'ENABLE', 'ID', 'IDLE', 'IMAP4REV1', 'LITERAL+', 'MOVE', 'NAMESPACE'"
+t_contains "CAPABILITY names NAMESPACE ID ENABLE MOVE" "$out" "'CHILDREN', 'CONDSTORE', 'ENABLE', 'ID', 'IDLE', 'IMAP4REV1', 'LITERAL+', 'MOVE', 'NAMESPACE'"
 t_contains "NAMESPACE: one personal namespace, / between levels" "$out" "namespace ('OK', [b'((\"\" \"/\")) NIL NIL'])"
 t_contains "ID answers frankd's name and version" "$out" "id ('OK', [b'(\"name\" \"frankd\" \"version\" \"$(./frankd --version | cut -d' ' -f2)\")'])"
 t_contains "ID NIL" "$out" "id-nil 'OK'"

@@ -77,7 +77,7 @@ t_check "Lists/dev arrived byte for byte" same "$B/.Lists.dev" "$L/t/Lists/dev"
 # frankd keeps UIDVALIDITY in the folder's uidlist; a new number there is
 # what a server does when it lost its UID map.
 ul=$B/.Lists.dev/frankd-uidlist
-v1=$(sed -n '1s/^frankd-uidlist 1 V\([0-9]*\) .*/\1/p' "$ul")
+v1=$(sed -n '1s/^frankd-uidlist [0-9]* V\([0-9]*\) .*/\1/p' "$ul")
 t_check "frankd wrote the folder's UIDVALIDITY" test -n "$v1"
 v2=$((v1 + 1000))
 sed "1s/ V$v1 / V$v2 /" "$ul" >"$ul.new" && mv "$ul.new" "$ul"
