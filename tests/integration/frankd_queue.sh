@@ -79,7 +79,14 @@ t_check "the queue id is shown" test -n "$id"
 "$FRANKD" -c "$FD/frankd.conf" queue flush >"$T_TMP/flush.out" 2>&1
 t_contains "queue flush asks the daemon" "$T_TMP/flush.out" "ok flushed"
 t_contains "the daemon tries the message again at once" "$FD_LOG" "queue: flush: trying 1 message now"
-"$FRANKD" -c "$FD/frankd.conf" queue >"$T_TMP/q2.out" 2>&1
+# the log line comes before the try ends: wait (at most 30 s) for its count
+i=0
+while :; do
+	"$FRANKD" -c "$FD/frankd.conf" queue >"$T_TMP/q2.out" 2>&1
+	grep -q "<dave@remote.test> deferred (remote, 2 tries" "$T_TMP/q2.out" || [ $i -ge 300 ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
 t_contains "the try is counted" "$T_TMP/q2.out" "<dave@remote.test> deferred (remote, 2 tries"
 
 kill -USR1 "$FD_PID"
