@@ -157,6 +157,17 @@ corpus_bench 2>/dev/null
 c3=$(cat "$out/corpus.path")
 t_check "other generator arguments: another corpus" test "$c3" != "$c1" -a -f "$c3/../ready"
 t_check "which replaces the old one of that name, seed and size" test ! -d "$c1"
+# bench_ram_dir: scratch in memory, removed at exit; a disk is refused
+printf '. tests/bench/bench.lib\nbench_begin ram\nbench_ram_dir\necho "$BENCH_RAM" >"$BENCH_OUT/ram.path"\necho x >"$BENCH_RAM/f"\nstat -f -c %%T "$BENCH_RAM" >"$BENCH_OUT/ram.fs"\n' >"$T_TMP/ram.sh"
+BENCH_OUT=$out sh "$T_TMP/ram.sh" 2>"$T_TMP/ram.err"
+t_check "bench_ram_dir: a bench that uses it exits 0" test $? -eq 0
+t_check "bench_ram_dir: on a tmpfs" test "$(cat "$out/ram.fs")" = tmpfs
+t_check "bench_ram_dir: removed at exit" test ! -e "$(cat "$out/ram.path")"
+on_disk=$T_TMP
+[ "$(stat -f -c %T "$on_disk")" != tmpfs ] || on_disk=$PWD/build
+BENCH_OUT=$out BENCH_SHM=$on_disk sh "$T_TMP/ram.sh" 2>"$T_TMP/ram2.err"
+t_check "bench_ram_dir: a directory that is not a tmpfs is refused" test $? -eq 1
+t_contains "with a clear message" "$T_TMP/ram2.err" "ram: $on_disk is not a tmpfs (set BENCH_SHM to one)"
 t_run nobench env BENCH=no-such-bench sh tests/bench/run
 t_check "run: an unknown bench name is an error" t_rc_is nobench 2
 t_contains "naming the benches there are" "$T_TMP/nobench.err" "no bench named 'no-such-bench' (there is: "
