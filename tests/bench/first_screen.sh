@@ -8,9 +8,11 @@
 # mail root, so that frank opens it as it opens what frank sync keeps up
 # to date: from the index, with no scan of the folder.  (frank -f DIR
 # first brings the index in line with the files, a scan of 100,000
-# names; that is store_open()'s cost, not the index screen's.)  Generating and indexing 100,000 messages takes
-# minutes, so the corpus is kept in build/bench/corpus/first_screen-N and
-# reused while its notmuch index still counts N messages.
+# names; that is store_open()'s cost, not the index screen's.)  Generating
+# and indexing 100,000 messages takes minutes, so the corpus is kept in
+# BENCH_CACHE (bench_corpus: build/bench/corpus/first_screen-nN-sSEED-gKEY,
+# KEY from gen-maildir's bytes) and reused while its notmuch index still
+# counts N messages.
 #
 # Each side runs in a private tmux server (tests/bench/first_screen_drive.py):
 #   first-screen: from the start of the reader (a timestamp taken in the
@@ -42,8 +44,8 @@ drive="python3 $BENCH_ROOT/tests/bench/first_screen_drive.py"
 [ -x "$frank_bin" ] || bench_die "$frank_bin is missing: run make"
 [ -x "$index_bin" ] || bench_die "$index_bin is missing: run make bench"
 w=$BENCH_WORK
-corpus=$BENCH_OUT/corpus/first_screen-$n
-md=$corpus/INBOX
+bench_corpus first_screen 9 "$n"
+md=$BENCH_CORPUS
 root=$md
 sock="frank-bench-fs-$$"
 bench_at_exit "tmux -L $sock kill-server 2>/dev/null"
@@ -52,15 +54,13 @@ nm_count() { # the messages frank's index holds
 	printf '[database]\npath=%s\n' "$root" >"$w/nm.config"
 	NOTMUCH_CONFIG=$w/nm.config notmuch count '*' 2>/dev/null
 }
-if [ ! -f "$corpus/ready" ] || [ "$(nm_count)" != "$n" ]; then
-	echo "# first_screen: generating and indexing $n messages (kept in $corpus)" >&2
-	rm -rf "$corpus"
-	mkdir -p "$corpus" || bench_die "cannot make $corpus"
-	python3 tests/tools/gen-maildir --count "$n" --seed 9 "$md" >>"$BENCH_LOG" 2>&1 ||
-		bench_die "gen-maildir failed (see $BENCH_LOG)"
+if [ ! -f "$md.indexed" ] || [ "$(nm_count)" != "$n" ]; then
+	bench_say "indexing $n messages (kept with the corpus)"
+	rm -rf "$md/.notmuch" "$md.indexed"
 	"$index_bin" "$md" >>"$BENCH_LOG" 2>&1 || bench_die "indexing failed (see $BENCH_LOG)"
 	: >"$root/.frank-mail-root"
-	: >"$corpus/ready"
+	: >"$md.indexed"
+	bench_say "indexed"
 fi
 rm -f "$root/.frank-index-hints"
 
@@ -137,7 +137,7 @@ PY
 
 # The warm-up runs, not counted: NeoMutt fills its header cache, frank
 # saves its hint.
-echo "# first_screen: warm-up runs" >&2
+bench_say "warm-up runs"
 frank_run "$w/frank.warm" || echo "## frank's warm-up failed" >>"$BENCH_LOG"
 neomutt_run "$w/neomutt.warm" || echo "## NeoMutt's warm-up failed" >>"$BENCH_LOG"
 echo "## warm-up: frank $(field "$w/frank.warm.json" first_screen_ms) ms," \

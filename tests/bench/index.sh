@@ -22,17 +22,16 @@ index_bin=$BENCH_ROOT/build/tests/bench/bench_index
 w=$BENCH_WORK
 nm_version="notmuch $(notmuch --version | cut -d' ' -f2)"
 
-echo "# index: generating $n messages" >&2
-python3 tests/tools/gen-maildir --realistic --count "$n" --seed 2 "$w/base" >>"$BENCH_LOG" 2>&1 ||
-	bench_die "gen-maildir failed (see $BENCH_LOG)"
+bench_corpus realistic 2 "$n" --realistic
+base=$BENCH_CORPUS
 
 nm_config() { # DIR: a notmuch config whose database is DIR/.notmuch
 	printf '[database]\npath=%s\n[new]\ntags=unread;inbox;\n[maildir]\nsynchronize_flags=true\n' \
 		"$1" >"$1.config"
 }
-fresh() { # NAME: $w/NAME, a new copy of the Maildir, on disk
+fresh() { # NAME: $w/NAME, a new copy of the kept Maildir, on disk
 	rm -rf "${w:?}/$1" "$w/$1.config"
-	cp -R "$w/base" "$w/$1" || bench_die "cannot copy the Maildir"
+	cp -R "$base" "$w/$1" || bench_die "cannot copy the Maildir"
 	sync
 }
 

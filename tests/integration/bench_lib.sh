@@ -29,15 +29,15 @@ t_run table python3 $R table "$rows" "$T_TMP/r.md" "$T_TMP/r.json"
 t_check "a table with FAILED rows exits 1" t_rc_is table 1
 t_check "the Markdown goes to stdout too" cmp "$T_TMP/table.out" "$T_TMP/r.md"
 t_contains "row a: medians (odd and even counts), min-max, ratio, peaks" "$T_TMP/r.md" \
-	"| a | time to do a | 2.00 s (1.00–3.00) | peer 1.0 | 6.00 s (4.00–8.00) | 0.33 | 2.9 MB | 10 MB | ok |"
+	"| a | time to do a | 2.00 s (1.00–3.00) | peer 1.0 | 6.00 s (4.00–8.00) | 0.33 | 2.9 MB | 10 MB | ok | – |"
 t_contains "row b: a failed check makes it FAILED, with the reason" "$T_TMP/r.md" \
-	"| b | time to do b | 0.500 s (0.250–0.750) | the floor | 0.500 s (0.500–0.500) | 1.00 | 0.2 MB | 0.3 MB | FAILED: counts differ |"
+	"| b | time to do b | 0.500 s (0.250–0.750) | the floor | 0.500 s (0.500–0.500) | 1.00 | 0.2 MB | 0.3 MB | FAILED: counts differ | – |"
 t_contains "row c: a failed run makes it FAILED, naming the side" "$T_TMP/r.md" \
-	"| c | time to do c | 2.00 s (2.00–2.00) | peer 1.0 | 0.500 s (0.500–0.500) | 4.00 | 0.0 MB | 0.3 MB | FAILED: frank: frank exited 1 (see log) |"
+	"| c | time to do c | 2.00 s (2.00–2.00) | peer 1.0 | 0.500 s (0.500–0.500) | 4.00 | 0.0 MB | 0.3 MB | FAILED: frank: frank exited 1 (see log) | – |"
 t_contains "row d: a side without samples is FAILED" "$T_TMP/r.md" \
-	"FAILED: no samples for peer 1.0 |"
+	"FAILED: no samples for peer 1.0 | – |"
 t_contains "a bench that did not finish is a FAILED row" "$T_TMP/r.md" \
-	"| broken | (the bench did not finish) | – | – | – | – | – | – | FAILED: tests/bench/broken.sh exited 1 |"
+	"| broken | (the bench did not finish) | – | – | – | – | – | – | FAILED: tests/bench/broken.sh exited 1 | – |"
 json_is() { # PYTHON-EXPRESSION over j: true
 	python3 -c 'import json, sys
 j = json.load(open(sys.argv[1]))
@@ -57,6 +57,34 @@ t_check "a table of good rows exits 0" t_rc_is table_ok 0
 : >"$T_TMP/empty.jsonl"
 t_run table_empty python3 $R table "$T_TMP/empty.jsonl" "$T_TMP/e.md" "$T_TMP/e.json"
 t_check "no rows at all is an error" t_rc_is table_empty 1
+
+# --- the wall time of each bench (issue 12: under 10 minutes) ---------------
+walls=$T_TMP/walls.jsonl
+python3 $R wall "$walls" demo 1000000000 433000000000 0 2>"$T_TMP/wall1.err"
+python3 $R wall "$walls" broken 0 612400000000 1 2>"$T_TMP/wall2.err"
+t_contains "a bench's wall time is said" "$T_TMP/wall1.err" "# bench demo: 7m12s (wall time, setup included)"
+t_contains "one over 10 minutes is warned about" "$T_TMP/wall2.err" \
+	"WARNING: bench broken took 10m12s, over the 10-minute limit of issue 12"
+t_run table_walls python3 $R table "$rows" "$T_TMP/w.md" "$T_TMP/w.json" "$walls"
+t_check "a time over the limit is not a failure: the rows decide" t_rc_is table_walls 1
+t_contains "each row shows its bench's wall time" "$T_TMP/w.md" \
+	"| 0.33 | 2.9 MB | 10 MB | ok | 7m12s |"
+t_contains "a bench over the limit is marked in its rows" "$T_TMP/w.md" \
+	"FAILED: tests/bench/broken.sh exited 1 | **10m12s: over 10 min** |"
+t_contains "and warned about under the table" "$T_TMP/w.md" \
+	"**WARNING: bench broken took 10m12s, over the 10-minute limit of issue 12**"
+t_contains "and on stderr" "$T_TMP/table_walls.err" \
+	"WARNING: bench broken took 10m12s, over the 10-minute limit of issue 12"
+t_lacks "a bench within the limit is not warned about" "$T_TMP/w.md" "bench demo took"
+wall_json() { # PYTHON-EXPRESSION over j: true
+	python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+sys.exit(0 if eval(sys.argv[2]) else 1)' "$T_TMP/w.json" "$1"
+}
+t_check "JSON: the wall time of each bench, and whether it is over" \
+	wall_json '[(b["bench"], b["wall_s"], b["over_limit"], b["exit"]) for b in j["benches"]] == [("broken", 612.4, True, 1), ("demo", 432.0, False, 0)] and j["wall_limit_s"] == 600'
+t_check "JSON: each row carries its bench's wall time" \
+	wall_json 'j["rows"][0]["bench_wall_s"] == 432.0 and j["rows"][4]["bench_wall_s"] == 612.4'
 
 # --- bench.lib: a bench of fixed commands -----------------------------------
 cat >"$T_TMP/demo.sh" <<'EOF'
@@ -106,6 +134,40 @@ t_check "bench_size: BENCH_N when given" test "$(cat "$out/size")" = "size 12"
 BENCH_OUT=$out BENCH_N=x sh "$T_TMP/demo.sh" >/dev/null 2>"$T_TMP/bad.err"
 t_check "a bad BENCH_N is refused" test $? -eq 1
 t_contains "with a clear message" "$T_TMP/bad.err" "demo: BENCH_N must be a positive number, not 'x'"
+# bench_corpus: made once, kept, keyed by the generator and its arguments
+corpus_bench() { # GEN-ARG...: a bench that makes a corpus of 6 messages, seed 4
+	printf '. tests/bench/bench.lib\nbench_begin corpus\nbench_corpus tiny 4 6 %s\necho "$BENCH_CORPUS" >"$BENCH_OUT/corpus.path"\n' \
+		"$*" >"$T_TMP/corpus.sh"
+	BENCH_OUT=$out BENCH_CACHE=$out/cache sh "$T_TMP/corpus.sh"
+}
+corpus_bench --realistic 2>"$T_TMP/corpus1.err"
+t_check "bench_corpus: a bench that makes a corpus exits 0" test $? -eq 0
+c1=$(cat "$out/corpus.path")
+python3 tests/tools/gen-maildir --realistic --count 6 --seed 4 "$T_TMP/tiny" >/dev/null
+t_check "bench_corpus: gen-maildir's corpus, kept in BENCH_CACHE" diff -r "$T_TMP/tiny" "$c1"
+t_contains "bench_corpus: said, with the time since the start" "$T_TMP/corpus1.err" \
+	"# corpus: [0:00] corpus: generating 6 messages into $out/cache/tiny-n6-s4-g"
+t_contains "and in the log" "$out/corpus.log" "## corpus: [0:"
+touch "$c1/cur/kept-mark"
+corpus_bench --realistic 2>"$T_TMP/corpus2.err"
+t_check "bench_corpus: the second time, the same directory" test "$(cat "$out/corpus.path")" = "$c1"
+t_check "not made again" test -f "$c1/cur/kept-mark"
+t_contains "and said so" "$T_TMP/corpus2.err" "corpus: reusing $out/cache/tiny-n6-s4-g"
+corpus_bench 2>/dev/null
+c3=$(cat "$out/corpus.path")
+t_check "other generator arguments: another corpus" test "$c3" != "$c1" -a -f "$c3/../ready"
+t_check "which replaces the old one of that name, seed and size" test ! -d "$c1"
+# bench_ram_dir: scratch in memory, removed at exit; a disk is refused
+printf '. tests/bench/bench.lib\nbench_begin ram\nbench_ram_dir\necho "$BENCH_RAM" >"$BENCH_OUT/ram.path"\necho x >"$BENCH_RAM/f"\nstat -f -c %%T "$BENCH_RAM" >"$BENCH_OUT/ram.fs"\n' >"$T_TMP/ram.sh"
+BENCH_OUT=$out sh "$T_TMP/ram.sh" 2>"$T_TMP/ram.err"
+t_check "bench_ram_dir: a bench that uses it exits 0" test $? -eq 0
+t_check "bench_ram_dir: on a tmpfs" test "$(cat "$out/ram.fs")" = tmpfs
+t_check "bench_ram_dir: removed at exit" test ! -e "$(cat "$out/ram.path")"
+on_disk=$T_TMP
+[ "$(stat -f -c %T "$on_disk")" != tmpfs ] || on_disk=$PWD/build
+BENCH_OUT=$out BENCH_SHM=$on_disk sh "$T_TMP/ram.sh" 2>"$T_TMP/ram2.err"
+t_check "bench_ram_dir: a directory that is not a tmpfs is refused" test $? -eq 1
+t_contains "with a clear message" "$T_TMP/ram2.err" "ram: $on_disk is not a tmpfs (set BENCH_SHM to one)"
 t_run nobench env BENCH=no-such-bench sh tests/bench/run
 t_check "run: an unknown bench name is an error" t_rc_is nobench 2
 t_contains "naming the benches there are" "$T_TMP/nobench.err" "no bench named 'no-such-bench' (there is: "
