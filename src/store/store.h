@@ -174,6 +174,7 @@ struct store_sync_stats {
 	size_t removed_there;   /* deleted locally, removed on the server */
 	size_t flags_here;      /* flag changes taken from the server */
 	size_t flags_there;     /* flag changes pushed to the server */
+	size_t moved_there;     /* moved here between folders, moved there */
 };
 
 /* Syncs one account (IMAP or POP3 by its source URL) into

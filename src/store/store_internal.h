@@ -131,6 +131,20 @@ int sync_imap_folder(struct sync_account *as, const char *name, char delim,
 		     struct lib_err *err);
 int sync_pop3_account(struct sync_account *as, struct lib_err *err);
 
+/* Identity of a message, as UIDVALIDITY and move matching compare it
+ * (sync_imap.c): the Message-ID of a header section (unfolded, without
+ * <>) into out; a local file's size as the server counts it (CRLF line
+ * ends) and its Message-ID.  The latter returns 0, or -1 when unreadable. */
+#define SYNC_MSGID_MAX 998
+void sync_find_message_id(const char *h, size_t len, char *out, size_t size);
+int sync_local_identity(const char *path, unsigned long long *size, char *id, size_t idsize);
+
+/* Moves made here between folders of the account go to the server
+ * (sync_move.c): run before the folders' own syncs, which would take a
+ * moved message for one deleted in its old folder and new in the other. */
+int sync_imap_moves(struct sync_account *as, const struct imap_folder *folders, size_t n,
+		    struct lib_err *err);
+
 /* The account's TLS policy for src/net. */
 void sync_tls_policy(const struct config_account *acct, struct net_tls_policy *policy);
 

@@ -76,7 +76,9 @@ static int sync_imap_account(struct sync_account *as, struct lib_err *err)
 	size_t n = 0;
 	if (imap_list_folders(as->imap, &folders, &n, err) < 0)
 		return -1;
-	int rc = 0, found = 0;
+	/* Every folder, even when syncing one: a move out of it must not be
+	 * taken there for a deletion. */
+	int rc = sync_imap_moves(as, folders, n, err), found = 0;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (folders[i].flags & IMAP_LIST_NOSELECT)
 			continue;

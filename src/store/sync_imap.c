@@ -31,7 +31,6 @@
 #include <unistd.h>
 
 #define DEFAULT_BATCH 200
-#define MSGID_MAX 998
 
 struct remote {
 	unsigned long uid;
@@ -130,7 +129,7 @@ static int want_index(const struct folder *f, unsigned long uid)
 }
 
 /* The Message-ID of a header section (unfolded, without <>): into out. */
-static void find_message_id(const char *h, size_t len, char *out, size_t size)
+void sync_find_message_id(const char *h, size_t len, char *out, size_t size)
 {
 	out[0] = '\0';
 	const char *end = h + len;
@@ -197,8 +196,8 @@ static int on_fetch(struct folder *f, const struct imap_response *r, struct lib_
 		return 0;
 	remote_add(f, fe.uid, fe.flags);
 	if (f->mode == MODE_MATCHING) {
-		char id[MSGID_MAX + 1];
-		find_message_id(fe.body ? fe.body : "", fe.body_len, id, sizeof id);
+		char id[SYNC_MSGID_MAX + 1];
+		sync_find_message_id(fe.body ? fe.body : "", fe.body_len, id, sizeof id);
 		f->remote[f->nremote - 1].size = fe.size;
 		f->remote[f->nremote - 1].msgid = lib_xstrdup(id);
 	}
@@ -368,7 +367,7 @@ static int recover(struct folder *f, struct lib_err *err)
 
 /* The bytes of a local file as the server counts them (CRLF line ends)
  * and its Message-ID. */
-static int local_identity(const char *path, unsigned long long *size, char *id, size_t idsize)
+int sync_local_identity(const char *path, unsigned long long *size, char *id, size_t idsize)
 {
 	char *data = NULL;
 	size_t len = 0;
@@ -380,7 +379,7 @@ static int local_identity(const char *path, unsigned long long *size, char *id, 
 		if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r'))
 			n++;
 	*size = n;
-	find_message_id(data, len, id, idsize);
+	sync_find_message_id(data, len, id, idsize);
 	free(data);
 	return 0;
 }
@@ -407,10 +406,10 @@ static int uidvalidity_reset(struct folder *f, unsigned long uidvalidity, struct
 		if (!l->uid)
 			continue;
 		char *path = abs_path(f, l->name);
-		char id[MSGID_MAX + 1];
+		char id[SYNC_MSGID_MAX + 1];
 		unsigned long long size = 0;
 		size_t match = f->nremote;
-		if (local_identity(path, &size, id, sizeof id) == 0 && id[0])
+		if (sync_local_identity(path, &size, id, sizeof id) == 0 && id[0])
 			for (size_t k = 0; k < f->nremote; k++)
 				if (!taken[k] && f->remote[k].size == size &&
 				    strcmp(f->remote[k].msgid, id) == 0) {
