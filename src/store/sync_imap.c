@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_BATCH 200
@@ -65,7 +66,9 @@ struct folder {
 	unsigned long *batch_uid;
 	unsigned *batch_flags;
 	size_t nbatch, capbatch;
-	size_t done;
+	size_t fetched;             /* written here of f->nwant */
+	size_t reported;            /* f->fetched at the last progress report */
+	struct timespec reported_at;
 	unsigned long long bytes;
 	struct indexer *ix;
 };
@@ -154,6 +157,32 @@ void sync_find_message_id(const char *h, size_t len, char *out, size_t size)
 	}
 }
 
+/* --- progress ------------------------------------------------------------ */
+
+static void progress(struct folder *f, int finished, size_t arrived)
+{
+	const struct store_sync_hooks *h = f->as->hooks;
+	clock_gettime(CLOCK_MONOTONIC, &f->reported_at);
+	f->reported = f->fetched;
+	if (!h || !h->progress)
+		return;
+	struct store_sync_progress p = { f->as->acct->name, f->name, f->fetched, f->nwant,
+					 f->bytes, finished, arrived };
+	h->progress(h->ctx, &p);
+}
+
+/* Within a batch too: a batch of large messages can take a while. */
+static void progress_maybe(struct folder *f)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long long ms = (long long)(now.tv_sec - f->reported_at.tv_sec) * 1000 +
+		       (now.tv_nsec - f->reported_at.tv_nsec) / 1000000;
+	if (f->fetched - f->reported >= STORE_SYNC_PROGRESS_EVERY ||
+	    ms >= STORE_SYNC_PROGRESS_MS)
+		progress(f, 0, 0);
+}
+
 /* --- the untagged responses --------------------------------------------- */
 
 static int deliver(struct folder *f, const struct imap_fetch *fe, struct lib_err *err)
@@ -180,6 +209,8 @@ static int deliver(struct folder *f, const struct imap_fetch *fe, struct lib_err
 	f->batch_flags[f->nbatch] = flags;
 	f->nbatch++;
 	f->bytes += fe->body_len;
+	f->fetched++;
+	progress_maybe(f);
 	return 0;
 }
 
@@ -229,16 +260,6 @@ static int on_untagged(void *arg, const struct imap_response *r, struct lib_err 
 
 /* --- steps -------------------------------------------------------------- */
 
-static void progress(struct folder *f, int finished)
-{
-	const struct store_sync_hooks *h = f->as->hooks;
-	if (!h || !h->progress)
-		return;
-	struct store_sync_progress p = { f->as->acct->name, f->name, f->done, f->nwant,
-					 f->bytes, finished };
-	h->progress(h->ctx, &p);
-}
-
 /* The batch being hooked and indexed in a thread of its own while the
  * next one downloads: indexing overlaps the download (../shared/DESIGN.md:
  * after the whole download would be too late).  Only this thread touches
@@ -280,9 +301,9 @@ static int indexer_finish(struct folder *f, struct lib_err *err)
 		store_state_set(&f->st, ix->uids[i], ix->flags[i]);
 	if (rc == 0)
 		rc = store_state_save(f->dir, &f->st, err);
-	f->done += ix->n;
 	if (f->as->stats)
 		f->as->stats->fetched += ix->n;
+	size_t arrived = rc == 0 ? ix->n : 0;
 	for (size_t i = 0; i < ix->n; i++)
 		free(ix->paths[i]);
 	free(ix->paths);
@@ -292,7 +313,7 @@ static int indexer_finish(struct folder *f, struct lib_err *err)
 	ix->uids = NULL;
 	ix->flags = NULL;
 	ix->n = 0;
-	progress(f, 0);
+	progress(f, 0, arrived);
 	return rc;
 }
 
@@ -737,7 +758,8 @@ static int fetch_new(struct folder *f, struct lib_err *err)
 		f->want_flags[f->nwant++] = f->remote[i].flags;
 	}
 	remote_clear(f);
-	progress(f, 0);
+	f->fetched = 0;
+	progress(f, 0, 0);
 	if (f->nwant == 0)
 		return 0;
 	size_t batch = f->as->opts->batch > 0 ? (size_t)f->as->opts->batch : DEFAULT_BATCH;
@@ -868,7 +890,7 @@ static int sync_folder_steps(struct folder *f, struct lib_err *err)
 	f->st.clean = 1;
 	if (store_state_save(f->dir, &f->st, err) < 0)
 		return -1;
-	progress(f, 1);
+	progress(f, 1, 0);
 	return 0;
 }
 

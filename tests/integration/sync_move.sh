@@ -52,8 +52,9 @@ run_case() {
 	base=$(basename "$two" | sed 's/,U=[0-9]*//; s/:2,.*$//')
 	mv "$two" "$M/t/Archive/cur/$base:2,FS"
 
-	t_run "$name-move" ./frank sync -F "$rc" --quiet -d "$T_TMP/$name/move.log"
+	t_run "$name-move" ./frank sync -F "$rc" -d "$T_TMP/$name/move.log"
 	t_check "$name: the sync with the moves succeeds" t_rc_is "$name-move" 0
+	t_contains "$name: its summary counts the two" "$T_TMP/$name-move.out" "moved 2 there"
 	t_check "$name: it sent UID $verb" grep -q "imap t C: f[0-9]* UID $verb " "$T_TMP/$name/move.log"
 	t_check "$name: and uploaded nothing" sh -c "! grep -q 'C: f[0-9]* APPEND' '$T_TMP/$name/move.log'"
 	t_check "$name: and fetched nothing back" sh -c "! grep -q 'C: f[0-9]* UID FETCH.*BODY.PEEK\\[\\]' '$T_TMP/$name/move.log'"
