@@ -139,6 +139,13 @@ int sync_pop3_account(struct sync_account *as, struct lib_err *err);
 void sync_find_message_id(const char *h, size_t len, char *out, size_t size);
 int sync_local_identity(const char *path, unsigned long long *size, char *id, size_t idsize);
 
+/* A new message of a fetch batch (sync_write.c): written to tmp/, fsynced,
+ * renamed into cur/ with ":2,INFO", its name ending in tag; *path_out (caller frees) is where it is.  The rename is durable
+ * only after sync_write_commit(dir), once per batch.  0, or -1 with err. */
+int sync_write_message(const char *dir, const char *data, size_t len, const char *tag,
+		       const char *info, char **path_out, struct lib_err *err);
+int sync_write_commit(const char *dir, struct lib_err *err);
+
 /* Moves made here between folders of the account go to the server
  * (sync_move.c): run before the folders' own syncs, which would take a
  * moved message for one deleted in its old folder and new in the other. */

@@ -66,6 +66,7 @@ struct folder {
 	unsigned long *batch_uid;
 	unsigned *batch_flags;
 	size_t nbatch, capbatch;
+	size_t batch_size;          /* messages per UID FETCH and per indexing */
 	size_t fetched;             /* written here of f->nwant */
 	size_t reported;            /* f->fetched at the last progress report */
 	struct timespec reported_at;
@@ -185,6 +186,8 @@ static void progress_maybe(struct folder *f)
 
 /* --- the untagged responses --------------------------------------------- */
 
+static int flush_batch(struct folder *f, struct lib_err *err);
+
 static int deliver(struct folder *f, const struct imap_fetch *fe, struct lib_err *err)
 {
 	int at = want_index(f, fe->uid);
@@ -195,7 +198,7 @@ static int deliver(struct folder *f, const struct imap_fetch *fe, struct lib_err
 	store_info_from_imap_flags(flags, info);
 	snprintf(tag, sizeof tag, ",U=%lu", fe->uid);
 	char *path = NULL;
-	if (store_maildir_deliver(f->dir, fe->body, fe->body_len, tag, info, 0, &path, err) < 0)
+	if (sync_write_message(f->dir, fe->body, fe->body_len, tag, info, &path, err) < 0)
 		return -1;
 	f->want_flags[at] = ~0u;
 	if (f->nbatch == f->capbatch) {
@@ -211,7 +214,9 @@ static int deliver(struct folder *f, const struct imap_fetch *fe, struct lib_err
 	f->bytes += fe->body_len;
 	f->fetched++;
 	progress_maybe(f);
-	return 0;
+	/* Indexed in batches of the fetch size even when the server's replies
+	 * to two pipelined FETCHes interleave. */
+	return f->nbatch >= f->batch_size ? flush_batch(f, err) : 0;
 }
 
 static int on_fetch(struct folder *f, const struct imap_response *r, struct lib_err *err)
@@ -325,6 +330,9 @@ static int flush_batch(struct folder *f, struct lib_err *err)
 		return -1;
 	if (f->nbatch == 0)
 		return 0;
+	/* The batch's renames durable before it is indexed or agreed. */
+	if (sync_write_commit(f->dir, err) < 0)
+		return -1;
 	struct indexer *ix = f->ix;
 	ix->as = f->as;
 	ix->folder = f->name;
@@ -763,6 +771,7 @@ static int fetch_new(struct folder *f, struct lib_err *err)
 	if (f->nwant == 0)
 		return 0;
 	size_t batch = f->as->opts->batch > 0 ? (size_t)f->as->opts->batch : DEFAULT_BATCH;
+	f->batch_size = batch;
 	f->mode = MODE_BODIES;
 	long inflight[2] = { 0, 0 };
 	size_t next = 0;

@@ -102,9 +102,13 @@ int store_index_add(struct store_index *ix, char *const *paths, struct store_pro
 			rc = nm_fail("cannot index", paths[i], st, err);
 			break;
 		}
+		/* Frozen, the tags and properties cost one document write, not
+		 * one each (a write re-encodes the whole document). */
+		notmuch_message_freeze(msg);
 		notmuch_message_maildir_flags_to_tags(msg);
 		for (size_t k = 0; props && k < props[i].count; k++)
 			notmuch_message_add_property(msg, props[i].keys[k], props[i].values[k]);
+		notmuch_message_thaw(msg);
 		notmuch_message_destroy(msg);
 	}
 	st = notmuch_database_end_atomic(ix->db);
