@@ -94,6 +94,10 @@ int store_index_remove(struct store_index *ix, const char *path, struct lib_err 
 /* Makes everything indexed so far durable (close and open again); done
  * before a folder's state says it is in step with the index. */
 int store_index_commit(struct store_index *ix, struct lib_err *err);
+/* Writes what was indexed so far to the index's files (Xapian keeps
+ * changes in memory until then, and every lookup of a later message pays
+ * for them), without waiting for the disk. */
+int store_index_flush(struct store_index *ix, struct lib_err *err);
 int store_index_rename(struct store_index *ix, const char *from, const char *to,
 		       struct lib_err *err);
 void store_props_release(struct store_props *props);
@@ -119,6 +123,7 @@ struct sync_account {
 	struct store_sync_stats *stats; /* never NULL inside the sync */
 	struct imap *imap;
 	struct store_index *index;
+	size_t unflushed; /* messages indexed since the index was last flushed */
 };
 
 /* Newly arrived files (absolute paths): the arrival hook for each, then

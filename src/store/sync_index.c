@@ -175,6 +175,16 @@ int store_index_reconcile(struct store_index *ix, const char *maildir,
  * lose what it indexed while its state says the folder is done.  So the
  * database is closed (committing everything) and opened again before a
  * folder is marked done. */
+int store_index_flush(struct store_index *ix, struct lib_err *err)
+{
+	notmuch_status_t st = notmuch_database_close(ix->db);
+	notmuch_database_destroy(ix->db);
+	ix->db = NULL;
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return nm_fail("cannot write the index", ix->root, st, err);
+	return store_db_open_rw(ix->root, 0, STORE_DB_LOCK_WAIT_MS, &ix->db, err);
+}
+
 int store_index_commit(struct store_index *ix, struct lib_err *err)
 {
 	/* The verdict files (sync_verify.c) are written without an fsync
