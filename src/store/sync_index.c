@@ -82,11 +82,20 @@ static int nm_fail(const char *what, const char *path, notmuch_status_t st, stru
 	return lib_err_set(err, "%s: %s: %s", path, what, notmuch_status_to_string(st));
 }
 
+/* After a flush that could not open the index again (another writer kept
+ * it locked), every later call fails with this rather than crash. */
+static int index_closed(const struct store_index *ix, struct lib_err *err)
+{
+	return ix->db ? 0 : lib_err_set(err, "%s: the index could not be opened again", ix->root);
+}
+
 int store_index_add(struct store_index *ix, char *const *paths, struct store_props *props,
 		    size_t n, struct lib_err *err)
 {
 	if (n == 0)
 		return 0;
+	if (index_closed(ix, err) < 0)
+		return -1;
 	notmuch_status_t st = notmuch_database_begin_atomic(ix->db);
 	if (st != NOTMUCH_STATUS_SUCCESS)
 		return nm_fail("index busy", ix->root, st, err);
@@ -119,6 +128,8 @@ int store_index_add(struct store_index *ix, char *const *paths, struct store_pro
 
 int store_index_remove(struct store_index *ix, const char *path, struct lib_err *err)
 {
+	if (index_closed(ix, err) < 0)
+		return -1;
 	notmuch_status_t st = notmuch_database_remove_message(ix->db, path);
 	if (st != NOTMUCH_STATUS_SUCCESS && st != NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID &&
 	    st != NOTMUCH_STATUS_FILE_ERROR)
@@ -132,6 +143,8 @@ int store_index_rename(struct store_index *ix, const char *from, const char *to,
 	notmuch_message_t *msg = NULL;
 	if (strcmp(from, to) == 0)
 		return 0; /* removing "from" would drop the message */
+	if (index_closed(ix, err) < 0)
+		return -1;
 	notmuch_status_t st = notmuch_database_begin_atomic(ix->db);
 	if (st != NOTMUCH_STATUS_SUCCESS)
 		return nm_fail("index busy", ix->root, st, err);
@@ -163,6 +176,8 @@ int store_index_reconcile(struct store_index *ix, const char *maildir,
 			  const struct store_unindexed *unindexed, struct lib_err *err)
 {
 	struct store_index_stats stats = { 0, 0, 0 };
+	if (index_closed(ix, err) < 0)
+		return -1;
 	int rc = store_maildir_reconcile(ix->db, maildir, &stats, unindexed, err);
 	if (rc == 0 && (stats.added || stats.removed))
 		lib_debug("sync %s: index reconciled: %zu added, %zu removed", maildir, stats.added,
@@ -170,13 +185,11 @@ int store_index_reconcile(struct store_index *ix, const char *maildir,
 	return rc;
 }
 
-/* notmuch writes its atomic sections to disk only now and then, and for
- * certain when the database is closed; a sync that is killed later would
- * lose what it indexed while its state says the folder is done.  So the
- * database is closed (committing everything) and opened again before a
- * folder is marked done. */
+/* Close (Xapian commits) and open again. */
 int store_index_flush(struct store_index *ix, struct lib_err *err)
 {
+	if (index_closed(ix, err) < 0)
+		return -1;
 	notmuch_status_t st = notmuch_database_close(ix->db);
 	notmuch_database_destroy(ix->db);
 	ix->db = NULL;
@@ -185,6 +198,11 @@ int store_index_flush(struct store_index *ix, struct lib_err *err)
 	return store_db_open_rw(ix->root, 0, STORE_DB_LOCK_WAIT_MS, &ix->db, err);
 }
 
+/* notmuch writes its atomic sections to disk only now and then, and for
+ * certain when the database is closed; a sync that is killed later would
+ * lose what it indexed while its state says the folder is done.  So the
+ * database is closed (committing everything) and opened again before a
+ * folder is marked done. */
 int store_index_commit(struct store_index *ix, struct lib_err *err)
 {
 	/* The verdict files (sync_verify.c) are written without an fsync
@@ -198,10 +216,5 @@ int store_index_commit(struct store_index *ix, struct lib_err *err)
 		return lib_err_set(err, "%s: cannot sync to disk: %s", ix->root, strerror(e));
 	}
 	close(fd);
-	notmuch_status_t st = notmuch_database_close(ix->db);
-	notmuch_database_destroy(ix->db);
-	ix->db = NULL;
-	if (st != NOTMUCH_STATUS_SUCCESS)
-		return nm_fail("cannot write the index", ix->root, st, err);
-	return store_db_open_rw(ix->root, 0, STORE_DB_LOCK_WAIT_MS, &ix->db, err);
+	return store_index_flush(ix, err);
 }
