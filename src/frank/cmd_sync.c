@@ -189,8 +189,9 @@ static void sync_event_progress(const struct sync_view *v, const struct store_sy
 	ev.done = p->done;
 	ev.total = p->total;
 	sync_event_emit(v, &ev);
-	if (p->finished && p->done > 0) {
+	if (p->arrived > 0) { /* as each batch is indexed: the UI shows it */
 		ev.kind = STORE_SYNC_EVENT_NEW;
+		ev.done = p->arrived;
 		sync_event_emit(v, &ev);
 	}
 }
@@ -222,9 +223,12 @@ static void sync_summary(const struct sync_view *v, const char *account,
 	if (v->quiet)
 		return;
 	printf("%s: %zu folders, %zu new, flags %zu here %zu there, removed %zu here %zu "
-	       "there\n",
+	       "there",
 	       account, st->folders, st->fetched, st->flags_here, st->flags_there,
 	       st->removed_here, st->removed_there);
+	if (st->moved_there)
+		printf(", moved %zu there", st->moved_there);
+	printf("\n");
 }
 
 static void sync_idle(void *ctx, const char *account)

@@ -669,6 +669,70 @@ int imap_append(struct imap *imap, const char *mailbox, unsigned flags, const ch
 	return rc;
 }
 
+/* --- MOVE ------------------------------------------------------------------ */
+
+/* MOVE sends its COPYUID in an untagged OK before the expunges. */
+struct move_ctx {
+	struct imap_copyuid *copyuid;
+	imap_handler outer;
+	void *outer_ctx;
+};
+
+static int on_move(void *arg, const struct imap_response *r, struct lib_err *err)
+{
+	struct move_ctx *mc = arg;
+	if (r->cond == IMAP_COND_OK && imap_code_is(r, "COPYUID")) {
+		imap_copyuid_release(mc->copyuid);
+		return imap_copyuid_parse(r, mc->copyuid, err) < 0 ? -1 : 0;
+	}
+	return mc->outer ? mc->outer(mc->outer_ctx, r, err) : 0;
+}
+
+/* A command whose COPYUID may come untagged or with the tagged OK. */
+static int copy_command(struct imap *imap, struct imap_copyuid *copyuid, struct lib_err *err,
+			const char *verb, const char *set, const char *mailbox)
+{
+	struct move_ctx mc = { copyuid, imap->handler, imap->handler_ctx };
+	struct lib_buf name = LIB_BUF_INIT;
+	imap_quote(mailbox, &name);
+	imap_set_handler(imap, on_move, &mc);
+	long tag = imap_send(imap, err, "UID %s %s %s", verb, set, name.data);
+	lib_buf_release(&name);
+	struct imap_response last;
+	int rc = tag < 0 ? -1 : wait_tagged(imap, tag, &last, err);
+	imap_set_handler(imap, mc.outer, mc.outer_ctx);
+	if (rc == 0) {
+		if (imap_code_is(&last, "COPYUID")) {
+			imap_copyuid_release(copyuid);
+			rc = imap_copyuid_parse(&last, copyuid, err) < 0 ? -1 : 0;
+		}
+		imap_response_release(&last);
+	}
+	return rc;
+}
+
+int imap_uid_move(struct imap *imap, const char *set, const char *mailbox,
+		  struct imap_copyuid *copyuid, struct lib_err *err)
+{
+	memset(copyuid, 0, sizeof *copyuid);
+	int rc;
+	if (imap_has_cap(imap, "MOVE")) {
+		rc = copy_command(imap, copyuid, err, "MOVE", set, mailbox);
+	} else {
+		/* The source goes only once the COPY's OK says the copy is there. */
+		rc = copy_command(imap, copyuid, err, "COPY", set, mailbox);
+		if (rc == 0)
+			rc = imap_command(imap, err, "UID STORE %s +FLAGS.SILENT (\\Deleted)", set);
+		if (rc == 0)
+			rc = imap_has_cap(imap, "UIDPLUS")
+				     ? imap_command(imap, err, "UID EXPUNGE %s", set)
+				     : imap_command(imap, err, "EXPUNGE");
+	}
+	if (rc < 0)
+		imap_copyuid_release(copyuid);
+	return rc;
+}
+
 /* --- IDLE ------------------------------------------------------------------ */
 
 int imap_idle_start(struct imap *imap, struct lib_err *err)

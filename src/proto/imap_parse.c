@@ -667,6 +667,74 @@ void imap_set_format(const unsigned long *uids, size_t n, struct lib_buf *out)
 	}
 }
 
+/* --- COPYUID ------------------------------------------------------------- */
+
+static unsigned long long set_size(const struct imap_set *set)
+{
+	unsigned long long n = 0;
+	for (size_t i = 0; i < set->count; i++)
+		n += (unsigned long long)(set->ranges[i].hi - set->ranges[i].lo) + 1;
+	return n;
+}
+
+/* resp-code-copy = "COPYUID" SP nz-number SP uid-set SP uid-set
+ * (RFC 4315 section 4; RFC 6851 sends it with MOVE too.) */
+int imap_copyuid_parse(const struct imap_response *r, struct imap_copyuid *out,
+		       struct lib_err *err)
+{
+	memset(out, 0, sizeof *out);
+	if (!imap_code_is(r, "COPYUID"))
+		return 0;
+	unsigned long long v;
+	const struct imap_value *it = r->code.items;
+	if (r->code.count != 4 || imap_value_number(&it[1], &v) < 0 || v == 0 ||
+	    v > 0xFFFFFFFFu || it[2].type != IMAP_ATOM || it[3].type != IMAP_ATOM)
+		return lib_err_set(err, "malformed IMAP response: COPYUID");
+	if (imap_set_parse(it[2].s, it[2].len, &out->src, err) < 0)
+		return -1;
+	if (imap_set_parse(it[3].s, it[3].len, &out->dst, err) < 0) {
+		imap_copyuid_release(out);
+		return -1;
+	}
+	if (set_size(&out->src) != set_size(&out->dst)) {
+		imap_copyuid_release(out);
+		return lib_err_set(err, "malformed IMAP response: COPYUID sets differ in size");
+	}
+	out->uidvalidity = (unsigned long)v;
+	return 1;
+}
+
+unsigned long imap_copyuid_lookup(const struct imap_copyuid *c, unsigned long uid)
+{
+	unsigned long long at = 0;
+	size_t i;
+	for (i = 0; i < c->src.count; i++) {
+		const struct imap_range *r = &c->src.ranges[i];
+		if (uid >= r->lo && uid <= r->hi) {
+			at += uid - r->lo;
+			break;
+		}
+		at += (unsigned long long)(r->hi - r->lo) + 1;
+	}
+	if (uid == 0 || i == c->src.count)
+		return 0;
+	for (i = 0; i < c->dst.count; i++) {
+		const struct imap_range *r = &c->dst.ranges[i];
+		unsigned long long n = (unsigned long long)(r->hi - r->lo) + 1;
+		if (at < n)
+			return r->lo + (unsigned long)at;
+		at -= n;
+	}
+	return 0;
+}
+
+void imap_copyuid_release(struct imap_copyuid *c)
+{
+	imap_set_release(&c->src);
+	imap_set_release(&c->dst);
+	memset(c, 0, sizeof *c);
+}
+
 /* --- LIST --------------------------------------------------------------- */
 
 /* mailbox-list = "(" [mbx-list-flags] ")" SP (DQUOTE QUOTED-CHAR DQUOTE / nil)

@@ -143,6 +143,21 @@ void imap_set_release(struct imap_set *set);
 /* Appends sorted uids[0..n) to out as a compact set ("1:3,7,9:10"). */
 void imap_set_format(const unsigned long *uids, size_t n, struct lib_buf *out);
 
+/* A COPYUID response code (RFC 4315 UIDPLUS, sent by COPY and MOVE):
+ *   resp-code-copy = "COPYUID" SP nz-number SP uid-set SP uid-set
+ * the source UIDs and the UIDs their copies got, paired in order. */
+struct imap_copyuid {
+	unsigned long uidvalidity;
+	struct imap_set src, dst; /* the same number of UIDs in each */
+};
+/* From r's response code: 1 with *out filled (release it), 0 when r has
+ * no COPYUID, -1 with err set when it is malformed. */
+int imap_copyuid_parse(const struct imap_response *r, struct imap_copyuid *out,
+		       struct lib_err *err);
+/* The destination UID of source uid, or 0 when the code does not name it. */
+unsigned long imap_copyuid_lookup(const struct imap_copyuid *c, unsigned long uid);
+void imap_copyuid_release(struct imap_copyuid *c);
+
 /* One LIST reply. */
 enum imap_list_flag {
 	IMAP_LIST_NOSELECT = 1 << 0, /* \Noselect, \NonExistent */
@@ -253,6 +268,15 @@ void imap_folders_free(struct imap_folder *folders, size_t count);
  * say), or -1 with err set. */
 int imap_append(struct imap *imap, const char *mailbox, unsigned flags, const char *data,
 		size_t len, unsigned long *uid, struct lib_err *err);
+
+/* Moves the messages of set (UIDs of the selected mailbox, as
+ * imap_set_format writes them) to mailbox: UID MOVE (RFC 6851) when the
+ * server offers MOVE, else UID COPY and, only once the copy is there,
+ * UID STORE +FLAGS.SILENT (\Deleted) and UID EXPUNGE (UIDPLUS; plain
+ * EXPUNGE without it).  *copyuid gets the new UIDs when the server tells
+ * them (uidvalidity 0 when not); release it.  0, or -1 with err set. */
+int imap_uid_move(struct imap *imap, const char *set, const char *mailbox,
+		  struct imap_copyuid *copyuid, struct lib_err *err);
 
 /* IDLE (RFC 2177): start, then wait until the server reports a change to
  * the selected mailbox (EXISTS, EXPUNGE, VANISHED, FETCH), then DONE.

@@ -119,13 +119,18 @@ int store_maildir_deliver(const char *dir, const char *data, size_t len, const c
 			  const char *info, int crlf_to_lf, char **path_out, struct lib_err *err);
 
 /* What a sync tells the caller as it goes: once per folder at the start
- * (done 0), after each batch, and at the end (finished 1). */
+ * (done 0), while messages arrive (every STORE_SYNC_PROGRESS_EVERY messages
+ * or STORE_SYNC_PROGRESS_MS, whichever comes first, within a fetch batch too),
+ * after each batch is indexed (arrived > 0), and at the end (finished 1). */
+#define STORE_SYNC_PROGRESS_EVERY 50
+#define STORE_SYNC_PROGRESS_MS 500
 struct store_sync_progress {
 	const char *account;
 	const char *folder;   /* the server's name */
 	size_t done, total;   /* new messages fetched of those to fetch */
 	unsigned long long bytes;
 	int finished;
+	size_t arrived;       /* messages indexed since the last report: now visible */
 };
 
 /* Notmuch properties for a message, given by the arrival hook: the sync
@@ -174,6 +179,7 @@ struct store_sync_stats {
 	size_t removed_there;   /* deleted locally, removed on the server */
 	size_t flags_here;      /* flag changes taken from the server */
 	size_t flags_there;     /* flag changes pushed to the server */
+	size_t moved_there;     /* moved here between folders, moved there */
 };
 
 /* Syncs one account (IMAP or POP3 by its source URL) into

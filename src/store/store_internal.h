@@ -94,6 +94,10 @@ int store_index_remove(struct store_index *ix, const char *path, struct lib_err 
 /* Makes everything indexed so far durable (close and open again); done
  * before a folder's state says it is in step with the index. */
 int store_index_commit(struct store_index *ix, struct lib_err *err);
+/* Writes what was indexed so far to the index's files (Xapian keeps
+ * changes in memory until then, and every lookup of a later message pays
+ * for them), without waiting for the disk. */
+int store_index_flush(struct store_index *ix, struct lib_err *err);
 int store_index_rename(struct store_index *ix, const char *from, const char *to,
 		       struct lib_err *err);
 void store_props_release(struct store_props *props);
@@ -119,6 +123,7 @@ struct sync_account {
 	struct store_sync_stats *stats; /* never NULL inside the sync */
 	struct imap *imap;
 	struct store_index *index;
+	size_t unflushed; /* messages indexed since the index was last flushed */
 };
 
 /* Newly arrived files (absolute paths): the arrival hook for each, then
@@ -130,6 +135,27 @@ int sync_arrived(struct sync_account *as, const char *folder, char *const *paths
 int sync_imap_folder(struct sync_account *as, const char *name, char delim,
 		     struct lib_err *err);
 int sync_pop3_account(struct sync_account *as, struct lib_err *err);
+
+/* Identity of a message, as UIDVALIDITY and move matching compare it
+ * (sync_imap.c): the Message-ID of a header section (unfolded, without
+ * <>) into out; a local file's size as the server counts it (CRLF line
+ * ends) and its Message-ID.  The latter returns 0, or -1 when unreadable. */
+#define SYNC_MSGID_MAX 998
+void sync_find_message_id(const char *h, size_t len, char *out, size_t size);
+int sync_local_identity(const char *path, unsigned long long *size, char *id, size_t idsize);
+
+/* A new message of a fetch batch (sync_write.c): written to tmp/, fsynced,
+ * renamed into cur/ with ":2,INFO", its name ending in tag; *path_out (caller frees) is where it is.  The rename is durable
+ * only after sync_write_commit(dir), once per batch.  0, or -1 with err. */
+int sync_write_message(const char *dir, const char *data, size_t len, const char *tag,
+		       const char *info, char **path_out, struct lib_err *err);
+int sync_write_commit(const char *dir, struct lib_err *err);
+
+/* Moves made here between folders of the account go to the server
+ * (sync_move.c): run before the folders' own syncs, which would take a
+ * moved message for one deleted in its old folder and new in the other. */
+int sync_imap_moves(struct sync_account *as, const struct imap_folder *folders, size_t n,
+		    struct lib_err *err);
 
 /* The account's TLS policy for src/net. */
 void sync_tls_policy(const struct config_account *acct, struct net_tls_policy *policy);

@@ -8,6 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Messages indexed between two flushes of the index: Xapian's pending
+ * changes make each later message's indexing slower (its lookups merge
+ * them), so a large sync flushes as it goes. */
+#define SYNC_INDEX_FLUSH_EVERY 500
 #define IDLE_IO_TIMEOUT_MS (28 * 60 * 1000) /* RFC 2177: re-IDLE before 29 minutes */
 
 void sync_tls_policy(const struct config_account *acct, struct net_tls_policy *policy)
@@ -28,6 +32,11 @@ int sync_arrived(struct sync_account *as, const char *folder, char *const *paths
 	}
 	if (rc == 0)
 		rc = store_index_add(as->index, paths, props, n, err);
+	as->unflushed += n;
+	if (rc == 0 && as->unflushed >= SYNC_INDEX_FLUSH_EVERY) {
+		rc = store_index_flush(as->index, err);
+		as->unflushed = 0;
+	}
 	for (size_t i = 0; i < n; i++)
 		store_props_release(&props[i]);
 	free(props);
@@ -76,7 +85,9 @@ static int sync_imap_account(struct sync_account *as, struct lib_err *err)
 	size_t n = 0;
 	if (imap_list_folders(as->imap, &folders, &n, err) < 0)
 		return -1;
-	int rc = 0, found = 0;
+	/* Every folder, even when syncing one: a move out of it must not be
+	 * taken there for a deletion. */
+	int rc = sync_imap_moves(as, folders, n, err), found = 0;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (folders[i].flags & IMAP_LIST_NOSELECT)
 			continue;
@@ -104,7 +115,7 @@ int store_sync_account(const struct config_account *acct, const struct store_syn
 		       struct lib_err *err)
 {
 	struct store_sync_stats unused;
-	struct sync_account as = { acct, opts, hooks, stats ? stats : &unused, NULL, NULL };
+	struct sync_account as = { acct, opts, hooks, stats ? stats : &unused, NULL, NULL, 0 };
 	memset(as.stats, 0, sizeof *as.stats);
 	int rc;
 	if (acct->source.scheme == CONFIG_SCHEME_NONE)

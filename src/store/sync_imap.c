@@ -28,10 +28,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_BATCH 200
-#define MSGID_MAX 998
 
 struct remote {
 	unsigned long uid;
@@ -66,7 +66,10 @@ struct folder {
 	unsigned long *batch_uid;
 	unsigned *batch_flags;
 	size_t nbatch, capbatch;
-	size_t done;
+	size_t batch_size;          /* messages per UID FETCH and per indexing */
+	size_t fetched;             /* written here of f->nwant */
+	size_t reported;            /* f->fetched at the last progress report */
+	struct timespec reported_at;
 	unsigned long long bytes;
 	struct indexer *ix;
 };
@@ -130,7 +133,7 @@ static int want_index(const struct folder *f, unsigned long uid)
 }
 
 /* The Message-ID of a header section (unfolded, without <>): into out. */
-static void find_message_id(const char *h, size_t len, char *out, size_t size)
+void sync_find_message_id(const char *h, size_t len, char *out, size_t size)
 {
 	out[0] = '\0';
 	const char *end = h + len;
@@ -155,7 +158,35 @@ static void find_message_id(const char *h, size_t len, char *out, size_t size)
 	}
 }
 
+/* --- progress ------------------------------------------------------------ */
+
+static void progress(struct folder *f, int finished, size_t arrived)
+{
+	const struct store_sync_hooks *h = f->as->hooks;
+	clock_gettime(CLOCK_MONOTONIC, &f->reported_at);
+	f->reported = f->fetched;
+	if (!h || !h->progress)
+		return;
+	struct store_sync_progress p = { f->as->acct->name, f->name, f->fetched, f->nwant,
+					 f->bytes, finished, arrived };
+	h->progress(h->ctx, &p);
+}
+
+/* Within a batch too: a batch of large messages can take a while. */
+static void progress_maybe(struct folder *f)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long long ms = (long long)(now.tv_sec - f->reported_at.tv_sec) * 1000 +
+		       (now.tv_nsec - f->reported_at.tv_nsec) / 1000000;
+	if (f->fetched - f->reported >= STORE_SYNC_PROGRESS_EVERY ||
+	    ms >= STORE_SYNC_PROGRESS_MS)
+		progress(f, 0, 0);
+}
+
 /* --- the untagged responses --------------------------------------------- */
+
+static int flush_batch(struct folder *f, struct lib_err *err);
 
 static int deliver(struct folder *f, const struct imap_fetch *fe, struct lib_err *err)
 {
@@ -167,7 +198,7 @@ static int deliver(struct folder *f, const struct imap_fetch *fe, struct lib_err
 	store_info_from_imap_flags(flags, info);
 	snprintf(tag, sizeof tag, ",U=%lu", fe->uid);
 	char *path = NULL;
-	if (store_maildir_deliver(f->dir, fe->body, fe->body_len, tag, info, 0, &path, err) < 0)
+	if (sync_write_message(f->dir, fe->body, fe->body_len, tag, info, &path, err) < 0)
 		return -1;
 	f->want_flags[at] = ~0u;
 	if (f->nbatch == f->capbatch) {
@@ -181,7 +212,11 @@ static int deliver(struct folder *f, const struct imap_fetch *fe, struct lib_err
 	f->batch_flags[f->nbatch] = flags;
 	f->nbatch++;
 	f->bytes += fe->body_len;
-	return 0;
+	f->fetched++;
+	progress_maybe(f);
+	/* Indexed in batches of the fetch size even when the server's replies
+	 * to two pipelined FETCHes interleave. */
+	return f->nbatch >= f->batch_size ? flush_batch(f, err) : 0;
 }
 
 static int on_fetch(struct folder *f, const struct imap_response *r, struct lib_err *err)
@@ -197,8 +232,8 @@ static int on_fetch(struct folder *f, const struct imap_response *r, struct lib_
 		return 0;
 	remote_add(f, fe.uid, fe.flags);
 	if (f->mode == MODE_MATCHING) {
-		char id[MSGID_MAX + 1];
-		find_message_id(fe.body ? fe.body : "", fe.body_len, id, sizeof id);
+		char id[SYNC_MSGID_MAX + 1];
+		sync_find_message_id(fe.body ? fe.body : "", fe.body_len, id, sizeof id);
 		f->remote[f->nremote - 1].size = fe.size;
 		f->remote[f->nremote - 1].msgid = lib_xstrdup(id);
 	}
@@ -229,16 +264,6 @@ static int on_untagged(void *arg, const struct imap_response *r, struct lib_err 
 }
 
 /* --- steps -------------------------------------------------------------- */
-
-static void progress(struct folder *f, int finished)
-{
-	const struct store_sync_hooks *h = f->as->hooks;
-	if (!h || !h->progress)
-		return;
-	struct store_sync_progress p = { f->as->acct->name, f->name, f->done, f->nwant,
-					 f->bytes, finished };
-	h->progress(h->ctx, &p);
-}
 
 /* The batch being hooked and indexed in a thread of its own while the
  * next one downloads: indexing overlaps the download (../shared/DESIGN.md:
@@ -281,9 +306,9 @@ static int indexer_finish(struct folder *f, struct lib_err *err)
 		store_state_set(&f->st, ix->uids[i], ix->flags[i]);
 	if (rc == 0)
 		rc = store_state_save(f->dir, &f->st, err);
-	f->done += ix->n;
 	if (f->as->stats)
 		f->as->stats->fetched += ix->n;
+	size_t arrived = rc == 0 ? ix->n : 0;
 	for (size_t i = 0; i < ix->n; i++)
 		free(ix->paths[i]);
 	free(ix->paths);
@@ -293,7 +318,7 @@ static int indexer_finish(struct folder *f, struct lib_err *err)
 	ix->uids = NULL;
 	ix->flags = NULL;
 	ix->n = 0;
-	progress(f, 0);
+	progress(f, 0, arrived);
 	return rc;
 }
 
@@ -305,6 +330,9 @@ static int flush_batch(struct folder *f, struct lib_err *err)
 		return -1;
 	if (f->nbatch == 0)
 		return 0;
+	/* The batch's renames durable before it is indexed or agreed. */
+	if (sync_write_commit(f->dir, err) < 0)
+		return -1;
 	struct indexer *ix = f->ix;
 	ix->as = f->as;
 	ix->folder = f->name;
@@ -368,7 +396,7 @@ static int recover(struct folder *f, struct lib_err *err)
 
 /* The bytes of a local file as the server counts them (CRLF line ends)
  * and its Message-ID. */
-static int local_identity(const char *path, unsigned long long *size, char *id, size_t idsize)
+int sync_local_identity(const char *path, unsigned long long *size, char *id, size_t idsize)
 {
 	char *data = NULL;
 	size_t len = 0;
@@ -380,7 +408,7 @@ static int local_identity(const char *path, unsigned long long *size, char *id, 
 		if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r'))
 			n++;
 	*size = n;
-	find_message_id(data, len, id, idsize);
+	sync_find_message_id(data, len, id, idsize);
 	free(data);
 	return 0;
 }
@@ -407,10 +435,10 @@ static int uidvalidity_reset(struct folder *f, unsigned long uidvalidity, struct
 		if (!l->uid)
 			continue;
 		char *path = abs_path(f, l->name);
-		char id[MSGID_MAX + 1];
+		char id[SYNC_MSGID_MAX + 1];
 		unsigned long long size = 0;
 		size_t match = f->nremote;
-		if (local_identity(path, &size, id, sizeof id) == 0 && id[0])
+		if (sync_local_identity(path, &size, id, sizeof id) == 0 && id[0])
 			for (size_t k = 0; k < f->nremote; k++)
 				if (!taken[k] && f->remote[k].size == size &&
 				    strcmp(f->remote[k].msgid, id) == 0) {
@@ -738,10 +766,12 @@ static int fetch_new(struct folder *f, struct lib_err *err)
 		f->want_flags[f->nwant++] = f->remote[i].flags;
 	}
 	remote_clear(f);
-	progress(f, 0);
+	f->fetched = 0;
+	progress(f, 0, 0);
 	if (f->nwant == 0)
 		return 0;
 	size_t batch = f->as->opts->batch > 0 ? (size_t)f->as->opts->batch : DEFAULT_BATCH;
+	f->batch_size = batch;
 	f->mode = MODE_BODIES;
 	long inflight[2] = { 0, 0 };
 	size_t next = 0;
@@ -869,7 +899,7 @@ static int sync_folder_steps(struct folder *f, struct lib_err *err)
 	f->st.clean = 1;
 	if (store_state_save(f->dir, &f->st, err) < 0)
 		return -1;
-	progress(f, 1);
+	progress(f, 1, 0);
 	return 0;
 }
 

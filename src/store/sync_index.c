@@ -82,11 +82,20 @@ static int nm_fail(const char *what, const char *path, notmuch_status_t st, stru
 	return lib_err_set(err, "%s: %s: %s", path, what, notmuch_status_to_string(st));
 }
 
+/* After a flush that could not open the index again (another writer kept
+ * it locked), every later call fails with this rather than crash. */
+static int index_closed(const struct store_index *ix, struct lib_err *err)
+{
+	return ix->db ? 0 : lib_err_set(err, "%s: the index could not be opened again", ix->root);
+}
+
 int store_index_add(struct store_index *ix, char *const *paths, struct store_props *props,
 		    size_t n, struct lib_err *err)
 {
 	if (n == 0)
 		return 0;
+	if (index_closed(ix, err) < 0)
+		return -1;
 	notmuch_status_t st = notmuch_database_begin_atomic(ix->db);
 	if (st != NOTMUCH_STATUS_SUCCESS)
 		return nm_fail("index busy", ix->root, st, err);
@@ -102,9 +111,13 @@ int store_index_add(struct store_index *ix, char *const *paths, struct store_pro
 			rc = nm_fail("cannot index", paths[i], st, err);
 			break;
 		}
+		/* Frozen, the tags and properties cost one document write, not
+		 * one each (a write re-encodes the whole document). */
+		notmuch_message_freeze(msg);
 		notmuch_message_maildir_flags_to_tags(msg);
 		for (size_t k = 0; props && k < props[i].count; k++)
 			notmuch_message_add_property(msg, props[i].keys[k], props[i].values[k]);
+		notmuch_message_thaw(msg);
 		notmuch_message_destroy(msg);
 	}
 	st = notmuch_database_end_atomic(ix->db);
@@ -115,6 +128,8 @@ int store_index_add(struct store_index *ix, char *const *paths, struct store_pro
 
 int store_index_remove(struct store_index *ix, const char *path, struct lib_err *err)
 {
+	if (index_closed(ix, err) < 0)
+		return -1;
 	notmuch_status_t st = notmuch_database_remove_message(ix->db, path);
 	if (st != NOTMUCH_STATUS_SUCCESS && st != NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID &&
 	    st != NOTMUCH_STATUS_FILE_ERROR)
@@ -128,6 +143,8 @@ int store_index_rename(struct store_index *ix, const char *from, const char *to,
 	notmuch_message_t *msg = NULL;
 	if (strcmp(from, to) == 0)
 		return 0; /* removing "from" would drop the message */
+	if (index_closed(ix, err) < 0)
+		return -1;
 	notmuch_status_t st = notmuch_database_begin_atomic(ix->db);
 	if (st != NOTMUCH_STATUS_SUCCESS)
 		return nm_fail("index busy", ix->root, st, err);
@@ -159,11 +176,26 @@ int store_index_reconcile(struct store_index *ix, const char *maildir,
 			  const struct store_unindexed *unindexed, struct lib_err *err)
 {
 	struct store_index_stats stats = { 0, 0, 0 };
+	if (index_closed(ix, err) < 0)
+		return -1;
 	int rc = store_maildir_reconcile(ix->db, maildir, &stats, unindexed, err);
 	if (rc == 0 && (stats.added || stats.removed))
 		lib_debug("sync %s: index reconciled: %zu added, %zu removed", maildir, stats.added,
 			  stats.removed);
 	return rc;
+}
+
+/* Close (Xapian commits) and open again. */
+int store_index_flush(struct store_index *ix, struct lib_err *err)
+{
+	if (index_closed(ix, err) < 0)
+		return -1;
+	notmuch_status_t st = notmuch_database_close(ix->db);
+	notmuch_database_destroy(ix->db);
+	ix->db = NULL;
+	if (st != NOTMUCH_STATUS_SUCCESS)
+		return nm_fail("cannot write the index", ix->root, st, err);
+	return store_db_open_rw(ix->root, 0, STORE_DB_LOCK_WAIT_MS, &ix->db, err);
 }
 
 /* notmuch writes its atomic sections to disk only now and then, and for
@@ -184,10 +216,5 @@ int store_index_commit(struct store_index *ix, struct lib_err *err)
 		return lib_err_set(err, "%s: cannot sync to disk: %s", ix->root, strerror(e));
 	}
 	close(fd);
-	notmuch_status_t st = notmuch_database_close(ix->db);
-	notmuch_database_destroy(ix->db);
-	ix->db = NULL;
-	if (st != NOTMUCH_STATUS_SUCCESS)
-		return nm_fail("cannot write the index", ix->root, st, err);
-	return store_db_open_rw(ix->root, 0, STORE_DB_LOCK_WAIT_MS, &ix->db, err);
+	return store_index_flush(ix, err);
 }

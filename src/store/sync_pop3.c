@@ -54,6 +54,7 @@ static void remember_key(struct pop3_sync *ps, const char *key)
 
 static int flush(struct pop3_sync *ps, size_t done, size_t total, struct lib_err *err)
 {
+	size_t arrived = ps->nbatch;
 	int rc = sync_arrived(ps->as, ps->as->acct->folder_inbox, ps->batch, ps->nbatch, err);
 	if (rc == 0)
 		rc = store_state_save(ps->dir, &ps->st, err);
@@ -64,7 +65,7 @@ static int flush(struct pop3_sync *ps, size_t done, size_t total, struct lib_err
 	const struct store_sync_hooks *h = ps->as->hooks;
 	if (h && h->progress) {
 		struct store_sync_progress p = { ps->as->acct->name, ps->as->acct->folder_inbox,
-						 done, total, 0, 0 };
+						 done, total, 0, 0, rc == 0 ? arrived : 0 };
 		h->progress(h->ctx, &p);
 	}
 	return rc;

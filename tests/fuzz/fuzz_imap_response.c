@@ -1,6 +1,6 @@
 /* fuzz_imap_response.c: the IMAP response parser on any bytes, then every
  * interpreter over what it parsed (FETCH items, LIST, UID sets in atoms,
- * response codes), and the literal announcement scanner on each line. */
+ * response codes, COPYUID), and the literal announcement scanner on each line. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -58,6 +58,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(folder.name);
 	}
 	imap_code_number(&r, "UIDVALIDITY", &n);
+	struct imap_copyuid cu;
+	if (imap_copyuid_parse(&r, &cu, &err) == 1) {
+		if (cu.uidvalidity == 0 || !cu.src.count || !cu.dst.count)
+			abort();
+		for (size_t i = 0; i < cu.src.count; i++)
+			if (imap_copyuid_lookup(&cu, cu.src.ranges[i].hi) == 0)
+				abort(); /* every source UID has its destination */
+		imap_copyuid_release(&cu);
+	}
 	imap_response_release(&r);
 	return 0;
 }
