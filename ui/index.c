@@ -594,27 +594,6 @@ static void on_bgsync(struct ui_index *ix)
 		ui_message("Synced.");
 }
 
-/* Messages each side of the open one that the pager can step to in a
- * lazy list. */
-#define PAGER_WINDOW 100
-
-/* The pager reads list->items directly: from a lazy list it gets a
- * window of read messages around the open one (rows are items there). */
-static void display_lazy(struct ui_index *ix)
-{
-	size_t i = ix->cur, n = ix->list.count;
-	size_t lo = i > PAGER_WINDOW ? i - PAGER_WINDOW : 0;
-	size_t hi = i + PAGER_WINDOW + 1 < n ? i + PAGER_WINDOW + 1 : n;
-	store_view_list_fill(&ix->list, lo, hi);
-	for (size_t j = lo; j < hi; j++)
-		store_view_list_at(&ix->list, j);
-	struct store_view_list window = { ix->list.items + lo, hi - lo, NULL };
-	size_t at = i - lo;
-	ui_pager_show(ix->s, &window, &at);
-	ix->cur = lo + at;
-	refresh_model(ix);
-}
-
 /* Background syncs run only over a mail root with accounts to sync. */
 static void bgsync_begin(struct ui_index *ix)
 {
@@ -633,14 +612,12 @@ static void display(struct ui_index *ix)
 		ui_message("No messages.");
 		return;
 	}
-	if (ix->list.stream) {
-		display_lazy(ix);
-		return;
-	}
 	size_t i = ix->rows[ix->cur];
 	/* on failure the pager left its error on the message line */
 	ui_pager_show(ix->s, &ix->list, &i);
-	for (size_t r = 0; r < ix->nrows; r++)
+	if (ix->list.stream) /* lazy: every message is a row */
+		ix->cur = i;
+	for (size_t r = 0; !ix->list.stream && r < ix->nrows; r++)
 		if (ix->rows[r] == i)
 			ix->cur = r;
 	refresh_model(ix);

@@ -56,6 +56,7 @@ struct store_view_stream {
 	struct stream_iter full, win;
 	int counted, stale;
 	struct store_view_counts counts;
+	unsigned long writes;    /* store_view_writes() when db was opened */
 };
 
 static void iter_close(struct stream_iter *it)
@@ -194,10 +195,31 @@ static void window_try(struct store_view_stream *s, long long date)
 	s->hint_fresh = n <= 4 * HINT_DEPTH;
 }
 
+/* Opens the stream's handle again (its iterators go with the old one):
+ * after our own writes Xapian may refuse reads from a handle as old as
+ * the list, which would end a query early. */
+static int stream_reopen(struct store_view_stream *s)
+{
+	struct lib_err err;
+	notmuch_database_t *db = store_view_reader(s->view, &err);
+	if (!db) {
+		lib_debug("lazy list: %s", err.msg);
+		return -1;
+	}
+	iter_close(&s->full);
+	iter_close(&s->win);
+	notmuch_database_destroy(s->db);
+	s->db = db;
+	s->writes = store_view_writes(s->view);
+	return 0;
+}
+
 /* Runs a query again from its newest message. */
 static int iter_restart(struct store_view_stream *s, struct stream_iter *it, const char *text)
 {
 	struct lib_err err;
+	if (s->writes != store_view_writes(s->view))
+		stream_reopen(s);
 	iter_close(it);
 	it->q = newest_first(s->db, text, &it->msgs, &err);
 	if (!it->q)
@@ -212,6 +234,7 @@ int store_view_lazy_open(struct store_view *view, const char *query,
 	s->query = lib_xstrdup(query);
 	s->view = view;
 	s->db = store_view_reader(view, err);
+	s->writes = store_view_writes(view);
 	size_t count = 0;
 	struct lib_err why;
 	if (!s->db) {

@@ -9,6 +9,10 @@
 /* The view's read-only database, opened again so that it sees every
  * change made since (by a sync, or by our own writes).  NULL with err. */
 notmuch_database_t *store_view_fresh_db(struct store_view *view, struct lib_err *err);
+/* How many writers the view has opened: a read-only handle opened before
+ * the last of them may see Xapian refuse its reads (a revision it holds
+ * was overwritten), so a lazy list opens its handle again. */
+unsigned long store_view_writes(const struct store_view *view);
 /* The index opened for writing, for one change; the caller destroys it. */
 notmuch_database_t *store_view_writer(struct store_view *view, struct lib_err *err);
 /* Fills m from msg (m zeroed first by the caller). */
