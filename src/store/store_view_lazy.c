@@ -57,6 +57,9 @@ struct store_view_stream {
 	int counted, stale;
 	struct store_view_counts counts;
 	unsigned long writes;    /* store_view_writes() when db was opened */
+	char **ids;              /* keyed lists: the Message-IDs in list order;
+				    NULL: the date order */
+	size_t nids;
 };
 
 static void iter_close(struct stream_iter *it)
@@ -76,6 +79,9 @@ void store_view_stream_free(struct store_view_stream *stream)
 		notmuch_database_destroy(stream->db);
 	free(stream->query);
 	free(stream->window);
+	for (size_t i = 0; i < stream->nids; i++)
+		free(stream->ids[i]);
+	free(stream->ids);
 	free(stream);
 }
 
@@ -227,20 +233,57 @@ static int iter_restart(struct store_view_stream *s, struct stream_iter *it, con
 	return it->q ? 0 : -1;
 }
 
-int store_view_lazy_open(struct store_view *view, const char *query,
-			 struct store_view_list *list, struct lib_err *err)
+/* A stream over query with a read-only handle of its own, or NULL. */
+static struct store_view_stream *stream_new(struct store_view *view, const char *query,
+					    struct lib_err *err)
 {
 	struct store_view_stream *s = lib_xcalloc(1, sizeof *s);
 	s->query = lib_xstrdup(query);
 	s->view = view;
 	s->db = store_view_reader(view, err);
 	s->writes = store_view_writes(view);
-	size_t count = 0;
-	struct lib_err why;
 	if (!s->db) {
+		store_view_stream_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void list_start(struct store_view_list *list, struct store_view_stream *s, size_t count)
+{
+	list->count = count;
+	/* calloc: pages of items never read are never touched */
+	list->items = lib_xcalloc(count + 1, sizeof *list->items);
+	list->stream = s;
+}
+
+int store_view_keyed_open(struct store_view *view, const char *query,
+			  enum store_view_sort sort, struct store_view_list *list,
+			  struct lib_err *err)
+{
+	struct store_view_stream *s = stream_new(view, query, err);
+	struct lib_err why;
+	if (!s)
+		return -1;
+	if (store_view_sorted_ids(s->db, query, sort, &s->ids, &s->nids, &why) < 0) {
+		lib_err_set(err, "cannot search for \"%s\": %s", query, why.msg);
 		store_view_stream_free(s);
 		return -1;
 	}
+	s->hint_fresh = 1; /* no date window: the order is not by date */
+	lib_debug("lazy list: %zu messages of \"%s\" ordered by a key table", s->nids, query);
+	list_start(list, s, s->nids);
+	return 0;
+}
+
+int store_view_lazy_open(struct store_view *view, const char *query,
+			 struct store_view_list *list, struct lib_err *err)
+{
+	struct store_view_stream *s = stream_new(view, query, err);
+	size_t count = 0;
+	struct lib_err why;
+	if (!s)
+		return -1;
 	if (count_query(s->db, query, &count, &why) < 0) {
 		lib_err_set(err, "cannot search for \"%s\": %s", query, why.msg);
 		store_view_stream_free(s);
@@ -253,10 +296,7 @@ int store_view_lazy_open(struct store_view *view, const char *query,
 	} else {
 		s->hint_fresh = 1; /* small: no window needed */
 	}
-	list->count = count;
-	/* calloc: pages of items never read are never touched */
-	list->items = lib_xcalloc(count + 1, sizeof *list->items);
-	list->stream = s;
+	list_start(list, s, count);
 	return 0;
 }
 
@@ -313,6 +353,30 @@ static void read_range(struct store_view_list *list, size_t k0, size_t k1)
 		hint_learn(list, it);
 }
 
+/* A keyed list's message i by its Message-ID, or NULL when the index no
+ * longer has it. */
+static notmuch_message_t *keyed_message(struct store_view_stream *s, size_t i)
+{
+	notmuch_message_t *msg = NULL;
+	if (notmuch_database_find_message(s->db, s->ids[i], &msg) != NOTMUCH_STATUS_SUCCESS)
+		return NULL;
+	return msg;
+}
+
+static void read_keyed(struct store_view_list *list, size_t lo, size_t hi)
+{
+	struct store_view_stream *s = list->stream;
+	if (s->writes != store_view_writes(s->view))
+		stream_reopen(s);
+	for (size_t i = lo; i < hi; i++) {
+		notmuch_message_t *msg = list->items[i].id ? NULL : keyed_message(s, i);
+		if (!msg)
+			continue;
+		store_view_fill(msg, &list->items[i]);
+		notmuch_message_destroy(msg);
+	}
+}
+
 void store_view_list_fill(struct store_view_list *list, size_t lo, size_t hi)
 {
 	if (hi > list->count)
@@ -323,6 +387,10 @@ void store_view_list_fill(struct store_view_list *list, size_t lo, size_t hi)
 		hi--;
 	if (lo >= hi || !list->stream)
 		return;
+	if (list->stream->ids) {
+		read_keyed(list, lo, hi);
+		return;
+	}
 	size_t k0 = list->count - hi, k1 = list->count - 1 - lo;
 	/* Behind the iterator: the query runs again, so read a window of the
 	 * newer messages too (what paging toward them asks for next). */
@@ -366,6 +434,43 @@ static int find_read(struct store_view_list *list, size_t from,
 	return any;
 }
 
+/* Tests item i: as read, when it was; else from msg (destroyed here),
+ * read for the test only and not kept.  1 or 0; -1 with neither. */
+static int test_item(struct store_view_list *list, size_t i, notmuch_message_t *msg,
+		     int (*match)(const struct store_view_message *, void *), void *ctx)
+{
+	if (list->items[i].id)
+		return match(&list->items[i], ctx) ? 1 : 0;
+	if (!msg)
+		return -1;
+	struct store_view_message m = { 0 };
+	store_view_fill_brief(msg, &m);
+	notmuch_message_destroy(msg);
+	int hit = match(&m, ctx) ? 1 : 0;
+	store_view_message_release(&m);
+	return hit;
+}
+
+/* A keyed list in its order from `from`: messages not yet read are read
+ * for the test only, by their IDs. */
+static int find_keyed(struct store_view_list *list, size_t from,
+		      int (*match)(const struct store_view_message *, void *), void *ctx,
+		      size_t *found)
+{
+	struct store_view_stream *s = list->stream;
+	if (s->writes != store_view_writes(s->view))
+		stream_reopen(s);
+	for (size_t k = 1; k <= list->count; k++) {
+		size_t i = (from + k) % list->count;
+		notmuch_message_t *msg = list->items[i].id ? NULL : keyed_message(s, i);
+		if (test_item(list, i, msg, match, ctx) > 0) {
+			*found = i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* One pass over the whole query: the match nearest after from wins. */
 static int find_lazy(struct store_view_list *list, size_t from,
 		     int (*match)(const struct store_view_message *, void *), void *ctx,
@@ -385,20 +490,8 @@ static int find_lazy(struct store_view_list *list, size_t from,
 		size_t i = list->count - 1 - k;
 		if (any && distance(list->count, from, i) > distance(list->count, from, best))
 			continue;
-		int hit;
-		if (list->items[i].id) {
-			hit = match(&list->items[i], ctx);
-		} else {
-			struct store_view_message m = { 0 };
-			notmuch_message_t *msg = notmuch_messages_get(msgs);
-			if (!msg)
-				continue;
-			store_view_fill_brief(msg, &m);
-			notmuch_message_destroy(msg);
-			hit = match(&m, ctx);
-			store_view_message_release(&m);
-		}
-		if (hit) {
+		notmuch_message_t *msg = list->items[i].id ? NULL : notmuch_messages_get(msgs);
+		if (test_item(list, i, msg, match, ctx) > 0) {
 			best = i;
 			any = 1;
 		}
@@ -416,8 +509,9 @@ int store_view_list_find(struct store_view_list *list, size_t from,
 		return 0;
 	if (from >= list->count)
 		from = list->count - 1;
-	int any = list->stream ? find_lazy(list, from, match, ctx, found)
-			       : find_read(list, from, match, ctx, found);
+	int any = !list->stream	     ? find_read(list, from, match, ctx, found)
+		  : list->stream->ids ? find_keyed(list, from, match, ctx, found)
+				      : find_lazy(list, from, match, ctx, found);
 	if (any && wrapped)
 		*wrapped = *found <= from;
 	return any;

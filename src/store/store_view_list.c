@@ -178,60 +178,14 @@ static int list_threads(notmuch_query_t *q, struct list_builder *lb, struct lib_
 	return 0;
 }
 
-static int list_messages(notmuch_query_t *q, struct list_builder *lb, struct lib_err *err)
-{
-	notmuch_messages_t *msgs = NULL;
-	notmuch_status_t st = notmuch_query_search_messages(q, &msgs);
-	if (st != NOTMUCH_STATUS_SUCCESS)
-		return store_view_search_error(q, st, err);
-	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
-		notmuch_message_t *msg = notmuch_messages_get(msgs);
-		add_message(lb, msg, 0);
-		notmuch_message_destroy(msg);
-	}
-	return 0;
-}
-
-static int by_date(const struct store_view_message *a, const struct store_view_message *b)
-{
-	return (a->date > b->date) - (a->date < b->date);
-}
-
-static int cmp_sender(const void *pa, const void *pb)
-{
-	const struct store_view_message *a = pa, *b = pb;
-	int c = strcasecmp(a->sender, b->sender);
-	return c ? c : by_date(a, b);
-}
-
-/* Subjects compare without their "Re: " and "Fwd: " prefixes, as mutt's. */
-static const char *subject_key(const char *s)
-{
-	for (;;) {
-		if (strncasecmp(s, "re:", 3) == 0)
-			s += 3;
-		else if (strncasecmp(s, "fwd:", 4) == 0)
-			s += 4;
-		else if (*s == ' ')
-			s++;
-		else
-			return s;
-	}
-}
-
-static int cmp_subject(const void *pa, const void *pb)
-{
-	const struct store_view_message *a = pa, *b = pb;
-	int c = strcasecmp(subject_key(a->subject), subject_key(b->subject));
-	return c ? c : by_date(a, b);
-}
-
 int store_view_query(struct store_view *view, const char *query, enum store_view_sort sort,
 		     struct store_view_list *list, struct lib_err *err)
 {
 	memset(list, 0, sizeof *list);
 	if (sort == STORE_VIEW_SORT_DATE)
 		return store_view_lazy_open(view, query, list, err);
+	if (sort == STORE_VIEW_SORT_SENDER || sort == STORE_VIEW_SORT_SUBJECT)
+		return store_view_keyed_open(view, query, sort, list, err);
 	notmuch_database_t *db = store_view_fresh_db(view, err);
 	if (!db)
 		return -1;
@@ -241,16 +195,14 @@ int store_view_query(struct store_view *view, const char *query, enum store_view
 	notmuch_query_set_sort(q, NOTMUCH_SORT_OLDEST_FIRST);
 	struct list_builder lb = { list, 0 };
 	struct lib_err why;
-	int rc = sort == STORE_VIEW_SORT_THREAD ? list_threads(q, &lb, &why)
-						: list_messages(q, &lb, &why);
+	/* Threads are read whole: collapsing one needs where every thread
+	 * begins and ends, and notmuch builds a thread by a query of its own
+	 * (about 0.2 ms each; 22 s for 100,000 messages). */
+	int rc = list_threads(q, &lb, &why);
 	notmuch_query_destroy(q);
 	if (rc < 0) {
 		store_view_list_release(list);
 		return lib_err_set(err, "cannot search for \"%s\": %s", query, why.msg);
 	}
-	if (sort == STORE_VIEW_SORT_SENDER && list->count)
-		qsort(list->items, list->count, sizeof *list->items, cmp_sender);
-	if (sort == STORE_VIEW_SORT_SUBJECT && list->count)
-		qsort(list->items, list->count, sizeof *list->items, cmp_subject);
 	return 0;
 }

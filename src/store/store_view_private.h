@@ -35,5 +35,16 @@ int store_view_search_error(notmuch_query_t *q, notmuch_status_t st, struct lib_
 int store_view_lazy_open(struct store_view *view, const char *query,
 			 struct store_view_list *list, struct lib_err *err);
 void store_view_stream_free(struct store_view_stream *stream);
+/* A list by sender or subject (store_view_keys.c), read as it is asked
+ * for like the date order, from the Message-IDs in its order. */
+int store_view_keyed_open(struct store_view *view, const char *query,
+			  enum store_view_sort sort, struct store_view_list *list,
+			  struct lib_err *err);
+/* The Message-IDs of the matches of query in sort's order (sender or
+ * subject, then date): *ids (each and the array the caller's) holds
+ * *count.  0, or -1 with err set. */
+int store_view_sorted_ids(notmuch_database_t *db, const char *query,
+			  enum store_view_sort sort, char ***ids, size_t *count,
+			  struct lib_err *err);
 
 #endif
