@@ -63,8 +63,10 @@ int ui_run(struct store_view *view, struct config *cfg, const char *query, const
 	   struct lib_err *err)
 {
 	struct ui_session s = { .view = view, .cfg = cfg };
+	ui_bench_phase("opened");
 	if (ui_session_keys(&s, err) < 0)
 		return -1;
+	ui_bench_phase("keys");
 	setlocale(LC_ALL, "");
 	s.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	SCREEN *scr = start_screen(err);
@@ -72,6 +74,7 @@ int ui_run(struct store_view *view, struct config *cfg, const char *query, const
 	if (scr) {
 		ui_theme_init(cfg);
 		ui_suspend_init();
+		ui_bench_phase("screen");
 		rc = ui_index_run(&s, query, label, err);
 		endwin();
 		delscreen(scr);

@@ -246,6 +246,10 @@ void ui_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * returns its exit status, or -1.  wait: ask for a key before coming back. */
 int ui_shell(const char *command, const char *input, size_t input_len, int wait);
 
+/* With FRANK_BENCH_LOG set, logs the end of a phase of the start
+ * (bench.c). */
+void ui_bench_phase(const char *name);
+
 /* The screens; each returns when the user leaves it.  The pager and the
  * views it opens work on item *current of list, read through
  * store_view_list_at() (a lazy list is read as the pager steps). */

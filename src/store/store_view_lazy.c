@@ -40,6 +40,14 @@
 #define HINT_FILE ".frank-index-hints"
 #define HINT_LINES 32
 
+/* A saved hint (see the hint file below). */
+struct hint {
+	long long date;      /* the window's start, or -1 */
+	unsigned long long stamp; /* index_stamp(), 0: no counts */
+	char uuid[64];
+	size_t count, window_count;
+};
+
 struct stream_iter {
 	notmuch_query_t *q;       /* newest first; NULL until the first read */
 	notmuch_messages_t *msgs;
@@ -57,6 +65,8 @@ struct store_view_stream {
 	int counted, stale;
 	struct store_view_counts counts;
 	unsigned long writes;    /* store_view_writes() when db was opened */
+	struct hint seen;        /* the index's revision and this list's
+				    counts, as a hint to save */
 	char **ids;              /* keyed lists: the Message-IDs in list order;
 				    NULL: the date order */
 	size_t nids;
@@ -85,53 +95,127 @@ void store_view_stream_free(struct store_view_stream *stream)
 	free(stream);
 }
 
-/* --- the hint file: "DATE QUERY" lines -------------------------------- */
+/* --- the hint file ------------------------------------------------------
+ *
+ *   hint-line = "v2" SP date SP stamp SP uuid SP count SP window-count
+ *               SP query LF
+ *   (older files: date SP query LF; their date is still used)
+ *
+ * Counting the matches costs Xapian a pass over them (8 ms for "*" at
+ * 100,000), before the first paint, twice (the list, its window).  The
+ * counts are kept with a stamp of the index's Xapian revision (a hash of
+ * its "iamglass" file, which every commit rewrites: notmuch's own
+ * revision does not move when a message is only removed) and notmuch's
+ * UUID: while both are the same the index has not changed, and the
+ * counts are exact without a query. */
 
 static char *hint_path(struct store_view *view)
 {
 	return lib_xasprintf("%s/%s", store_view_root(view), HINT_FILE);
 }
 
-/* The saved date for query, or -1. */
-static long long hint_read(struct store_view *view, const char *query)
+/* Fills h from one line (its LF cut) when it is query's; else 0. */
+static int hint_parse(char *line, const char *query, struct hint *h)
+{
+	memset(h, 0, sizeof *h);
+	h->date = -1;
+	if (strncmp(line, "v2 ", 3) != 0) {
+		char *sp = strchr(line, ' ');
+		if (!sp || strcmp(sp + 1, query) != 0)
+			return 0;
+		h->date = strtoll(line, NULL, 10);
+		return 1;
+	}
+	long long date;
+	unsigned long long stamp;
+	size_t count, wcount;
+	int used = 0;
+	if (sscanf(line + 3, "%lld %llu %63s %zu %zu %n", &date, &stamp, h->uuid, &count,
+		   &wcount, &used) != 5 ||
+	    used == 0 || strcmp(line + 3 + used, query) != 0)
+		return 0;
+	h->date = date;
+	h->stamp = stamp;
+	h->count = count;
+	h->window_count = wcount;
+	return 1;
+}
+
+/* The stamp of the index as it is now (FNV-1a of its Xapian version
+ * file), or 0 when it cannot be read. */
+static unsigned long long index_stamp(struct store_view *view)
+{
+	char *path = lib_xasprintf("%s/.notmuch/xapian/iamglass", store_view_root(view));
+	FILE *f = fopen(path, "re");
+	free(path);
+	if (!f)
+		return 0;
+	unsigned long long h = 14695981039346656037ULL;
+	unsigned char buf[512];
+	size_t n, total = 0;
+	while (total < 65536 && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+		for (size_t i = 0; i < n; i++)
+			h = (h ^ buf[i]) * 1099511628211ULL;
+		total += n;
+	}
+	fclose(f);
+	return total ? h | 1 : 0;
+}
+
+/* The saved hint for query: 1 with h filled, or 0. */
+static int hint_read(struct store_view *view, const char *query, struct hint *h)
 {
 	char *path = hint_path(view);
 	FILE *f = fopen(path, "re");
 	free(path);
 	if (!f)
-		return -1;
+		return 0;
 	char line[1200];
-	long long date = -1;
-	while (date < 0 && fgets(line, sizeof line, f)) {
+	int found = 0;
+	while (!found && fgets(line, sizeof line, f)) {
 		line[strcspn(line, "\n")] = '\0';
-		char *sp = strchr(line, ' ');
-		if (sp && strcmp(sp + 1, query) == 0)
-			date = strtoll(line, NULL, 10);
+		found = hint_parse(line, query, h);
 	}
 	fclose(f);
-	return date;
+	return found;
 }
 
-/* Saves date as query's hint (first in the file, HINT_LINES kept), through
+/* The query a hint line is for, or NULL. */
+static const char *hint_query(char *line)
+{
+	if (strncmp(line, "v2 ", 3) != 0) {
+		char *sp = strchr(line, ' ');
+		return sp ? sp + 1 : NULL;
+	}
+	char *p = line + 3;
+	for (int field = 0; field < 5 && p; field++) {
+		p = strchr(p, ' ');
+		p = p ? p + 1 : NULL;
+	}
+	return p;
+}
+
+/* Saves h as query's hint (first in the file, HINT_LINES kept), through
  * a temporary file and rename: a reader never sees half a file.  A store
  * we cannot write to only loses the hint. */
-static void hint_save(struct store_view *view, const char *query, long long date)
+static void hint_save(struct store_view *view, const char *query, const struct hint *h)
 {
-	if (strlen(query) > 1000 || strchr(query, '\n'))
+	if (strlen(query) > 1000 || strchr(query, '\n') || strchr(h->uuid, ' ') || !h->uuid[0])
 		return;
 	char *path = hint_path(view);
 	char *tmp = lib_xasprintf("%s.%ld", path, (long)getpid());
 	FILE *in = fopen(path, "re"), *out = fopen(tmp, "we");
 	if (out) {
-		fprintf(out, "%lld %s\n", date, query);
+		fprintf(out, "v2 %lld %llu %s %zu %zu %s\n", h->date, h->stamp, h->uuid, h->count,
+			h->window_count, query);
 		char line[1200];
 		int kept = 1;
 		while (in && kept < HINT_LINES && fgets(line, sizeof line, in)) {
-			char *sp = strchr(line, ' ');
-			if (!sp || !strchr(line, '\n'))
+			if (!strchr(line, '\n'))
 				continue;
 			*strchr(line, '\n') = '\0';
-			if (strcmp(sp + 1, query) != 0) {
+			const char *q = hint_query(line);
+			if (q && strcmp(q, query) != 0) {
 				fprintf(out, "%s\n", line);
 				kept++;
 			}
@@ -182,15 +266,15 @@ static int count_query(notmuch_database_t *db, const char *text, size_t *n,
 	return st == NOTMUCH_STATUS_SUCCESS ? 0 : -1;
 }
 
-/* Makes "(query) and date:@DATE.." the window when it holds enough. */
-static void window_try(struct store_view_stream *s, long long date)
+/* Makes "(query) and date:@DATE.." the window when it holds enough; n
+ * is its count when known (a hint of this revision), else 0: counted. */
+static void window_try(struct store_view_stream *s, long long date, size_t n)
 {
 	char *range = lib_xasprintf("date:@%lld..", date);
 	char *text = store_view_query_and(s->query, range);
-	size_t n = 0;
 	struct lib_err err;
 	free(range);
-	if (count_query(s->db, text, &n, &err) < 0 || n < HINT_DEPTH / 2) {
+	if ((n == 0 && count_query(s->db, text, &n, &err) < 0) || n < HINT_DEPTH / 2) {
 		free(text);
 		return;
 	}
@@ -199,6 +283,8 @@ static void window_try(struct store_view_stream *s, long long date)
 	s->window = text;
 	s->window_count = n;
 	s->hint_fresh = n <= 4 * HINT_DEPTH;
+	s->seen.date = date;
+	s->seen.window_count = n;
 }
 
 /* Opens the stream's handle again (its iterators go with the old one):
@@ -279,22 +365,38 @@ int store_view_keyed_open(struct store_view *view, const char *query,
 int store_view_lazy_open(struct store_view *view, const char *query,
 			 struct store_view_list *list, struct lib_err *err)
 {
+	/* The stamp before and after the handle is opened: when they differ a
+	 * commit came between, and the handle's counts are not the stamp's. */
+	unsigned long long stamp = index_stamp(view);
 	struct store_view_stream *s = stream_new(view, query, err);
 	size_t count = 0;
 	struct lib_err why;
 	if (!s)
 		return -1;
-	if (count_query(s->db, query, &count, &why) < 0) {
+	struct hint h;
+	const char *uuid = NULL;
+	s->seen.stamp = index_stamp(view) == stamp ? stamp : 0;
+	notmuch_database_get_revision(s->db, &uuid);
+	snprintf(s->seen.uuid, sizeof s->seen.uuid, "%s", uuid ? uuid : "");
+	s->seen.date = -1;
+	int hinted = hint_read(view, query, &h);
+	int same = hinted && h.stamp != 0 && h.stamp == s->seen.stamp &&
+		   strcmp(h.uuid, s->seen.uuid) == 0;
+	if (same) {
+		count = h.count;
+	} else if (count_query(s->db, query, &count, &why) < 0) {
 		lib_err_set(err, "cannot search for \"%s\": %s", query, why.msg);
 		store_view_stream_free(s);
 		return -1;
 	}
-	if (count >= HINT_MIN_COUNT) {
-		long long hint = hint_read(view, query);
-		if (hint >= 0)
-			window_try(s, hint);
-	} else {
+	s->seen.count = count;
+	if (count < HINT_MIN_COUNT) {
 		s->hint_fresh = 1; /* small: no window needed */
+	} else if (hinted && h.date >= 0) {
+		window_try(s, h.date, same ? h.window_count : 0);
+		/* counted again at a new revision: kept for the next start */
+		if (!same && s->hint_fresh)
+			hint_save(view, query, &s->seen);
 	}
 	list_start(list, s, count);
 	return 0;
@@ -318,8 +420,9 @@ static void hint_learn(struct store_view_list *list, struct stream_iter *it)
 		return;
 	long long date = (long long)notmuch_message_get_date(msg);
 	notmuch_message_destroy(msg);
-	hint_save(s->view, s->query, date);
-	window_try(s, date);
+	window_try(s, date, 0);
+	if (s->window)
+		hint_save(s->view, s->query, &s->seen);
 }
 int store_view_list_has(const struct store_view_list *list, size_t i)
 {
