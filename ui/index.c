@@ -63,7 +63,15 @@ static size_t thread_size(const struct ui_index *ix, size_t i)
 	return n;
 }
 
-/* The rows: every message, but one line per collapsed thread. */
+/* 1 when every message of the list is read: a lazy list in thread order
+ * is read from its end, so when its first item is. */
+static int all_read(const struct ui_index *ix)
+{
+	return !ix->list.stream || ix->list.count == 0 || store_view_list_has(&ix->list, 0);
+}
+
+/* The rows: every message, but one line per collapsed thread (known once
+ * every thread is read). */
 static void build_rows(struct ui_index *ix)
 {
 	free(ix->rows);
@@ -71,7 +79,7 @@ static void build_rows(struct ui_index *ix)
 	ix->nrows = 0;
 	for (size_t i = 0; i < ix->list.count;) {
 		ix->rows[ix->nrows++] = i;
-		if (ix->sort == STORE_VIEW_SORT_THREAD && !ix->list.stream &&
+		if (ix->sort == STORE_VIEW_SORT_THREAD && all_read(ix) &&
 		    is_collapsed(ix, ix->list.items[i].thread))
 			i += thread_size(ix, i);
 		else
@@ -128,6 +136,8 @@ static int reload(struct ui_index *ix, struct lib_err *err)
 	store_view_list_release(&ix->list);
 	ix->list = list;
 	ix->cur = (size_t)-1;
+	if (ix->sort == STORE_VIEW_SORT_THREAD && ix->ncollapsed) /* threads' extents */
+		store_view_list_fill(&ix->list, 0, ix->list.count);
 	build_rows(ix);
 	if (id)
 		ix->cur = find_row_of(ix, id, was);
@@ -470,6 +480,9 @@ static void do_collapse(struct ui_index *ix, int all)
 	}
 	if (!m)
 		return;
+	/* collapsing needs every thread's extent (m stays: items never move) */
+	if (!all_read(ix))
+		store_view_list_fill(&ix->list, 0, ix->list.count);
 	if (all) {
 		int on = !is_collapsed(ix, m->thread);
 		for (size_t i = 0; i < ix->list.count; i++)
@@ -615,9 +628,9 @@ static void display(struct ui_index *ix)
 	size_t i = ix->rows[ix->cur];
 	/* on failure the pager left its error on the message line */
 	ui_pager_show(ix->s, &ix->list, &i);
-	if (ix->list.stream) /* lazy: every message is a row */
+	if (ix->nrows == ix->list.count) /* every message is a row */
 		ix->cur = i;
-	for (size_t r = 0; !ix->list.stream && r < ix->nrows; r++)
+	for (size_t r = 0; ix->nrows != ix->list.count && r < ix->nrows; r++)
 		if (ix->rows[r] == i)
 			ix->cur = r;
 	refresh_model(ix);

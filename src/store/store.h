@@ -370,7 +370,9 @@ struct store_view_message {
  * subject (orders notmuch lacks) the list is as lazy once a table of
  * every match's key has been read and sorted (about 25 us a message: the
  * keys are values of the index, no file is opened; only the IDs are
- * kept).  Threads need every message and are read at once. */
+ * kept).  In thread order the list is read from its end, thread by
+ * thread, newest first (notmuch builds a thread when asked for): the
+ * first item asked for reads every thread after it. */
 struct store_view_stream; /* private: what reads the rest of a lazy list */
 struct store_view_list {
 	struct store_view_message *items;

@@ -67,6 +67,10 @@ struct store_view_stream {
 	unsigned long writes;    /* store_view_writes() when db was opened */
 	struct hint seen;        /* the index's revision and this list's
 				    counts, as a hint to save */
+	int threaded;            /* thread order: read from the end */
+	notmuch_query_t *tq;     /* its threads, newest first; NULL until read */
+	notmuch_threads_t *threads;
+	size_t filled_from;      /* items [filled_from, count) are read */
 	char **ids;              /* keyed lists: the Message-IDs in list order;
 				    NULL: the date order */
 	size_t nids;
@@ -85,6 +89,8 @@ void store_view_stream_free(struct store_view_stream *stream)
 		return;
 	iter_close(&stream->full);
 	iter_close(&stream->win);
+	if (stream->tq)
+		notmuch_query_destroy(stream->tq);
 	if (stream->db)
 		notmuch_database_destroy(stream->db);
 	free(stream->query);
@@ -300,6 +306,10 @@ static int stream_reopen(struct store_view_stream *s)
 	}
 	iter_close(&s->full);
 	iter_close(&s->win);
+	if (s->tq)
+		notmuch_query_destroy(s->tq);
+	s->tq = NULL;
+	s->threads = NULL;
 	notmuch_database_destroy(s->db);
 	s->db = db;
 	s->writes = store_view_writes(s->view);
@@ -360,6 +370,90 @@ int store_view_keyed_open(struct store_view *view, const char *query,
 	lib_debug("lazy list: %zu messages of \"%s\" ordered by a key table", s->nids, query);
 	list_start(list, s, s->nids);
 	return 0;
+}
+
+/* Thread order: notmuch builds a thread when it is asked for (a query of
+ * its own, about 0.25 ms), so reading threads newest first from the end
+ * of the list makes the first screen cost its threads only: 0.1 s where
+ * the whole list of 100,000 costs 22-26 s.  Going up reads thread after
+ * thread; the first entry, or collapsing (which needs every thread's
+ * extent), reads them all. */
+int store_view_threaded_open(struct store_view *view, const char *query,
+			     struct store_view_list *list, struct lib_err *err)
+{
+	struct store_view_stream *s = stream_new(view, query, err);
+	size_t count = 0;
+	struct lib_err why;
+	if (!s)
+		return -1;
+	if (count_query(s->db, query, &count, &why) < 0) {
+		lib_err_set(err, "cannot search for \"%s\": %s", query, why.msg);
+		store_view_stream_free(s);
+		return -1;
+	}
+	s->threaded = 1;
+	s->hint_fresh = 1;
+	s->filled_from = count;
+	lib_debug("lazy list: %zu messages of \"%s\" in thread order, read from the newest",
+		  count, query);
+	list_start(list, s, count);
+	return 0;
+}
+
+/* Runs the thread query (again, after our writes: on a handle opened
+ * now), past the threads already in the list. */
+static int threads_restart(struct store_view_list *list)
+{
+	struct store_view_stream *s = list->stream;
+	if (s->tq && s->writes == store_view_writes(s->view))
+		return 0;
+	if (s->writes != store_view_writes(s->view) && stream_reopen(s) < 0)
+		return -1;
+	s->tq = notmuch_query_create(s->db, s->query);
+	if (!s->tq)
+		return -1;
+	notmuch_query_set_sort(s->tq, NOTMUCH_SORT_NEWEST_FIRST);
+	if (notmuch_query_search_threads(s->tq, &s->threads) != NOTMUCH_STATUS_SUCCESS) {
+		notmuch_query_destroy(s->tq);
+		s->tq = NULL;
+		s->threads = NULL;
+		return -1;
+	}
+	size_t placed = list->count - s->filled_from;
+	for (; placed > 0 && notmuch_threads_valid(s->threads);
+	     notmuch_threads_move_to_next(s->threads)) {
+		notmuch_thread_t *t = notmuch_threads_get(s->threads);
+		size_t n = (size_t)notmuch_thread_get_matched_messages(t);
+		notmuch_thread_destroy(t);
+		placed -= n < placed ? n : placed;
+	}
+	return 0;
+}
+
+/* Reads threads, newest first, into the end of the list until item lo is
+ * read (or the threads end: the index changed since it was counted). */
+static void read_threads(struct store_view_list *list, size_t lo)
+{
+	struct store_view_stream *s = list->stream;
+	if (threads_restart(list) < 0) {
+		lib_debug("lazy list: cannot list the threads of \"%s\"", s->query);
+		return;
+	}
+	while (s->filled_from > lo && notmuch_threads_valid(s->threads)) {
+		notmuch_thread_t *t = notmuch_threads_get(s->threads);
+		struct store_view_list one;
+		store_view_thread_messages(t, &one);
+		notmuch_thread_destroy(t);
+		notmuch_threads_move_to_next(s->threads);
+		/* more than counted (mail came since): the thread's newest stay */
+		size_t keep = one.count < s->filled_from ? one.count : s->filled_from;
+		for (size_t j = 0; j < one.count - keep; j++)
+			store_view_message_release(&one.items[j]);
+		memcpy(&list->items[s->filled_from - keep], one.items + (one.count - keep),
+		       keep * sizeof *one.items);
+		s->filled_from -= keep;
+		free(one.items);
+	}
 }
 
 int store_view_lazy_open(struct store_view *view, const char *query,
@@ -494,6 +588,10 @@ void store_view_list_fill(struct store_view_list *list, size_t lo, size_t hi)
 		read_keyed(list, lo, hi);
 		return;
 	}
+	if (list->stream->threaded) {
+		read_threads(list, lo);
+		return;
+	}
 	size_t k0 = list->count - hi, k1 = list->count - 1 - lo;
 	/* Behind the iterator: the query runs again, so read a window of the
 	 * newer messages too (what paging toward them asks for next). */
@@ -612,7 +710,8 @@ int store_view_list_find(struct store_view_list *list, size_t from,
 		return 0;
 	if (from >= list->count)
 		from = list->count - 1;
-	int any = !list->stream	     ? find_read(list, from, match, ctx, found)
+	int any = !list->stream || list->stream->threaded
+			  ? find_read(list, from, match, ctx, found)
 		  : list->stream->ids ? find_keyed(list, from, match, ctx, found)
 				      : find_lazy(list, from, match, ctx, found);
 	if (any && wrapped)

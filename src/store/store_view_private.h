@@ -40,6 +40,13 @@ void store_view_stream_free(struct store_view_stream *stream);
 int store_view_keyed_open(struct store_view *view, const char *query,
 			  enum store_view_sort sort, struct store_view_list *list,
 			  struct lib_err *err);
+/* A list in thread order (store_view_lazy.c), read from its end (the
+ * newest thread) toward its start as it is asked for. */
+int store_view_threaded_open(struct store_view *view, const char *query,
+			     struct store_view_list *list, struct lib_err *err);
+/* The messages of a thread that its query matched, in reply order with
+ * their depth, into out (a list of its own, every item read). */
+void store_view_thread_messages(notmuch_thread_t *thread, struct store_view_list *out);
 /* The Message-IDs of the matches of query in sort's order (sender or
  * subject, then date): *ids (each and the array the caller's) holds
  * *count.  0, or -1 with err set. */
