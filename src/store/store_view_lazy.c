@@ -710,10 +710,13 @@ int store_view_list_find(struct store_view_list *list, size_t from,
 		return 0;
 	if (from >= list->count)
 		from = list->count - 1;
-	int any = !list->stream || list->stream->threaded
-			  ? find_read(list, from, match, ctx, found)
-		  : list->stream->ids ? find_keyed(list, from, match, ctx, found)
-				      : find_lazy(list, from, match, ctx, found);
+	int any;
+	if (!list->stream || list->stream->threaded) /* in list order, kept */
+		any = find_read(list, from, match, ctx, found);
+	else if (list->stream->ids)
+		any = find_keyed(list, from, match, ctx, found);
+	else
+		any = find_lazy(list, from, match, ctx, found);
 	if (any && wrapped)
 		*wrapped = *found <= from;
 	return any;
