@@ -63,7 +63,15 @@ static size_t thread_size(const struct ui_index *ix, size_t i)
 	return n;
 }
 
-/* The rows: every message, but one line per collapsed thread. */
+/* 1 when every message of the list is read: a lazy list in thread order
+ * is read from its end, so when its first item is. */
+static int all_read(const struct ui_index *ix)
+{
+	return !ix->list.stream || ix->list.count == 0 || store_view_list_has(&ix->list, 0);
+}
+
+/* The rows: every message, but one line per collapsed thread (known once
+ * every thread is read). */
 static void build_rows(struct ui_index *ix)
 {
 	free(ix->rows);
@@ -71,7 +79,7 @@ static void build_rows(struct ui_index *ix)
 	ix->nrows = 0;
 	for (size_t i = 0; i < ix->list.count;) {
 		ix->rows[ix->nrows++] = i;
-		if (ix->sort == STORE_VIEW_SORT_THREAD && !ix->list.stream &&
+		if (ix->sort == STORE_VIEW_SORT_THREAD && all_read(ix) &&
 		    is_collapsed(ix, ix->list.items[i].thread))
 			i += thread_size(ix, i);
 		else
@@ -128,6 +136,8 @@ static int reload(struct ui_index *ix, struct lib_err *err)
 	store_view_list_release(&ix->list);
 	ix->list = list;
 	ix->cur = (size_t)-1;
+	if (ix->sort == STORE_VIEW_SORT_THREAD && ix->ncollapsed) /* threads' extents */
+		store_view_list_fill(&ix->list, 0, ix->list.count);
 	build_rows(ix);
 	if (id)
 		ix->cur = find_row_of(ix, id, was);
@@ -470,6 +480,9 @@ static void do_collapse(struct ui_index *ix, int all)
 	}
 	if (!m)
 		return;
+	/* collapsing needs every thread's extent (m stays: items never move) */
+	if (!all_read(ix))
+		store_view_list_fill(&ix->list, 0, ix->list.count);
 	if (all) {
 		int on = !is_collapsed(ix, m->thread);
 		for (size_t i = 0; i < ix->list.count; i++)
@@ -594,27 +607,6 @@ static void on_bgsync(struct ui_index *ix)
 		ui_message("Synced.");
 }
 
-/* Messages each side of the open one that the pager can step to in a
- * lazy list. */
-#define PAGER_WINDOW 100
-
-/* The pager reads list->items directly: from a lazy list it gets a
- * window of read messages around the open one (rows are items there). */
-static void display_lazy(struct ui_index *ix)
-{
-	size_t i = ix->cur, n = ix->list.count;
-	size_t lo = i > PAGER_WINDOW ? i - PAGER_WINDOW : 0;
-	size_t hi = i + PAGER_WINDOW + 1 < n ? i + PAGER_WINDOW + 1 : n;
-	store_view_list_fill(&ix->list, lo, hi);
-	for (size_t j = lo; j < hi; j++)
-		store_view_list_at(&ix->list, j);
-	struct store_view_list window = { ix->list.items + lo, hi - lo, NULL };
-	size_t at = i - lo;
-	ui_pager_show(ix->s, &window, &at);
-	ix->cur = lo + at;
-	refresh_model(ix);
-}
-
 /* Background syncs run only over a mail root with accounts to sync. */
 static void bgsync_begin(struct ui_index *ix)
 {
@@ -633,14 +625,12 @@ static void display(struct ui_index *ix)
 		ui_message("No messages.");
 		return;
 	}
-	if (ix->list.stream) {
-		display_lazy(ix);
-		return;
-	}
 	size_t i = ix->rows[ix->cur];
 	/* on failure the pager left its error on the message line */
 	ui_pager_show(ix->s, &ix->list, &i);
-	for (size_t r = 0; r < ix->nrows; r++)
+	if (ix->nrows == ix->list.count) /* every message is a row */
+		ix->cur = i;
+	for (size_t r = 0; ix->nrows != ix->list.count && r < ix->nrows; r++)
 		if (ix->rows[r] == i)
 			ix->cur = r;
 	refresh_model(ix);
@@ -751,6 +741,18 @@ static void bench_key(struct index_bench *b, enum ui_fn fn)
 	clock_gettime(CLOCK_MONOTONIC, &b->key_at);
 }
 
+/* What the first screen does not wait for (the next paint shows it):
+ * the status bar's counts (queries over the whole folder), the sidebar
+ * (two counts per folder), and the background syncs (a process each). */
+static void after_first_paint(struct ui_index *ix)
+{
+	ix->painted = 1;
+	if (ix->s->cfg && ix->s->cfg->opt.sidebar_visible)
+		sidebar_toggle(ix);
+	bgsync_begin(ix);
+	ui_bench_phase("after-paint");
+}
+
 static void index_loop(struct ui_index *ix)
 {
 	const char *bench_log = getenv("FRANK_BENCH_LOG");
@@ -761,8 +763,8 @@ static void index_loop(struct ui_index *ix)
 		draw_index(ix);
 		refresh();
 		bench_painted(&bench);
-		if (!ix->painted) { /* the first screen is out: now the counts */
-			ix->painted = 1;
+		if (!ix->painted) {
+			after_first_paint(ix);
 			continue;
 		}
 		enum ui_fn fn;
@@ -793,12 +795,9 @@ int ui_index_run(struct ui_session *s, const char *query, const char *label,
 								   : STORE_VIEW_SORT_DATE;
 	ix.cur = (size_t)-1;
 	int rc = reload(&ix, err);
-	if (rc == 0 && s->cfg && s->cfg->opt.sidebar_visible)
-		sidebar_toggle(&ix);
-	if (rc == 0) {
-		bgsync_begin(&ix);
+	ui_bench_phase("query");
+	if (rc == 0)
 		index_loop(&ix);
-	}
 	ui_bgsync_free(ix.bg);
 	store_view_list_release(&ix.list);
 	ui_sidebar_release(&ix.sidebar);

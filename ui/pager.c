@@ -67,7 +67,7 @@ static void badge_lines(struct ui_pager *pg, const struct store_view_message *m,
 static int pager_load(struct ui_pager *pg)
 {
 	struct lib_err err;
-	struct store_view_message *m = &pg->list->items[*pg->current];
+	struct store_view_message *m = store_view_list_at(pg->list, *pg->current);
 	struct mime_view_opts opts = { 0, NULL };
 	if (pg->s->cfg)
 		opts = (struct mime_view_opts){ pg->s->cfg->opt.prefer_html,
@@ -118,8 +118,9 @@ static void pager_draw(struct ui_pager *pg)
 	ui_draw_bar(LINES - 2, status);
 }
 
-/* Moves to the message delta away; stays put at either end. */
-static void pager_step(struct ui_pager *pg, int delta)
+/* Moves to the message delta away (read from the list as needed, so a
+ * lazy list is stepped through whole); stays put at either end. */
+static void pager_step(struct ui_pager *pg, long delta)
 {
 	size_t was = *pg->current;
 	if (delta > 0 && was + 1 >= pg->list->count) {
@@ -130,7 +131,7 @@ static void pager_step(struct ui_pager *pg, int delta)
 		ui_message("You are on the first message.");
 		return;
 	}
-	*pg->current = delta > 0 ? was + 1 : was - 1;
+	*pg->current = delta > 0 ? was + (size_t)delta : was - (size_t)-delta;
 	pg->tv.top = 0;
 	if (pager_load(pg) < 0)
 		*pg->current = was; /* the old message is still loaded */
@@ -141,7 +142,7 @@ static void pager_step(struct ui_pager *pg, int delta)
 static void pager_flag(struct ui_pager *pg, unsigned set, unsigned clear)
 {
 	struct lib_err err;
-	struct store_view_message *m = &pg->list->items[*pg->current];
+	struct store_view_message *m = store_view_list_at(pg->list, *pg->current);
 	if (store_view_set_flags(pg->s->view, m, set, clear, &err) < 0)
 		ui_error("%s", err.msg);
 	else
@@ -182,10 +183,30 @@ static void pager_search(struct ui_pager *pg, int again)
 	ui_message("%s", "");
 }
 
+static int is_unread(const struct store_view_message *m, void *unused)
+{
+	(void)unused;
+	return !(m->flags & STORE_FLAG_SEEN);
+}
+
+/* The next unread message after this one (not wrapping, as mutt's pager),
+ * found through the list so that a lazy one is searched whole. */
+static void pager_next_unread(struct ui_pager *pg)
+{
+	size_t found = 0;
+	int wrapped = 0;
+	if (!store_view_list_find(pg->list, *pg->current, is_unread, NULL, &found, &wrapped) ||
+	    wrapped) {
+		ui_message("No unread messages.");
+		return;
+	}
+	pager_step(pg, (long)(found - *pg->current));
+}
+
 /* Returns 1 when the pager should close. */
 static int pager_dispatch(struct ui_pager *pg, enum ui_fn fn)
 {
-	struct store_view_message *m = &pg->list->items[*pg->current];
+	struct store_view_message *m = store_view_list_at(pg->list, *pg->current);
 	switch (fn) {
 	case UI_FN_EXIT: return 1;
 	case UI_FN_NEXT_ENTRY: pager_step(pg, 1); break;
@@ -200,15 +221,7 @@ static int pager_dispatch(struct ui_pager *pg, enum ui_fn fn)
 		break;
 	case UI_FN_DELETE_MESSAGE: pager_flag(pg, STORE_FLAG_TRASHED, 0); break;
 	case UI_FN_UNDELETE_MESSAGE: pager_flag(pg, 0, STORE_FLAG_TRASHED); break;
-	case UI_FN_NEXT_UNREAD:
-		for (size_t i = *pg->current + 1; i < pg->list->count; i++) {
-			if (!(pg->list->items[i].flags & STORE_FLAG_SEEN)) {
-				pager_step(pg, (int)(i - *pg->current));
-				return 0;
-			}
-		}
-		ui_message("No unread messages.");
-		break;
+	case UI_FN_NEXT_UNREAD: pager_next_unread(pg); break;
 	case UI_FN_ENTER_COMMAND: ui_command(pg->s); break;
 	case UI_FN_SEARCH: pager_search(pg, 0); break;
 	case UI_FN_SEARCH_NEXT: pager_search(pg, 1); break;

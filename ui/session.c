@@ -63,8 +63,10 @@ int ui_run(struct store_view *view, struct config *cfg, const char *query, const
 	   struct lib_err *err)
 {
 	struct ui_session s = { .view = view, .cfg = cfg };
+	ui_bench_phase("opened");
 	if (ui_session_keys(&s, err) < 0)
 		return -1;
+	ui_bench_phase("keys");
 	setlocale(LC_ALL, "");
 	s.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	SCREEN *scr = start_screen(err);
@@ -72,12 +74,32 @@ int ui_run(struct store_view *view, struct config *cfg, const char *query, const
 	if (scr) {
 		ui_theme_init(cfg);
 		ui_suspend_init();
+		ui_bench_phase("screen");
 		rc = ui_index_run(&s, query, label, err);
 		endwin();
 		delscreen(scr);
 	}
 	ui_keys_release(&s.keys);
 	return rc;
+}
+
+/* Takes back the bindings and macros a refused command added, so that
+ * they neither linger in the configuration nor break the next command. */
+static void take_back(struct config *cfg, size_t nkeys, size_t nmacros)
+{
+	while (cfg->keys.count > nkeys) {
+		struct config_binding *b = &cfg->keys.bindings[--cfg->keys.count];
+		free(b->menu);
+		free(b->function);
+		free(b->source);
+	}
+	while (cfg->nmacros > nmacros) {
+		struct config_macro *m = &cfg->macros[--cfg->nmacros];
+		free(m->menu);
+		free(m->keys);
+		free(m->description);
+		free(m->source);
+	}
 }
 
 void ui_command(struct ui_session *s)
@@ -90,7 +112,7 @@ void ui_command(struct ui_session *s)
 		ui_error("no configuration to change");
 		return;
 	}
-	size_t nkeys = s->cfg->keys.count;
+	size_t nkeys = s->cfg->keys.count, nmacros = s->cfg->nmacros;
 	if (config_parse(s->cfg, "command", 0, line, strlen(line), NULL, &err) < 0) {
 		ui_error("%s", err.msg);
 		return;
@@ -99,17 +121,17 @@ void ui_command(struct ui_session *s)
 	struct config_keymap added = { NULL, s->cfg->keys.bindings + nkeys,
 				       s->cfg->keys.count - nkeys };
 	if (ui_keymap_check(&added, &err) < 0) {
-		while (s->cfg->keys.count > nkeys) {
-			struct config_binding *b = &s->cfg->keys.bindings[--s->cfg->keys.count];
-			free(b->menu);
-			free(b->function);
-			free(b->source);
-		}
+		take_back(s->cfg, nkeys, nmacros);
 		ui_error("%s", err.msg);
 		return;
 	}
+	/* So is a macro naming a function the UI lacks: the live keys are
+	 * built again only from what was accepted (their texts are the
+	 * config's, so the old keys must stay until the new ones replace
+	 * them). */
 	if (ui_session_keys(s, &err) < 0) {
-		ui_error("%s", err.msg);
+		take_back(s->cfg, nkeys, nmacros);
+		ui_error("refused: %s", err.msg);
 		return;
 	}
 	ui_theme_init(s->cfg);

@@ -246,8 +246,13 @@ void ui_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * returns its exit status, or -1.  wait: ask for a key before coming back. */
 int ui_shell(const char *command, const char *input, size_t input_len, int wait);
 
+/* With FRANK_BENCH_LOG set, logs the end of a phase of the start
+ * (bench.c). */
+void ui_bench_phase(const char *name);
+
 /* The screens; each returns when the user leaves it.  The pager and the
- * views it opens work on list->items[*current]. */
+ * views it opens work on item *current of list, read through
+ * store_view_list_at() (a lazy list is read as the pager steps). */
 int ui_pager_show(struct ui_session *s, struct store_view_list *list, size_t *current);
 void ui_help_show(const struct ui_keys *keys, enum ui_menu menu);
 void ui_verify_show(struct ui_session *s, struct store_view_message *m);

@@ -177,64 +177,119 @@ static int join_path(char *out, size_t size, const char *dir, const char *name,
 	return 0;
 }
 
-/* Brings the index of one Maildir subfolder in line with the files in it:
- * a merge of two sorted name lists.  New names are added before old ones
- * are removed, so a renamed file (a flag change) never drops its message. */
-static int sync_subdir(notmuch_database_t *db, const char *dir, struct store_index_stats *stats,
-		       const struct store_unindexed *unindexed, struct lib_err *err)
+/* Takes a file name off the index.  When its message keeps another file
+ * (a rename: a flag changed), its tags are taken again from the names it
+ * has left: while both names were listed, the old one's flags counted too
+ * (an F taken off stayed "flagged"). */
+static int remove_file(notmuch_database_t *db, const char *path,
+		       struct store_index_stats *stats, struct lib_err *err)
 {
-	size_t nfiles, nknown;
-	char **files = list_dir_files(dir, &nfiles);
-	char **known = list_indexed_files(db, dir, &nknown);
-	int rc = 0;
-	char path[PATH_MAX];
-	for (size_t i = 0, j = 0; rc == 0 && i < nfiles; i++) {
-		while (j < nknown && strcmp(known[j], files[i]) < 0)
-			j++;
-		if (j < nknown && strcmp(known[j], files[i]) == 0)
-			continue;
-		if (join_path(path, sizeof path, dir, files[i], err) < 0)
-			rc = -1;
-		else if (unindexed)
-			unindexed->found(unindexed->ctx, path);
-		else
-			rc = index_one_file(db, path, stats, err);
+	notmuch_message_t *msg = NULL;
+	char *id = NULL;
+	if (notmuch_database_find_message_by_filename(db, path, &msg) ==
+		    NOTMUCH_STATUS_SUCCESS &&
+	    msg) {
+		id = lib_xstrdup(notmuch_message_get_message_id(msg));
+		notmuch_message_destroy(msg);
+		msg = NULL;
 	}
-	for (size_t i = 0, j = 0; rc == 0 && j < nknown; j++) {
-		while (i < nfiles && strcmp(files[i], known[j]) < 0)
-			i++;
-		if (i < nfiles && strcmp(files[i], known[j]) == 0)
-			continue;
-		if (join_path(path, sizeof path, dir, known[j], err) < 0) {
-			rc = -1;
-			break;
-		}
-		notmuch_status_t st = notmuch_database_remove_message(db, path);
-		if (st != NOTMUCH_STATUS_SUCCESS && st != NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID)
-			rc = lib_err_set(err, "%s: cannot remove from the index: %s", path,
-					 notmuch_status_to_string(st));
-		else
-			stats->removed++;
+	notmuch_status_t st = notmuch_database_remove_message(db, path);
+	if (st != NOTMUCH_STATUS_SUCCESS && st != NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID) {
+		free(id);
+		return lib_err_set(err, "%s: cannot remove from the index: %s", path,
+				   notmuch_status_to_string(st));
 	}
-	free_names(files, nfiles);
-	free_names(known, nknown);
-	return rc;
+	stats->removed++;
+	if (st == NOTMUCH_STATUS_DUPLICATE_MESSAGE_ID && id &&
+	    notmuch_database_find_message(db, id, &msg) == NOTMUCH_STATUS_SUCCESS && msg) {
+		notmuch_message_maildir_flags_to_tags(msg);
+		notmuch_message_destroy(msg);
+	}
+	free(id);
+	return 0;
 }
 
+/* One subfolder (new/ or cur/): the names in it and those the index
+ * holds for it, both sorted. */
+struct subdir_names {
+	char dir[PATH_MAX];
+	char **files, **known;
+	size_t nfiles, nknown;
+};
+
+static void subdir_names_release(struct subdir_names *sd)
+{
+	free_names(sd->files, sd->nfiles);
+	free_names(sd->known, sd->nknown);
+}
+
+/* Files of sd the index lacks: indexed, or given to unindexed. */
+static int add_new_files(notmuch_database_t *db, struct subdir_names *sd,
+			 struct store_index_stats *stats, const struct store_unindexed *unindexed,
+			 struct lib_err *err)
+{
+	char path[PATH_MAX];
+	for (size_t i = 0, j = 0; i < sd->nfiles; i++) {
+		while (j < sd->nknown && strcmp(sd->known[j], sd->files[i]) < 0)
+			j++;
+		if (j < sd->nknown && strcmp(sd->known[j], sd->files[i]) == 0)
+			continue;
+		if (join_path(path, sizeof path, sd->dir, sd->files[i], err) < 0)
+			return -1;
+		if (unindexed)
+			unindexed->found(unindexed->ctx, path);
+		else if (index_one_file(db, path, stats, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Names the index holds that are no longer files of sd: forgotten. */
+static int remove_gone_files(notmuch_database_t *db, struct subdir_names *sd,
+			     struct store_index_stats *stats, struct lib_err *err)
+{
+	char path[PATH_MAX];
+	for (size_t i = 0, j = 0; j < sd->nknown; j++) {
+		while (i < sd->nfiles && strcmp(sd->files[i], sd->known[j]) < 0)
+			i++;
+		if (i < sd->nfiles && strcmp(sd->files[i], sd->known[j]) == 0)
+			continue;
+		if (join_path(path, sizeof path, sd->dir, sd->known[j], err) < 0 ||
+		    remove_file(db, path, stats, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Brings the index of a Maildir in line with the files in new/ and cur/:
+ * merges of sorted name lists.  New names (of both folders) are added
+ * before old ones are removed, so a renamed file (a flag change, or a move
+ * from new/ to cur/) never drops its message, its tags or its verdict. */
 int store_maildir_reconcile(notmuch_database_t *db, const char *maildir,
 			    struct store_index_stats *stats, const struct store_unindexed *unindexed,
 			    struct lib_err *err)
 {
 	static const char *const subdirs[] = { "new", "cur" };
+	struct subdir_names sd[2];
+	memset(sd, 0, sizeof sd);
 	notmuch_status_t st = notmuch_database_begin_atomic(db);
 	if (st != NOTMUCH_STATUS_SUCCESS)
 		return lib_err_set(err, "%s: index busy: %s", maildir, notmuch_status_to_string(st));
 	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < 2; i++) {
-		char dir[PATH_MAX];
-		snprintf(dir, sizeof dir, "%s/%s", maildir, subdirs[i]);
-		rc = sync_subdir(db, dir, stats, unindexed, err);
+	for (size_t i = 0; i < 2; i++) {
+		if (rc == 0 && join_path(sd[i].dir, sizeof sd[i].dir, maildir, subdirs[i], err) < 0)
+			rc = -1;
+		if (rc == 0) {
+			sd[i].files = list_dir_files(sd[i].dir, &sd[i].nfiles);
+			sd[i].known = list_indexed_files(db, sd[i].dir, &sd[i].nknown);
+		}
 	}
+	for (size_t i = 0; rc == 0 && i < 2; i++)
+		rc = add_new_files(db, &sd[i], stats, unindexed, err);
+	for (size_t i = 0; rc == 0 && i < 2; i++)
+		rc = remove_gone_files(db, &sd[i], stats, err);
+	for (size_t i = 0; i < 2; i++)
+		subdir_names_release(&sd[i]);
 	st = notmuch_database_end_atomic(db);
 	if (rc == 0 && st != NOTMUCH_STATUS_SUCCESS)
 		rc = lib_err_set(err, "%s: cannot write the index: %s", maildir,
@@ -242,10 +297,72 @@ int store_maildir_reconcile(notmuch_database_t *db, const char *maildir,
 	return rc;
 }
 
+/* The modification times of new/ and cur/ (a file added, removed or
+ * renamed changes its folder's), and whether the index saw them at its
+ * last scan: notmuch keeps a directory's mtime for that, as notmuch new
+ * does.  A scan of 100,000 names costs seconds; this, two stats. */
+struct maildir_mtimes {
+	time_t fs[2];
+	int unchanged;
+};
+
+static const char *const scanned_subdirs[] = { "new", "cur" };
+
+static void mtimes_read(notmuch_database_t *db, const char *maildir, struct maildir_mtimes *mt)
+{
+	mt->unchanged = 1;
+	for (size_t i = 0; i < 2; i++) {
+		char dir[PATH_MAX];
+		struct stat sb;
+		notmuch_directory_t *nd = NULL;
+		snprintf(dir, sizeof dir, "%s/%s", maildir, scanned_subdirs[i]);
+		mt->fs[i] = stat(dir, &sb) == 0 ? sb.st_mtime : 0;
+		time_t known = 0;
+		if (notmuch_database_get_directory(db, dir, &nd) == NOTMUCH_STATUS_SUCCESS && nd) {
+			known = notmuch_directory_get_mtime(nd);
+			notmuch_directory_destroy(nd);
+		}
+		if (mt->fs[i] == 0 || known != mt->fs[i])
+			mt->unchanged = 0;
+	}
+}
+
+/* After a full scan: the mtimes it began from are what the index now
+ * reflects.  Not one of the current second: a file added later in that
+ * second would leave the mtime as it is, and go unseen. */
+static void mtimes_save(notmuch_database_t *db, const char *maildir,
+			const struct maildir_mtimes *mt, time_t scan_began)
+{
+	for (size_t i = 0; i < 2; i++) {
+		char dir[PATH_MAX];
+		notmuch_directory_t *nd = NULL;
+		if (mt->fs[i] == 0 || mt->fs[i] >= scan_began)
+			continue;
+		snprintf(dir, sizeof dir, "%s/%s", maildir, scanned_subdirs[i]);
+		if (notmuch_database_get_directory(db, dir, &nd) == NOTMUCH_STATUS_SUCCESS && nd) {
+			if (notmuch_directory_set_mtime(nd, mt->fs[i]) != NOTMUCH_STATUS_SUCCESS)
+				lib_debug("store: cannot keep the mtime of %s", dir);
+			notmuch_directory_destroy(nd);
+		}
+	}
+}
+
+/* Indexes what changed since the last open: nothing to read when new/
+ * and cur/ are as the last full scan left them. */
 static int store_index_update(struct store *store, struct store_index_stats *stats,
 			      struct lib_err *err)
 {
-	return store_maildir_reconcile(store->db, store->path, stats, NULL, err);
+	struct maildir_mtimes mt;
+	time_t began = time(NULL);
+	mtimes_read(store->db, store->path, &mt);
+	if (mt.unchanged) {
+		lib_debug("store: %s unchanged since its last scan", store->path);
+		return 0;
+	}
+	if (store_maildir_reconcile(store->db, store->path, stats, NULL, err) < 0)
+		return -1;
+	mtimes_save(store->db, store->path, &mt, began);
+	return 0;
 }
 
 /* The mail root holding the Maildir at path: the nearest folder above it

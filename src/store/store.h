@@ -372,8 +372,13 @@ struct store_view_message {
  * index when store_view_list_at() first asks for it (the index screen asks
  * for the rows it shows), so the first screen of a large folder costs
  * what one screen costs.  Items not yet read are zeroed (id NULL); code
- * that may meet them reads through store_view_list_at().  Other orders
- * (sender, subject, threads) need every message and are read at once. */
+ * that may meet them reads through store_view_list_at().  By sender or
+ * subject (orders notmuch lacks) the list is as lazy once a table of
+ * every match's key has been read and sorted (about 25 us a message: the
+ * keys are values of the index, no file is opened; only the IDs are
+ * kept).  In thread order the list is read from its end, thread by
+ * thread, newest first (notmuch builds a thread when asked for): the
+ * first item asked for reads every thread after it. */
 struct store_view_stream; /* private: what reads the rest of a lazy list */
 struct store_view_list {
 	struct store_view_message *items;

@@ -19,6 +19,8 @@ struct store_view {
 	char *query; /* what was opened */
 	int mail_root;
 	notmuch_database_t *db; /* read-only; writes open their own */
+	unsigned long writes;   /* writers opened: handles older than one may
+				   be refused their reads by Xapian */
 };
 
 static int has_file(const char *dir, const char *name)
@@ -143,9 +145,15 @@ notmuch_database_t *store_view_reader(struct store_view *view, struct lib_err *e
 	return db;
 }
 
+unsigned long store_view_writes(const struct store_view *view)
+{
+	return view->writes;
+}
+
 notmuch_database_t *store_view_writer(struct store_view *view, struct lib_err *err)
 {
 	notmuch_database_t *db = NULL;
+	view->writes++;
 	if (store_db_open_rw(view->root, 0, STORE_DB_LOCK_WAIT_MS, &db, err) < 0)
 		return NULL;
 	return db;

@@ -164,66 +164,11 @@ int store_view_search_error(notmuch_query_t *q, notmuch_status_t st, struct lib_
 	return lib_err_set(err, "%s", why ? line : notmuch_status_to_string(st));
 }
 
-static int list_threads(notmuch_query_t *q, struct list_builder *lb, struct lib_err *err)
+void store_view_thread_messages(notmuch_thread_t *thread, struct store_view_list *out)
 {
-	notmuch_threads_t *threads = NULL;
-	notmuch_status_t st = notmuch_query_search_threads(q, &threads);
-	if (st != NOTMUCH_STATUS_SUCCESS)
-		return store_view_search_error(q, st, err);
-	for (; notmuch_threads_valid(threads); notmuch_threads_move_to_next(threads)) {
-		notmuch_thread_t *t = notmuch_threads_get(threads);
-		add_replies(lb, notmuch_thread_get_toplevel_messages(t), 0);
-		notmuch_thread_destroy(t);
-	}
-	return 0;
-}
-
-static int list_messages(notmuch_query_t *q, struct list_builder *lb, struct lib_err *err)
-{
-	notmuch_messages_t *msgs = NULL;
-	notmuch_status_t st = notmuch_query_search_messages(q, &msgs);
-	if (st != NOTMUCH_STATUS_SUCCESS)
-		return store_view_search_error(q, st, err);
-	for (; notmuch_messages_valid(msgs); notmuch_messages_move_to_next(msgs)) {
-		notmuch_message_t *msg = notmuch_messages_get(msgs);
-		add_message(lb, msg, 0);
-		notmuch_message_destroy(msg);
-	}
-	return 0;
-}
-
-static int by_date(const struct store_view_message *a, const struct store_view_message *b)
-{
-	return (a->date > b->date) - (a->date < b->date);
-}
-
-static int cmp_sender(const void *pa, const void *pb)
-{
-	const struct store_view_message *a = pa, *b = pb;
-	int c = strcasecmp(a->sender, b->sender);
-	return c ? c : by_date(a, b);
-}
-
-/* Subjects compare without their "Re: " and "Fwd: " prefixes, as mutt's. */
-static const char *subject_key(const char *s)
-{
-	for (;;) {
-		if (strncasecmp(s, "re:", 3) == 0)
-			s += 3;
-		else if (strncasecmp(s, "fwd:", 4) == 0)
-			s += 4;
-		else if (*s == ' ')
-			s++;
-		else
-			return s;
-	}
-}
-
-static int cmp_subject(const void *pa, const void *pb)
-{
-	const struct store_view_message *a = pa, *b = pb;
-	int c = strcasecmp(subject_key(a->subject), subject_key(b->subject));
-	return c ? c : by_date(a, b);
+	struct list_builder lb = { out, 0 };
+	memset(out, 0, sizeof *out);
+	add_replies(&lb, notmuch_thread_get_toplevel_messages(thread), 0);
 }
 
 int store_view_query(struct store_view *view, const char *query, enum store_view_sort sort,
@@ -232,25 +177,7 @@ int store_view_query(struct store_view *view, const char *query, enum store_view
 	memset(list, 0, sizeof *list);
 	if (sort == STORE_VIEW_SORT_DATE)
 		return store_view_lazy_open(view, query, list, err);
-	notmuch_database_t *db = store_view_fresh_db(view, err);
-	if (!db)
-		return -1;
-	notmuch_query_t *q = notmuch_query_create(db, query);
-	if (!q)
-		return lib_err_set(err, "out of memory for a query");
-	notmuch_query_set_sort(q, NOTMUCH_SORT_OLDEST_FIRST);
-	struct list_builder lb = { list, 0 };
-	struct lib_err why;
-	int rc = sort == STORE_VIEW_SORT_THREAD ? list_threads(q, &lb, &why)
-						: list_messages(q, &lb, &why);
-	notmuch_query_destroy(q);
-	if (rc < 0) {
-		store_view_list_release(list);
-		return lib_err_set(err, "cannot search for \"%s\": %s", query, why.msg);
-	}
-	if (sort == STORE_VIEW_SORT_SENDER && list->count)
-		qsort(list->items, list->count, sizeof *list->items, cmp_sender);
-	if (sort == STORE_VIEW_SORT_SUBJECT && list->count)
-		qsort(list->items, list->count, sizeof *list->items, cmp_subject);
-	return 0;
+	if (sort == STORE_VIEW_SORT_SENDER || sort == STORE_VIEW_SORT_SUBJECT)
+		return store_view_keyed_open(view, query, sort, list, err);
+	return store_view_threaded_open(view, query, list, err);
 }

@@ -9,6 +9,10 @@
 /* The view's read-only database, opened again so that it sees every
  * change made since (by a sync, or by our own writes).  NULL with err. */
 notmuch_database_t *store_view_fresh_db(struct store_view *view, struct lib_err *err);
+/* How many writers the view has opened: a read-only handle opened before
+ * the last of them may see Xapian refuse its reads (a revision it holds
+ * was overwritten), so a lazy list opens its handle again. */
+unsigned long store_view_writes(const struct store_view *view);
 /* The index opened for writing, for one change; the caller destroys it. */
 notmuch_database_t *store_view_writer(struct store_view *view, struct lib_err *err);
 /* Fills m from msg (m zeroed first by the caller). */
@@ -31,5 +35,23 @@ int store_view_search_error(notmuch_query_t *q, notmuch_status_t st, struct lib_
 int store_view_lazy_open(struct store_view *view, const char *query,
 			 struct store_view_list *list, struct lib_err *err);
 void store_view_stream_free(struct store_view_stream *stream);
+/* A list by sender or subject (store_view_keys.c), read as it is asked
+ * for like the date order, from the Message-IDs in its order. */
+int store_view_keyed_open(struct store_view *view, const char *query,
+			  enum store_view_sort sort, struct store_view_list *list,
+			  struct lib_err *err);
+/* A list in thread order (store_view_lazy.c), read from its end (the
+ * newest thread) toward its start as it is asked for. */
+int store_view_threaded_open(struct store_view *view, const char *query,
+			     struct store_view_list *list, struct lib_err *err);
+/* The messages of a thread that its query matched, in reply order with
+ * their depth, into out (a list of its own, every item read). */
+void store_view_thread_messages(notmuch_thread_t *thread, struct store_view_list *out);
+/* The Message-IDs of the matches of query in sort's order (sender or
+ * subject, then date): *ids (each and the array the caller's) holds
+ * *count.  0, or -1 with err set. */
+int store_view_sorted_ids(notmuch_database_t *db, const char *query,
+			  enum store_view_sort sort, char ***ids, size_t *count,
+			  struct lib_err *err);
 
 #endif

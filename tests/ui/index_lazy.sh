@@ -1,7 +1,8 @@
 #!/bin/sh
 # index_lazy.sh: the index of a folder large enough (4200 messages) that
 # frank reads it lazily from a window of its newest messages: the first
-# screen, the hint saved for the next start, a jump to the oldest and
+# screen, the hint saved for the next start (with the counts, used while
+# the index is unchanged), a jump to the oldest and
 # paging back (the query run again), a search through messages never
 # shown (wrapping), and a second start that uses the hint; then a custom
 # index_format.
@@ -19,7 +20,7 @@ ui_wait "Test message 4200: " 300
 ui_expect "the index opens on the newest of 4200 messages" "Test message 4200: "
 ui_expect "the status bar counts them" "[Msgs:4200 Unread:"
 t_check "the date of the window of newest messages is saved for the next start" \
-	grep -q '^[0-9][0-9]* \*$' "$md/.frank-index-hints"
+	grep -Eq '^v2 [0-9]+ [0-9]+ [^ ]+ 4200 [0-9]+ \*$' "$md/.frank-index-hints"
 
 ui_keys '='
 ui_expect "first-entry reads the oldest message" "Test message 1: "
@@ -54,4 +55,19 @@ t_check "each line is laid out as the format says" \
 	grep -Eq '^\[[^]]+\] 2024-[0-9]{2}-[0-9]{2} (att|---) Test message 4[0-9]{3}: ' "$T_TMP/screen"
 ui_keys q
 ui_expect "frank quits" "exited with 0"
+ui_tmux kill-server 2>/dev/null
+
+# The hint keeps the counts with a stamp of the index: a message removed
+# (nothing else changed) must not leave the old count standing.
+rm "$(ls "$md"/cur/*.M4199P*)"
+sleep 1
+ui_start 100 30 "./frank -F $T_TMP/rc -f $md"
+ui_wait "Test message 4200" 120
+ui_expect "after a message is removed the count follows" "[Msgs:4199"
+ui_screen
+t_lacks "and message 4199 is gone" "$T_TMP/screen" "Test message 4199:"
+ui_keys q
+ui_expect "frank quits" "exited with 0"
+t_check "the hint has the new count" \
+	grep -Eq '^v2 [0-9]+ [0-9]+ [^ ]+ 4199 [0-9]+ \*$' "$md/.frank-index-hints"
 t_done
